@@ -1,0 +1,54 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// trawl: sensitive-data scanner for object storage. Module seams follow ripgrep's:
+// the engine (TrawlRegex) never sees a path, sources/formats (TrawlObjects) never see a
+// regex, and output is the printers' business (TrawlReport). See README.md.
+let package = Package(
+    name: "trawl",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "trawl", targets: ["trawl"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // System libraries. Only TrawlRegex imports CPCRE2; only TrawlObjects imports CZlib.
+        .systemLibrary(
+            name: "CPCRE2", pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+
+        // PCRE2 wrapper: compiled patterns (shared, JIT) and per-worker match scratch.
+        .target(name: "TrawlRegex", dependencies: ["CPCRE2"]),
+        // Detection policy: identifier catalog, validators, keyword proximity, custom
+        // identifiers, allow lists, the prefiltered multi-identifier scan engine.
+        .target(name: "TrawlDetect", dependencies: ["TrawlRegex"]),
+        // Object model, sources (directory trees, inventories) and format readers.
+        .target(name: "TrawlObjects", dependencies: ["TrawlDetect", "CZlib"]),
+        // Bucket configuration evaluation (public, shared, encryption, replication).
+        .target(name: "TrawlAudit", dependencies: []),
+        // Macie-shaped findings and results, and their writers.
+        .target(name: "TrawlReport", dependencies: ["TrawlDetect", "TrawlObjects", "TrawlAudit"]),
+        // Scan orchestration: scoping, estimates, the concurrent runner.
+        .target(name: "TrawlCore", dependencies: ["TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlAudit"]),
+        // The executable: argument parsing and wiring only.
+        .executableTarget(
+            name: "trawl",
+            dependencies: [
+                "TrawlCore", "TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlAudit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "TrawlRegexTests", dependencies: ["TrawlRegex"]),
+        .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect"]),
+        .testTarget(name: "TrawlObjectsTests", dependencies: ["TrawlObjects"]),
+        .testTarget(name: "TrawlAuditTests", dependencies: ["TrawlAudit"]),
+        .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport"]),
+        .testTarget(name: "TrawlEndToEndTests", dependencies: ["TrawlCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

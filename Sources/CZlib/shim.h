@@ -1,0 +1,10 @@
+#ifndef TRAWL_CZLIB_SHIM_H
+#define TRAWL_CZLIB_SHIM_H
+#include <zlib.h>
+
+/// inflateInit2 is a macro over inflateInit2_ (it passes the version and struct size),
+/// which Swift cannot import; expose it as a function.
+static inline int trawl_inflate_init2(z_streamp strm, int windowBits) {
+    return inflateInit2(strm, windowBits);
+}
+#endif
