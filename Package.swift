@@ -27,10 +27,11 @@ let package = Package(
         // Detection policy: identifier catalog, validators, keyword proximity, custom
         // identifiers, allow lists, the prefiltered multi-identifier scan engine.
         .target(name: "TrawlDetect", dependencies: ["TrawlRegex"]),
-        // Object model, sources (directory trees, inventories) and format readers.
-        .target(name: "TrawlObjects", dependencies: ["TrawlDetect", "CZlib"]),
+        // Object model, sources (directory trees, S3 inventories), decompression and format
+        // readers. Knows nothing of detection: readers hand bytes plus locations onward.
+        .target(name: "TrawlObjects", dependencies: ["CZlib"]),
         // Bucket configuration evaluation (public, shared, encryption, replication).
-        .target(name: "TrawlAudit", dependencies: []),
+        .target(name: "TrawlAudit", dependencies: ["TrawlObjects"]),
         // Macie-shaped findings and results, and their writers.
         .target(name: "TrawlReport", dependencies: ["TrawlDetect", "TrawlObjects", "TrawlAudit"]),
         // Scan orchestration: scoping, estimates, the concurrent runner.

@@ -1,1 +1,0 @@
-// TrawlObjects module.
