@@ -6,7 +6,7 @@ SWIFT ?= swift
 APT_PACKAGES := libpcre2-dev zlib1g-dev libsqlite3-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test deps build release bench clean
+.PHONY: demo test deps build release bench clean patterns
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -32,3 +32,7 @@ bench: build
 
 clean:
 	rm -rf .build
+
+# Re-embed Patterns/*.json into the binary after editing them.
+patterns:
+	python3 scripts/embed-patterns.py

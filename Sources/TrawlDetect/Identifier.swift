@@ -91,6 +91,26 @@ public struct Identifier: Sendable, Equatable {
     public var maxLength: Int
     public var matchExamples: [String]
     public var nomatchExamples: [String]
+    /// Further ways the same identifier can match (e.g. an IBAN without keyword and a BBAN
+    /// with one under the same ID). Each inherits what it does not set.
+    public var alternatives: [Rule] = []
+
+    /// One regex with its own prefilter, keyword requirement and validator.
+    public struct Rule: Sendable, Equatable {
+        public var regex: String
+        public var caseless: Bool
+        /// nil: the identifier's own `keywordRequired`.
+        public var keywordRequired: Bool?
+        public var anchors: [Anchor]
+        public var validator: String?
+        public var maxLength: Int
+    }
+
+    /// The primary rule followed by the alternatives.
+    public var rules: [Rule] {
+        [Rule(regex: regex, caseless: caseless, keywordRequired: keywordRequired, anchors: anchors,
+              validator: validator, maxLength: maxLength)] + alternatives
+    }
 
     /// Macie's severity for `count` occurrences of this type in one object.
     public func severity(occurrences count: Int) -> Severity {
