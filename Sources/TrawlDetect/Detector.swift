@@ -231,6 +231,18 @@ public final class Detector: Sendable {
         self.nameKeywords = nameKeywords
     }
 
+    /// The widest stretch of text one detection can depend on (a value plus the keyword
+    /// distance on both sides, or a literal's window). Streams overlap chunks by at least this.
+    public var maxWindowSpan: Int {
+        rules.map { rule -> Int in
+            switch rule.keywordMode {
+            case .nearby(let distance): 2 * (4 * distance + rule.maxLength) + 128
+            case .preceding(let distance): 4 * distance + rule.maxLength + 128
+            case .none: rule.maxLength + 128
+            }
+        }.max() ?? 0
+    }
+
     /// The identifiers (indices into `infos`) whose keyword requirement a column name or a
     /// JSON path element `name` satisfies: a keyword appears in it, ignoring case and the
     /// separators ` `, `_`, `-`, `.` (so `customer_SSN` and `customerSsn` both carry `ssn`).

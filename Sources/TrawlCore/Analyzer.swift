@@ -1,0 +1,330 @@
+import Foundation
+import TrawlDetect
+import TrawlObjects
+import TrawlReport
+
+/// Settings for analysing objects.
+public struct AnalyzerSettings: Sendable {
+    /// Locations kept per type (Macie: 1,000 in the discovery results).
+    public var occurrenceLimit = ScanLimits.occurrencesPerType
+    /// Keep redacted samples (explicit opt-in).
+    public var redactedSamples = false
+    /// Bytes read per chunk when streaming text.
+    public var chunkSize = 1 << 20
+    /// Largest object parsed whole (CSV, JSON, OOXML, archives): bigger ones are read as
+    /// text when they are text, otherwise skipped with FILE_EXCEEDS_SIZE_LIMIT.
+    public var wholeObjectLimit = 512 << 20
+    /// Macie's archive limits.
+    public var maxNestingDepth = 10
+    public var maxExtractedBytes: Int64 = 10 << 30
+    public var maxExtractedBytesPerFile: Int64 = 3 << 30
+    public var maxExtractedFiles = 1_000_000
+
+    public init() {}
+}
+
+/// The bytes of one object, wherever they live.
+public protocol ObjectBytes {
+    /// Streams the object in chunks; returning false stops early.
+    func stream(chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws
+    /// The whole object, or a `ReadError` with FILE_EXCEEDS_SIZE_LIMIT over `limit`.
+    func readAll(limit: Int) throws -> [UInt8]
+    /// The first bytes, for content sniffing.
+    func head(_ count: Int) throws -> [UInt8]
+}
+
+/// Reads a local file.
+public struct FileBytes: ObjectBytes {
+    public var path: String
+    let reader = FileReader()
+    public init(path: String) { self.path = path }
+    public func stream(chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
+        try reader.stream(path: path, chunkSize: chunkSize, body)
+    }
+    public func readAll(limit: Int) throws -> [UInt8] { try reader.readAll(path: path, limit: limit) }
+    public func head(_ count: Int) throws -> [UInt8] { try reader.head(path: path, count: count) }
+}
+
+/// Bytes already in memory (archive members, decompressed data, tests).
+public struct MemoryBytes: ObjectBytes {
+    public var bytes: [UInt8]
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public func stream(chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
+        try bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let end = min(raw.count, offset + chunkSize)
+                if try !body(UnsafeRawBufferPointer(rebasing: raw[offset..<end])) { return }
+                offset = end
+            }
+        }
+    }
+    public func readAll(limit: Int) throws -> [UInt8] {
+        guard bytes.count <= limit else { throw ReadError(reason: "FILE_EXCEEDS_SIZE_LIMIT", message: "over the \(limit)-byte limit") }
+        return bytes
+    }
+    public func head(_ count: Int) throws -> [UInt8] { Array(bytes.prefix(count)) }
+}
+
+/// Analyses objects one at a time. One per worker: it owns the detector scratch space.
+public final class Analyzer {
+    public let detector: Detector
+    public let settings: AnalyzerSettings
+    let scratch = DetectorScratch()
+    /// Overlap kept between chunks: a value or its keyword never falls between two chunks.
+    let overlap: Int
+
+    public init(detector: Detector, settings: AnalyzerSettings) {
+        self.detector = detector
+        self.settings = settings
+        self.overlap = max(16 * 1024, detector.maxWindowSpan)
+    }
+
+    /// Analyses one object. Never throws: every failure becomes a status and a reason.
+    public func analyze(_ object: ObjectRef, bytes: ObjectBytes) -> ObjectResult {
+        if let skip = Classifiability.skipReason(storageClass: object.storageClass, encryption: object.serverSideEncryption) {
+            return ObjectResult(object: object, status: .skipped, reason: skip.reason, message: skip.message)
+        }
+        var context = ObjectContext(accumulator: Accumulator(
+            infos: detector.infos, occurrenceLimit: settings.occurrenceLimit, samples: settings.redactedSamples))
+        let kind: ContentKind
+        do {
+            let head = try bytes.head(8192)
+            if head.isEmpty && object.size == 0 {
+                return ObjectResult(object: object, status: .complete, mimeType: "application/octet-stream", sizeClassified: 0)
+            }
+            kind = head.withUnsafeBytes { ContentKind.sniff(fileExtension: object.fileExtension, head: $0) }
+            try analyze(kind: kind, name: object.key, bytes: bytes, depth: 0, embeddedPath: nil, into: &context)
+        } catch let error as ReadError {
+            return finish(object, context: context, mime: nil, failure: (error.reason, error.message))
+        } catch let error as AnalysisFailure {
+            return finish(object, context: context, mime: nil, failure: (error.reason, error.message))
+        } catch {
+            return finish(object, context: context, mime: nil, failure: ("UNABLE_TO_PARSE_FILE", "\(error)"))
+        }
+        return finish(object, context: context, mime: kind.mimeType, failure: nil)
+    }
+
+    private func finish(_ object: ObjectRef, context: ObjectContext, mime: String?, failure: (String, String)?) -> ObjectResult {
+        var status: StatusCode = .complete
+        var reason: String?
+        var message: String?
+        if let failure {
+            // Whatever was analysed before the failure stays reported.
+            status = context.classified > 0 ? .partial : .skipped
+            reason = failure.0
+            message = failure.1
+        } else if let partial = context.partialReason {
+            status = context.classified > 0 || !context.accumulator.isEmpty ? .partial : .skipped
+            reason = partial.0
+            message = partial.1
+        } else if context.accumulator.limitExceeded {
+            status = .partial
+            reason = "TIME_CUT_OFF_REACHED"
+            message = "a pattern hit its match limit on part of the object"
+        }
+        return ObjectResult(
+            object: object, status: status, reason: reason, message: message, mimeType: mime ?? context.mimeType,
+            sizeClassified: context.classified, detections: context.accumulator.result, embeddedFiles: context.embedded)
+    }
+
+    // MARK: - Dispatch by content
+
+    struct ObjectContext {
+        var accumulator: Accumulator
+        var classified: Int64 = 0
+        var mimeType: String?
+        var partialReason: (String, String)?
+        var embedded: [ObjectResult.EmbeddedFile] = []
+        var extractedBytes: Int64 = 0
+        var extractedFiles = 0
+
+        mutating func markPartial(_ reason: String, _ message: String) {
+            if partialReason == nil { partialReason = (reason, message) }
+        }
+    }
+
+    struct AnalysisFailure: Error {
+        var reason: String
+        var message: String
+    }
+
+    func analyze(kind: ContentKind, name: String, bytes: ObjectBytes, depth: Int, embeddedPath: String?, into context: inout ObjectContext) throws {
+        switch kind {
+        case .text:
+            try scanTextStream(bytes, embeddedPath: embeddedPath, into: &context)
+        case .gzip:
+            try scanGzip(bytes, name: name, depth: depth, embeddedPath: embeddedPath, into: &context)
+        default:
+            try analyzeStructured(kind: kind, name: name, bytes: bytes, depth: depth, embeddedPath: embeddedPath, into: &context)
+        }
+    }
+
+    // MARK: - Text
+
+    /// Scans a stream of text chunks with overlap, recording line locations.
+    func scanTextStream(_ bytes: ObjectBytes, embeddedPath: String?, into context: inout ObjectContext) throws {
+        var scanner = TextStreamScanner(analyzer: self, embeddedPath: embeddedPath)
+        try bytes.stream(chunkSize: settings.chunkSize) { chunk in
+            scanner.feed(chunk, into: &context)
+            return true
+        }
+        scanner.finish(into: &context)
+    }
+
+    /// Scans one complete buffer as text.
+    func scanText(_ buffer: UnsafeRawBufferPointer, embeddedPath: String?, into context: inout ObjectContext) {
+        var scanner = TextStreamScanner(analyzer: self, embeddedPath: embeddedPath)
+        scanner.feed(buffer, into: &context)
+        scanner.finish(into: &context)
+    }
+
+    // MARK: - gzip
+
+    func scanGzip(_ bytes: ObjectBytes, name: String, depth: Int, embeddedPath: String?, into context: inout ObjectContext) throws {
+        guard depth < settings.maxNestingDepth else {
+            throw AnalysisFailure(reason: "ARCHIVE_NESTING_LEVEL_OVER_LIMIT", message: "more than \(settings.maxNestingDepth) nested archives")
+        }
+        let compressed = try bytes.readAll(limit: Int(min(Int64(Int.max), 8 << 30)))
+        let innerName = Self.stripCompressionSuffix(name)
+        let budget = Int(min(settings.maxExtractedBytesPerFile, settings.maxExtractedBytes - context.extractedBytes))
+        // Peek at the start of the decompressed data to pick the inner format.
+        var head: [UInt8] = []
+        _ = try? compressed.withUnsafeBytes { raw in
+            try Inflate.inflate(raw, container: .gzip, maxOutput: 8192) { head.append(contentsOf: $0) }
+        }
+        let innerExtension = ObjectRef.extensionOf(innerName)
+        let innerKind = head.withUnsafeBytes { ContentKind.sniff(fileExtension: innerExtension, head: $0) }
+        if innerKind == .text {
+            var scanner = TextStreamScanner(analyzer: self, embeddedPath: embeddedPath)
+            var produced = 0
+            do {
+                try compressed.withUnsafeBytes { raw in
+                    try Inflate.inflate(raw, container: .gzip, maxOutput: budget, chunkSize: settings.chunkSize) { chunk in
+                        produced += chunk.count
+                        scanner.feed(chunk, into: &context)
+                    }
+                }
+                scanner.finish(into: &context)
+                context.extractedBytes += Int64(produced)
+            } catch let error as InflateError {
+                scanner.finish(into: &context)
+                context.extractedBytes += Int64(produced)
+                switch error {
+                case .malformed(let why):
+                    context.markPartial("MALFORMED_FILE", "gzip data is truncated or corrupt after \(produced) bytes: \(why)")
+                case .outputLimit:
+                    context.markPartial("ARCHIVE_TOTAL_BYTES_EXTRACTED_OVER_LIMIT", "decompressed data exceeds the extraction limit")
+                }
+            }
+            return
+        }
+        // Structured or nested content: decompress whole (bounded), then analyse it.
+        var inflated: [UInt8] = []
+        do {
+            inflated = try Inflate.inflate(compressed, container: .gzip, maxOutput: min(budget, settings.wholeObjectLimit))
+        } catch let error as InflateError {
+            switch error {
+            case .malformed(let why):
+                throw AnalysisFailure(reason: "MALFORMED_FILE", message: "gzip data is truncated or corrupt: \(why)")
+            case .outputLimit:
+                throw AnalysisFailure(reason: "ARCHIVE_TOTAL_BYTES_EXTRACTED_OVER_LIMIT", message: "decompressed data exceeds the extraction limit")
+            }
+        }
+        context.extractedBytes += Int64(inflated.count)
+        try analyze(kind: innerKind, name: innerName, bytes: MemoryBytes(inflated), depth: depth + 1, embeddedPath: embeddedPath, into: &context)
+    }
+
+    static func stripCompressionSuffix(_ name: String) -> String {
+        for suffix in [".gz", ".gzip", ".GZ"] where name.hasSuffix(suffix) { return String(name.dropLast(suffix.count)) }
+        return name
+    }
+
+    // MARK: - Recording detections
+
+    /// Records `outcome`'s detections with locations from `locate`.
+    func record(_ outcome: ScanOutcome, in buffer: UnsafeRawBufferPointer, into context: inout ObjectContext,
+                locate: (Detection) -> Occurrence?) {
+        if outcome.limitExceeded { context.accumulator.limitExceeded = true }
+        for detection in outcome.detections {
+            let occurrence = context.accumulator.wantsLocation(detection.identifier) ? locate(detection) : nil
+            context.accumulator.add(
+                detection.identifier, occurrence: occurrence,
+                value: settings.redactedSamples ? UnsafeRawBufferPointer(rebasing: buffer[detection.range]) : nil)
+        }
+    }
+}
+
+/// Feeds chunks of one text stream to the detector with overlap, so nothing is lost at a
+/// chunk boundary, and maps detections to line ranges.
+struct TextStreamScanner {
+    let analyzer: Analyzer
+    let embeddedPath: String?
+    /// Bytes kept from the previous chunk (its last `overlap` bytes).
+    var carry: [UInt8] = []
+    /// Absolute offset of `carry`'s first byte.
+    var carryBase = 0
+    var lines = LineTracker()
+    var total = 0
+
+    init(analyzer: Analyzer, embeddedPath: String?) {
+        self.analyzer = analyzer
+        self.embeddedPath = embeddedPath
+    }
+
+    mutating func feed(_ chunk: UnsafeRawBufferPointer, into context: inout Analyzer.ObjectContext) {
+        guard !chunk.isEmpty else { return }
+        if carry.isEmpty {
+            scan(chunk, base: total, reportFrom: 0, into: &context)
+            keepTail(of: chunk, base: total)
+        } else {
+            var joined = carry
+            joined.append(contentsOf: chunk)
+            let base = carryBase
+            joined.withUnsafeBytes { scan($0, base: base, reportFrom: carry.count, into: &context) }
+            joined.withUnsafeBytes { keepTail(of: $0, base: base) }
+        }
+        total += chunk.count
+        context.classified += Int64(chunk.count)
+    }
+
+    mutating func finish(into context: inout Analyzer.ObjectContext) {}
+
+    private mutating func keepTail(of buffer: UnsafeRawBufferPointer, base: Int) {
+        let keep = min(buffer.count, analyzer.overlap)
+        let start = buffer.count - keep
+        // The line tracker must not be behind the kept tail's start.
+        lines.advance(to: base + start, in: buffer, base: base)
+        carry = Array(buffer[start...])
+        carryBase = base + start
+    }
+
+    private mutating func scan(_ buffer: UnsafeRawBufferPointer, base: Int, reportFrom: Int, into context: inout Analyzer.ObjectContext) {
+        let outcome = analyzer.detector.scan(buffer, context: ScanContext(reportFrom: reportFrom), scratch: analyzer.scratch)
+        if outcome.limitExceeded { context.accumulator.limitExceeded = true }
+        guard !outcome.detections.isEmpty else { return }
+        // Locations in position order, with one forward pass of the line tracker.
+        var tracker = lines
+        for detection in outcome.detections.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+            var occurrence: Occurrence?
+            if context.accumulator.wantsLocation(detection.identifier) {
+                tracker.advance(to: base + detection.range.lowerBound, in: buffer, base: base)
+                var end = tracker
+                end.advance(to: base + detection.range.upperBound - 1, in: buffer, base: base)
+                occurrence = .lineRange(start: tracker.line, end: end.line, startColumn: tracker.column, embeddedFile: embeddedPath)
+            }
+            context.accumulator.add(
+                detection.identifier, occurrence: occurrence,
+                value: analyzer.settings.redactedSamples ? UnsafeRawBufferPointer(rebasing: buffer[detection.range]) : nil)
+        }
+    }
+}
+
+extension ObjectRef {
+    /// The extension of a file name, without the dot, lower-cased.
+    public static func extensionOf(_ name: String) -> String {
+        let last = name.split(separator: "/").last.map(String.init) ?? name
+        guard let dot = last.lastIndex(of: "."), dot != last.startIndex else { return "" }
+        return String(last[last.index(after: dot)...]).lowercased()
+    }
+}

@@ -1,0 +1,249 @@
+import Foundation
+import TrawlDetect
+import TrawlObjects
+
+/// Counts of objects and bytes.
+public struct Tally: Codable, Sendable, Equatable {
+    public var objects = 0
+    public var bytes: Int64 = 0
+    public init() {}
+    mutating func add(_ size: Int64) { objects += 1; bytes += size }
+}
+
+/// What a scan would read and cost, computed before anything is read in full.
+public struct EstimateReport: Codable, Sendable {
+    public var buckets = 0
+    /// Objects in scope before sampling, and those sampling keeps.
+    public var objectsInScope = Tally()
+    public var samplingPercentage = 100
+    public var selected = Tally()
+    /// Objects trawl (and Macie) can analyse; `uncompressedBytes` is what gets analysed.
+    public var classifiable = Tally()
+    public var classifiableUncompressedBytes: Int64 = 0
+    /// Objects that will be skipped, by Macie reason code.
+    public var notClassifiable: [String: Tally] = [:]
+    /// Compressed objects (gzip, zip): stored bytes and estimated uncompressed bytes.
+    public var compressed = Tally()
+    public var compressedEstimatedUncompressedBytes: Int64 = 0
+    /// How many compressed sizes were measured (gzip trailer, zip directory) versus assumed 3:1.
+    public var compressionMeasured = 0
+    public var compressionAssumed = 0
+    public var macie = MacieCost()
+    public var time = TimeEstimate()
+    /// Only for S3 sources: the requests and transfer the scan itself costs.
+    public var s3: S3Cost?
+
+    public struct MacieCost: Codable, Sendable {
+        public var region = ""
+        public var billableBytes: Int64 = 0
+        public var freeTierApplied = true
+        public var usd = 0.0
+        /// Whether a price tier used is inferred rather than published.
+        public var inferredPrice = false
+    }
+
+    public struct TimeEstimate: Codable, Sendable {
+        public var workers = 1
+        /// Detector throughput measured on this machine just now, per core.
+        public var measuredMBPerSecondPerCore = 0.0
+        public var seconds = 0.0
+    }
+
+    public struct S3Cost: Codable, Sendable {
+        public var listRequests = 0
+        public var getRequests = 0
+        public var bytesTransferred: Int64 = 0
+        public var usd = 0.0
+        public var region = ""
+    }
+
+    public init() {}
+}
+
+/// Macie's per-file size limits (bytes) and the formats it analyses, by extension.
+public enum FormatPolicy {
+    static let gb: Int64 = 1 << 30
+    /// The size limit for a content kind; over it nothing in the file is analysed.
+    public static func sizeLimit(_ kind: ContentKind) -> Int64 {
+        switch kind {
+        case .gzip, .zip: 8 * gb
+        case .tar: 20 * gb
+        case .docx, .xlsx, .pptx: 512 << 20
+        case .pdf: 1 * gb
+        default: 20 * gb
+        }
+    }
+
+    /// Whether trawl analyses this kind (images, audio, video, unknown binaries, PDF and
+    /// PowerPoint are skipped with UNSUPPORTED_FILE_TYPE_EXCEPTION).
+    public static func isSupported(_ kind: ContentKind) -> Bool {
+        switch kind {
+        case .text, .csv, .tsv, .json, .jsonLines, .gzip, .zip, .tar, .docx, .xlsx, .empty: true
+        default: false
+        }
+    }
+
+    /// The kind implied by an extension alone (inventory and S3 listings, where reading a
+    /// head would cost a request). Unknown extensions count as text, as Macie's "and others".
+    public static func kind(forExtension ext: String) -> ContentKind {
+        switch ext {
+        case "csv": .csv
+        case "tsv": .tsv
+        case "json": .json
+        case "jsonl", "ndjson": .jsonLines
+        case "gz", "gzip", "tgz": .gzip
+        case "zip": .zip
+        case "tar": .tar
+        case "docx": .docx
+        case "xlsx": .xlsx
+        case "pptx": .pptx
+        case "pdf": .pdf
+        case "png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp", "heic", "ico", "svgz": .image
+        case "mp3", "wav", "flac", "aac", "ogg", "m4a": .audio
+        case "mp4", "mov", "avi", "mkv", "webm": .video
+        case "exe", "dll", "so", "dylib", "bin", "class", "jar", "o", "a", "iso", "dmg", "7z", "bz2", "xz", "rar",
+             "doc", "xls", "ppt", "avro", "parquet", "orc", "db", "sqlite": .binary
+        default: .text
+        }
+    }
+}
+
+/// Computes an `EstimateReport`.
+public struct Estimator {
+    public var pricing = Pricing.builtin
+    public var region: String
+    public var workers: Int
+    public var applyFreeTier = true
+    /// Reads the start of an object (local sources); nil means judge by extension only.
+    public var head: ((ObjectRef) -> [UInt8]?)?
+    /// Reads the end of an object (gzip trailer, zip central directory); nil: assume 3:1.
+    public var tail: ((ObjectRef, Int) -> [UInt8]?)?
+
+    public init(region: String, workers: Int, head: ((ObjectRef) -> [UInt8]?)? = nil, tail: ((ObjectRef, Int) -> [UInt8]?)? = nil) {
+        self.region = region
+        self.workers = max(1, workers)
+        self.head = head
+        self.tail = tail
+    }
+
+    /// `inScope`: objects after scoping; `selected`: the sampled subset that will be read.
+    public func estimate(inScope: [ObjectRef], selected: [ObjectRef], samplingPercentage: Int, detector: Detector?) -> EstimateReport {
+        var report = EstimateReport()
+        report.buckets = Set(inScope.map(\.bucket)).count
+        report.samplingPercentage = samplingPercentage
+        for object in inScope { report.objectsInScope.add(object.size) }
+        for object in selected {
+            report.selected.add(object.size)
+            if let skip = Classifiability.skipReason(storageClass: object.storageClass, encryption: object.serverSideEncryption) {
+                report.notClassifiable[skip.reason, default: Tally()].add(object.size)
+                continue
+            }
+            let kind: ContentKind
+            if let bytes = head?(object) {
+                kind = bytes.withUnsafeBytes { ContentKind.sniff(fileExtension: object.fileExtension, head: $0) }
+            } else {
+                kind = FormatPolicy.kind(forExtension: object.fileExtension)
+            }
+            guard FormatPolicy.isSupported(kind) else {
+                report.notClassifiable["UNSUPPORTED_FILE_TYPE_EXCEPTION", default: Tally()].add(object.size)
+                continue
+            }
+            guard object.size <= FormatPolicy.sizeLimit(kind) else {
+                report.notClassifiable["FILE_EXCEEDS_SIZE_LIMIT", default: Tally()].add(object.size)
+                continue
+            }
+            report.classifiable.add(object.size)
+            var uncompressed = object.size
+            if kind == .gzip || kind == .zip || kind == .docx || kind == .xlsx {
+                report.compressed.add(object.size)
+                if let measured = measuredUncompressedSize(object, kind: kind) {
+                    uncompressed = measured
+                    report.compressionMeasured += 1
+                } else {
+                    uncompressed = object.size * 3
+                    report.compressionAssumed += 1
+                }
+                report.compressedEstimatedUncompressedBytes += uncompressed
+            }
+            report.classifiableUncompressedBytes += uncompressed
+        }
+        let cost = pricing.macieCost(bytes: report.classifiableUncompressedBytes, region: region, applyFreeTier: applyFreeTier)
+        report.macie = .init(
+            region: cost.region, billableBytes: report.classifiableUncompressedBytes, freeTierApplied: applyFreeTier,
+            usd: (cost.usd * 100).rounded() / 100, inferredPrice: cost.inferred)
+        let perCore = detector.map(Self.measureThroughput) ?? 0
+        report.time.workers = workers
+        report.time.measuredMBPerSecondPerCore = (perCore * 10).rounded() / 10
+        if perCore > 0 {
+            let effective = perCore * Double(min(workers, ProcessInfo.processInfo.activeProcessorCount))
+            report.time.seconds = Double(report.classifiableUncompressedBytes) / 1e6 / effective
+                + Double(report.selected.objects) * 0.00005
+        }
+        return report
+    }
+
+    func measuredUncompressedSize(_ object: ObjectRef, kind: ContentKind) -> Int64? {
+        guard let tail else { return nil }
+        switch kind {
+        case .gzip:
+            // ISIZE (mod 2^32) is exact for single-member files under 4 GiB.
+            guard object.size < 1 << 32, let bytes = tail(object, 4), bytes.count == 4 else { return nil }
+            let size = Int64(bytes[0]) | Int64(bytes[1]) << 8 | Int64(bytes[2]) << 16 | Int64(bytes[3]) << 24
+            return size >= object.size / 2 ? size : nil
+        case .zip, .docx, .xlsx:
+            guard let bytes = tail(object, 1 << 20) else { return nil }
+            return Self.zipUncompressedTotal(tail: bytes)
+        default:
+            return nil
+        }
+    }
+
+    /// Sums the uncompressed sizes in a zip's central directory, found from the end of the
+    /// file (End Of Central Directory record). nil when the directory is not in `tail` or
+    /// uses ZIP64 sizes.
+    static func zipUncompressedTotal(tail: [UInt8]) -> Int64? {
+        func u16(_ i: Int) -> Int { Int(tail[i]) | Int(tail[i + 1]) << 8 }
+        func u32(_ i: Int) -> Int { u16(i) | u16(i + 2) << 16 }
+        guard tail.count >= 22 else { return nil }
+        var eocd = tail.count - 22
+        while eocd >= 0 && !(tail[eocd] == 0x50 && tail[eocd + 1] == 0x4B && tail[eocd + 2] == 0x05 && tail[eocd + 3] == 0x06) {
+            eocd -= 1
+        }
+        guard eocd >= 0 else { return nil }
+        let entries = u16(eocd + 10)
+        let directorySize = u32(eocd + 12)
+        let directoryStart = eocd - directorySize
+        guard directoryStart >= 0, entries != 0xFFFF else { return nil }
+        var offset = directoryStart
+        var total: Int64 = 0
+        for _ in 0..<entries {
+            guard offset + 46 <= eocd, u32(offset) == 0x0201_4B50 else { return nil }
+            let size = u32(offset + 24)
+            if size == 0xFFFF_FFFF { return nil }
+            total += Int64(size)
+            offset += 46 + u16(offset + 28) + u16(offset + 30) + u16(offset + 32)
+        }
+        return total
+    }
+
+    /// Scans a synthetic 4 MB sample of logs, CSV and prose with the detector and returns
+    /// MB/s for one core.
+    static func measureThroughput(_ detector: Detector) -> Double {
+        var sample = [UInt8]()
+        let lines = [
+            "2024-03-11T10:22:31.482Z INFO  api request_id=7f9c2a1b user=4821 path=/v1/orders/88231 status=200 latency_ms=42\n",
+            "10.12.4.77 - - [11/Mar/2024:10:22:31 +0000] \"GET /static/app.js HTTP/1.1\" 200 5123 \"-\" \"Mozilla/5.0\"\n",
+            "88231,2024-03-11,Berlin,DE,149.90,EUR,shipped,express,3,Musterstrasse 12\n",
+            "The quarterly review covered onboarding, pricing changes and the new warehouse in Lyon.\n",
+        ]
+        while sample.count < 4 << 20 { for line in lines { sample += Array(line.utf8) } }
+        let scratch = DetectorScratch()
+        return sample.withUnsafeBytes { raw -> Double in
+            _ = detector.scan(UnsafeRawBufferPointer(rebasing: raw[0..<(1 << 20)]), scratch: scratch)
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = detector.scan(raw, scratch: scratch)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            return seconds > 0 ? Double(raw.count) / 1e6 / seconds : 0
+        }
+    }
+}

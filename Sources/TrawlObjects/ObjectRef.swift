@@ -1,0 +1,61 @@
+import Foundation
+
+/// One object in scope: where it is and its metadata, as S3 (or a listing) describes it.
+public struct ObjectRef: Sendable, Hashable {
+    public enum Location: Sendable, Hashable {
+        /// A file on disk (a bucket-like directory tree).
+        case file(path: String)
+        /// An object behind the S3 API.
+        case s3(bucket: String, key: String, versionId: String?)
+    }
+
+    public var bucket: String
+    public var key: String
+    public var size: Int64
+    public var lastModified: Date
+    /// The S3 ETag; for local files a stable stand-in derived from size and modification
+    /// time (`"<size hex>-<mtime ns hex>"`), so a changed file gets a new one.
+    public var eTag: String
+    /// S3 storage class (`STANDARD` for local files).
+    public var storageClass: String
+    /// Server-side encryption as S3 reports it (`AES256`, `aws:kms`, `SSE-C`...), if known.
+    public var serverSideEncryption: String?
+    public var location: Location
+
+    public init(
+        bucket: String, key: String, size: Int64, lastModified: Date, eTag: String, storageClass: String = "STANDARD",
+        serverSideEncryption: String? = nil, location: Location
+    ) {
+        self.bucket = bucket
+        self.key = key
+        self.size = size
+        self.lastModified = lastModified
+        self.eTag = eTag
+        self.storageClass = storageClass
+        self.serverSideEncryption = serverSideEncryption
+        self.location = location
+    }
+
+    /// The key's extension without the dot, lower-cased (`""` when none), as Macie reports it.
+    public var fileExtension: String {
+        let name = key.split(separator: "/").last.map(String.init) ?? key
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
+        return String(name[name.index(after: dot)...]).lowercased()
+    }
+}
+
+/// An object that could not even be listed or opened as an object (a directory entry we
+/// cannot stat, a broken link). It still appears in the results with a reason.
+public struct ListingProblem: Sendable, Hashable {
+    public var bucket: String
+    public var key: String
+    public var reason: String
+    public var message: String
+
+    public init(bucket: String, key: String, reason: String, message: String) {
+        self.bucket = bucket
+        self.key = key
+        self.reason = reason
+        self.message = message
+    }
+}

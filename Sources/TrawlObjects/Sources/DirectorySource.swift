@@ -1,0 +1,120 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A bucket-like directory tree: each direct subdirectory of `root` is a bucket, every
+/// regular file below it an object keyed by its path relative to the bucket. With `bucket`
+/// set, `root` itself is that single bucket.
+///
+/// Symbolic links are never followed out of the tree: a link whose target resolves outside
+/// the bucket is reported as a listing problem, not read.
+public struct DirectorySource: Sendable {
+    public var root: URL
+    /// When set, `root` is one bucket with this name.
+    public var singleBucket: String?
+
+    public init(root: URL, singleBucket: String? = nil) {
+        self.root = root.standardizedFileURL
+        self.singleBucket = singleBucket
+    }
+
+    public struct Bucket: Sendable, Hashable {
+        public var name: String
+        public var path: String
+    }
+
+    /// The buckets, sorted by name.
+    public func buckets() throws -> [Bucket] {
+        if let name = singleBucket { return [Bucket(name: name, path: root.path)] }
+        let entries = try FileManager.default.contentsOfDirectory(atPath: root.path)
+        return entries.sorted().compactMap { name in
+            guard !name.hasPrefix(".") else { return nil }
+            let path = root.appendingPathComponent(name).path
+            var status = stat()
+            guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else { return nil }
+            return Bucket(name: name, path: path)
+        }
+    }
+
+    /// Walks every bucket depth-first in key order, calling `object` for each regular file
+    /// and `problem` for entries that cannot be listed. Returning false from `object` stops.
+    public func walk(
+        buckets selected: [Bucket]? = nil,
+        object: (ObjectRef) throws -> Bool,
+        problem: (ListingProblem) -> Void
+    ) throws {
+        for bucket in try selected ?? buckets() {
+            let realBucket = realPath(bucket.path) ?? bucket.path
+            if try !walkDirectory(bucket: bucket.name, bucketRoot: realBucket, path: bucket.path, prefix: "", object: object, problem: problem) {
+                return
+            }
+        }
+    }
+
+    private func walkDirectory(
+        bucket: String, bucketRoot: String, path: String, prefix: String,
+        object: (ObjectRef) throws -> Bool, problem: (ListingProblem) -> Void
+    ) throws -> Bool {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+        } catch {
+            problem(ListingProblem(bucket: bucket, key: prefix, reason: "PERMISSION_DENIED", message: "cannot list directory"))
+            return true
+        }
+        for name in names {
+            let full = path + "/" + name
+            let key = prefix + name
+            var status = stat()
+            guard lstat(full, &status) == 0 else {
+                problem(ListingProblem(bucket: bucket, key: key, reason: "PERMISSION_DENIED", message: "cannot stat"))
+                continue
+            }
+            var mode = status.st_mode & S_IFMT
+            if mode == S_IFLNK {
+                // Follow only links that stay inside the bucket.
+                guard let target = realPath(full), target == bucketRoot || target.hasPrefix(bucketRoot + "/") else {
+                    problem(ListingProblem(
+                        bucket: bucket, key: key, reason: "UNSUPPORTED_FILE_TYPE_EXCEPTION",
+                        message: "symbolic link leads outside the bucket; not followed"))
+                    continue
+                }
+                guard stat(full, &status) == 0 else { continue }
+                mode = status.st_mode & S_IFMT
+                if mode == S_IFDIR { continue }  // directory links could loop; keys come from real paths
+            }
+            if mode == S_IFDIR {
+                if try !walkDirectory(bucket: bucket, bucketRoot: bucketRoot, path: full, prefix: key + "/", object: object, problem: problem) {
+                    return false
+                }
+            } else if mode == S_IFREG {
+                if try !object(Self.objectRef(bucket: bucket, key: key, path: full, status: status)) { return false }
+            }
+        }
+        return true
+    }
+
+    static func objectRef(bucket: String, key: String, path: String, status: stat) -> ObjectRef {
+        #if canImport(Darwin)
+        let seconds = status.st_mtimespec.tv_sec, nanos = status.st_mtimespec.tv_nsec
+        #else
+        let seconds = status.st_mtim.tv_sec, nanos = status.st_mtim.tv_nsec
+        #endif
+        let modified = Date(timeIntervalSince1970: Double(seconds) + Double(nanos) / 1e9)
+        let stamp = UInt64(seconds) &* 1_000_000_000 &+ UInt64(nanos)
+        let eTag = String(UInt64(status.st_size), radix: 16) + "-" + String(stamp, radix: 16)
+        return ObjectRef(
+            bucket: bucket, key: key, size: Int64(status.st_size), lastModified: modified, eTag: eTag,
+            location: .file(path: path))
+    }
+
+    private func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}

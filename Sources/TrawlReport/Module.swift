@@ -1,1 +1,0 @@
-// TrawlReport module.

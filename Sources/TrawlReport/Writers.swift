@@ -1,0 +1,172 @@
+import Foundation
+import TrawlDetect
+import TrawlObjects
+
+/// A destination for text output: a file or standard output.
+public final class TextOutput {
+    private let handle: FileHandle
+    private let closes: Bool
+    private var buffer: [UInt8] = []
+
+    public init(path: String?) throws {
+        if let path, path != "-" {
+            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+                throw ReadError(reason: "PERMISSION_DENIED", message: "cannot write \(path)")
+            }
+            self.handle = handle
+            closes = true
+        } else {
+            handle = FileHandle.standardOutput
+            closes = false
+        }
+    }
+
+    public func write(_ text: String) throws {
+        buffer += Array(text.utf8)
+        if buffer.count >= 64 * 1024 { try flush() }
+    }
+
+    public func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try handle.write(contentsOf: buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    public func close() throws {
+        try flush()
+        if closes { try handle.close() }
+    }
+}
+
+/// Writes one Macie finding per object with sensitive data, as JSON Lines.
+public final class FindingsJSONWriter {
+    let output: TextOutput
+    let context: FindingContext
+    public init(output: TextOutput, context: FindingContext) {
+        self.output = output
+        self.context = context
+    }
+    public func write(_ result: ObjectResult) throws {
+        guard let finding = MacieJSON.finding(result, context: context) else { return }
+        try output.write(MacieJSON.line(finding) + "\n")
+    }
+}
+
+/// Writes findings as CSV for spreadsheets: one row per object and identifier.
+public final class FindingsCSVWriter {
+    let output: TextOutput
+    private var wroteHeader = false
+    public init(output: TextOutput) { self.output = output }
+
+    public static let header = [
+        "bucket", "key", "severity", "finding_type", "identifier", "category", "count", "first_locations", "status", "reason",
+    ]
+
+    public func write(_ result: ObjectResult) throws {
+        if !wroteHeader {
+            try output.write(Self.header.joined(separator: ",") + "\n")
+            wroteHeader = true
+        }
+        guard let severity = result.severity, let type = result.findingType else { return }
+        for detection in result.reportable {
+            let locations = detection.occurrences.prefix(5).map(Self.describe).joined(separator: "; ")
+            let row = [
+                result.object.bucket, result.object.key, severity.label, type, detection.info.id, detection.info.category.rawValue,
+                String(detection.count), locations, result.status.rawValue, result.reason ?? "",
+            ]
+            try output.write(row.map(Self.escape).joined(separator: ",") + "\n")
+        }
+    }
+
+    static func describe(_ occurrence: Occurrence) -> String {
+        switch occurrence {
+        case .lineRange(let start, _, let column, let file): (file.map { $0 + ":" } ?? "") + "line \(start):\(column)"
+        case .cell(let row, let column, let name, let reference, let file):
+            (file.map { $0 + ":" } ?? "") + (reference ?? "row \(row) col \(column)") + (name.map { " (\($0))" } ?? "")
+        case .record(let index, let path, let file): (file.map { $0 + ":" } ?? "") + "record \(index)" + (path.map { " \($0)" } ?? "")
+        }
+    }
+
+    /// RFC 4180 quoting; a leading formula character is neutralised so a spreadsheet never
+    /// evaluates an object key.
+    static func escape(_ field: String) -> String {
+        var value = field
+        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
+        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return value
+    }
+}
+
+/// Writes the sensitive data discovery results: one JSON Lines record per object in scope,
+/// gzip-compressed, as Macie writes them to the results repository.
+public final class DiscoveryResultsWriter {
+    let writer: GzipWriter
+    let context: FindingContext
+    public let path: String
+
+    /// Creates `<directory>/<jobId>.jsonl.gz`.
+    public init(directory: String, context: FindingContext) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        path = (directory as NSString).appendingPathComponent("\(context.jobId).jsonl.gz")
+        writer = try GzipWriter(path: path)
+        self.context = context
+    }
+
+    public func write(_ result: ObjectResult) throws {
+        try writer.write(MacieJSON.line(MacieJSON.discoveryResult(result, context: context)) + "\n")
+    }
+
+    public func finish() throws { try writer.finish() }
+}
+
+/// Totals of a scan for the human summary.
+public struct ScanSummary: Sendable {
+    public var buckets: Set<String> = []
+    public var objects = 0
+    public var bytes: Int64 = 0
+    public var classifiedBytes: Int64 = 0
+    public var byStatus: [StatusCode: Int] = [:]
+    public var skippedByReason: [String: Int] = [:]
+    public var partialByReason: [String: Int] = [:]
+    public var findings = 0
+    public var findingsBySeverity: [Severity: Int] = [:]
+    /// Identifier ID → (occurrences, objects).
+    public var byType: [String: (occurrences: Int, objects: Int, severity: Severity)] = [:]
+    /// Objects with findings: (bucket/key, severity, types) — the first 50 shown.
+    public var topObjects: [(path: String, severity: Severity, types: String)] = []
+    /// Objects that could not be read at all (permission, vanished, listing problems).
+    public var errors = 0
+
+    public init() {}
+
+    public static let errorReasons: Set<String> = [
+        "PERMISSION_DENIED", "SOURCE_OBJECT_NO_LONGER_AVAILABLE", "OBJECT_VERSION_MISMATCH", "NO_SUCH_BUCKET_AVAILABLE",
+        "INVALID_KMS_KEY",
+    ]
+
+    public mutating func add(_ result: ObjectResult) {
+        buckets.insert(result.object.bucket)
+        objects += 1
+        bytes += result.object.size
+        classifiedBytes += result.sizeClassified
+        byStatus[result.status, default: 0] += 1
+        if let reason = result.reason {
+            if result.status == .skipped { skippedByReason[reason, default: 0] += 1 } else { partialByReason[reason, default: 0] += 1 }
+            if Self.errorReasons.contains(reason) { errors += 1 }
+        }
+        if let severity = result.severity {
+            findings += 1
+            findingsBySeverity[severity, default: 0] += 1
+            for type in result.reportable {
+                let previous = byType[type.info.id] ?? (0, 0, .low)
+                byType[type.info.id] = (previous.occurrences + type.count, previous.objects + 1, max(previous.severity, type.severity ?? .low))
+            }
+            if topObjects.count < 50 {
+                let types = result.reportable.map { "\($0.info.id)×\($0.count)" }.joined(separator: ", ")
+                topObjects.append((result.object.bucket + "/" + result.object.key, severity, types))
+            }
+        }
+    }
+}

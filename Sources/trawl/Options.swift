@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import TrawlCore
+import TrawlDetect
+import TrawlObjects
+
+/// Which objects are in scope (Macie's job scoping).
+struct ScopeOptions: ParsableArguments {
+    @Option(name: .customLong("bucket"), help: "Treat SOURCE itself as the single bucket NAME.")
+    var singleBucket: String?
+
+    @Option(name: .customLong("include-bucket"), parsing: .singleValue, help: "Only these buckets (repeatable).")
+    var includeBuckets: [String] = []
+
+    @Option(name: .customLong("exclude-bucket"), parsing: .singleValue, help: "Skip these buckets (repeatable).")
+    var excludeBuckets: [String] = []
+
+    @Option(name: .customLong("include-ext"), parsing: .singleValue, help: "Only objects with these extensions, no dot (repeatable).")
+    var includeExtensions: [String] = []
+
+    @Option(name: .customLong("exclude-ext"), parsing: .singleValue, help: "Skip objects with these extensions (repeatable; excludes beat includes).")
+    var excludeExtensions: [String] = []
+
+    @Option(name: .customLong("include-prefix"), parsing: .singleValue, help: "Only keys starting with this prefix (repeatable).")
+    var includePrefixes: [String] = []
+
+    @Option(name: .customLong("exclude-prefix"), parsing: .singleValue, help: "Skip keys starting with this prefix (repeatable).")
+    var excludePrefixes: [String] = []
+
+    @Option(name: .customLong("min-size"), help: "Only objects of at least this size (bytes, or with K/M/G suffix).")
+    var minSize: String?
+
+    @Option(name: .customLong("max-size"), help: "Only objects of at most this size (bytes, or with K/M/G suffix).")
+    var maxSize: String?
+
+    @Option(name: .customLong("modified-after"), help: "Only objects last modified at or after this ISO-8601 date or time.")
+    var modifiedAfter: String?
+
+    @Option(name: .customLong("modified-before"), help: "Only objects last modified before this ISO-8601 date or time.")
+    var modifiedBefore: String?
+
+    @Option(name: .customLong("sampling"), help: "Analyse this percentage (1-100) of eligible objects, picked at random; each picked object is read whole.")
+    var sampling: Int = 100
+
+    @Option(name: .customLong("seed"), help: "Seed for --sampling: the same seed picks the same objects.")
+    var seed: UInt64 = 0
+
+    func scope() throws -> Scope {
+        var scope = Scope()
+        scope.buckets = includeBuckets
+        scope.excludeBuckets = excludeBuckets
+        scope.includeExtensions = includeExtensions.map { $0.hasPrefix(".") ? String($0.dropFirst()) : $0 }
+        scope.excludeExtensions = excludeExtensions.map { $0.hasPrefix(".") ? String($0.dropFirst()) : $0 }
+        scope.includePrefixes = includePrefixes
+        scope.excludePrefixes = excludePrefixes
+        scope.minSize = try minSize.map { try parseSize($0, flag: "--min-size") }
+        scope.maxSize = try maxSize.map { try parseSize($0, flag: "--max-size") }
+        scope.modifiedAfter = try modifiedAfter.map { try parseDate($0, flag: "--modified-after") }
+        scope.modifiedBefore = try modifiedBefore.map { try parseDate($0, flag: "--modified-before") }
+        guard (1...100).contains(sampling) else { throw UsageError("--sampling takes a percentage from 1 to 100") }
+        scope.samplingPercentage = sampling
+        scope.samplingSeed = seed
+        return scope
+    }
+}
+
+/// Which identifiers run, and the custom identifiers and allow lists.
+struct DetectionOptions: ParsableArguments {
+    @Option(name: .customLong("identifiers"), help: "recommended (default), all, none, or a comma-separated list of identifier IDs.")
+    var identifiers: String = "recommended"
+
+    @Option(name: .customLong("exclude-identifiers"), help: "Comma-separated identifier IDs to leave out.")
+    var excludeIdentifiers: String?
+
+    @Option(name: .customLong("custom"), parsing: .singleValue, help: "A custom identifier file (JSON; see docs/custom-identifiers.md). Repeatable.")
+    var customFiles: [String] = []
+
+    @Option(name: .customLong("allow-list"), parsing: .singleValue, help: "A text allow list: one entry per line; matching values are never reported. Repeatable.")
+    var allowListFiles: [String] = []
+
+    @Option(name: .customLong("allow-regex"), parsing: .singleValue, help: "A regex allow list: values it matches completely are never reported. Repeatable.")
+    var allowRegexes: [String] = []
+
+    @Option(name: .customLong("patterns"), help: "Load the managed identifier catalog from this folder instead of the built-in one.")
+    var patternsDirectory: String?
+
+    func catalog() throws -> Catalog {
+        if let directory = patternsDirectory {
+            return try Catalog.load(directory: URL(fileURLWithPath: directory))
+        }
+        return Catalog.builtin
+    }
+
+    func detector() throws -> Detector {
+        let catalog = try catalog()
+        let selected = try IdentifierSelection.parse(identifiers, exclude: excludeIdentifiers).resolve(in: catalog)
+        var custom: [CustomIdentifier] = []
+        for file in customFiles { custom += try CustomIdentifier.load(file: file) }
+        guard !selected.isEmpty || !custom.isEmpty else {
+            throw UsageError("no identifiers selected: --identifiers none needs at least one --custom file")
+        }
+        var texts: [String] = []
+        for file in allowListFiles { texts += try AllowList.textEntries(file: file) }
+        return try Detector(identifiers: selected, custom: custom, allowList: AllowList(texts: texts, regexes: allowRegexes))
+    }
+}
+
+func parseSize(_ text: String, flag: String) throws -> Int64 {
+    let units: [Character: Int64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
+    var digits = text.uppercased()
+    if digits.hasSuffix("B") { digits.removeLast() }
+    var multiplier: Int64 = 1
+    if let last = digits.last, let unit = units[last] {
+        multiplier = unit
+        digits.removeLast()
+    }
+    guard let value = Double(digits), value >= 0 else { throw UsageError("\(flag): '\(text)' is not a size (bytes, or with a K, M, G or T suffix)") }
+    return Int64(value * Double(multiplier))
+}
+
+func parseDate(_ text: String, flag: String) throws -> Date {
+    if let date = try? Date(text, strategy: .iso8601) { return date }
+    if let date = try? Date(text + "T00:00:00Z", strategy: .iso8601) { return date }
+    throw UsageError("\(flag): '\(text)' is not an ISO-8601 date (2024-05-01) or time (2024-05-01T12:00:00Z)")
+}
+
+func formatBytes(_ bytes: Int64) -> String {
+    let units = ["B", "KB", "MB", "GB", "TB", "PB"]
+    var value = Double(bytes)
+    var unit = 0
+    while value >= 1000 && unit < units.count - 1 { value /= 1000; unit += 1 }
+    return unit == 0 ? "\(bytes) B" : String(format: value >= 100 ? "%.0f %@" : "%.1f %@", value, units[unit])
+}
+
+func formatSeconds(_ seconds: Double) -> String {
+    if seconds < 1 { return String(format: "%.2f s", seconds) }
+    if seconds < 120 { return String(format: "%.1f s", seconds) }
+    if seconds < 7200 { return String(format: "%.0f min", seconds / 60) }
+    return String(format: "%.1f h", seconds / 3600)
+}

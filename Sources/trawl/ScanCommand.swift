@@ -1,0 +1,273 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import TrawlCore
+import TrawlDetect
+import TrawlObjects
+import TrawlReport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct ScanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Scan objects for sensitive data and report Macie-shaped findings.",
+        discussion: """
+            Prints the estimate first. On a terminal it asks before scanning; otherwise it scans only \
+            with --yes, or when the estimate is within --max-cost / --max-bytes (exit status 3 if not).
+            Matched values never appear in any output; --show-redacted-samples adds masked samples.
+            """)
+
+    @Argument(help: "A directory of buckets (or one bucket with --bucket).")
+    var source: String
+
+    @OptionGroup var scope: ScopeOptions
+    @OptionGroup var detection: DetectionOptions
+    @OptionGroup var estimateOptions: EstimateOptions
+
+    @Option(name: .customLong("format"), help: "text: a summary (default); json: Macie findings as JSON Lines; csv: one row per object and type.")
+    var format: OutputFormat = .text
+
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Write findings here instead of standard output.")
+    var output: String?
+
+    @Option(name: .customLong("results"), help: "Write per-object discovery results (JSON Lines, gzip) into this directory.")
+    var results: String?
+
+    @Flag(name: [.customShort("y"), .customLong("yes")], help: "Scan without asking, whatever the estimate.")
+    var yes = false
+
+    @Option(name: .customLong("max-cost"), help: "Scan without asking when Macie's estimated charge is at most this many USD.")
+    var maxCost: Double?
+
+    @Option(name: .customLong("max-bytes"), help: "Scan without asking when the bytes to analyse are at most this (K/M/G suffixes).")
+    var maxBytes: String?
+
+    @Option(name: .customLong("occurrences"), help: "Locations recorded per type in each finding (Macie: 15; results keep up to 1000).")
+    var occurrences: Int = ScanLimits.findingOccurrences
+
+    @Flag(name: .customLong("show-redacted-samples"), help: "Add up to three masked samples per type (first and last two characters only).")
+    var redactedSamples = false
+
+    @Flag(name: .customLong("no-progress"), help: "Never show the progress line.")
+    var noProgress = false
+
+    @Option(name: .customLong("account-id"), help: "Account ID to put in findings (default 000000000000).")
+    var accountId: String = "000000000000"
+
+    @Option(name: .customLong("job-id"), help: "Job ID to put in findings and the results file name (default: random).")
+    var jobId: String?
+
+    func run() throws {
+        do {
+            throw ExitCode(try scan())
+        } catch let error as UsageError {
+            throw fail(error.description)
+        } catch let error as CatalogError {
+            throw fail(error.description)
+        }
+    }
+
+    func scan() throws -> Int32 {
+        guard occurrences >= 1 && occurrences <= ScanLimits.occurrencesPerType else {
+            throw UsageError("--occurrences takes 1 to \(ScanLimits.occurrencesPerType)")
+        }
+        let listing = try Listing.resolve(source, scopeOptions: scope)
+        let detector = try detection.detector()
+        let scopeValue = try scope.scope()
+        let report = estimateOptions.estimator(listing: listing).estimate(
+            inScope: listing.inScope, selected: listing.selected, samplingPercentage: scopeValue.samplingPercentage, detector: detector)
+        let findingsToStdout = format != .text && (output == nil || output == "-")
+        let info: (String) -> Void = { text in
+            if findingsToStdout { FileHandle.standardError.write(Data(text.utf8)) } else { print(text, terminator: "") }
+        }
+        info(EstimateText.render(report, source: source))
+
+        // The cost gate.
+        if !yes {
+            let limitBytes = try maxBytes.map { try parseSize($0, flag: "--max-bytes") }
+            if maxCost != nil || limitBytes != nil {
+                if let maxCost, report.macie.usd > maxCost {
+                    warn(String(format: "estimated Macie charge $%.2f is over --max-cost %.2f; not scanning (pass --yes to scan anyway)", report.macie.usd, maxCost))
+                    return ExitStatus.notConfirmed
+                }
+                if let limitBytes, report.classifiableUncompressedBytes > limitBytes {
+                    warn("\(formatBytes(report.classifiableUncompressedBytes)) to analyse is over --max-bytes \(formatBytes(limitBytes)); not scanning (pass --yes to scan anyway)")
+                    return ExitStatus.notConfirmed
+                }
+            } else if isatty(0) == 1 && isatty(2) == 1 {
+                FileHandle.standardError.write(Data("Scan now? [y/N] ".utf8))
+                let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+                guard answer == "y" || answer == "yes" else {
+                    warn("not scanning")
+                    return ExitStatus.notConfirmed
+                }
+            } else {
+                warn("not scanning without confirmation: pass --yes, or --max-cost USD / --max-bytes SIZE to scan when the estimate is within them")
+                return ExitStatus.notConfirmed
+            }
+        }
+
+        var settings = AnalyzerSettings()
+        settings.redactedSamples = redactedSamples
+        let context = FindingContext(
+            accountId: accountId, region: estimateOptions.region, jobId: jobId ?? UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
+            occurrencesPerFinding: occurrences)
+        let sink = try ScanSink(format: format, output: output, results: results, context: context)
+        for problem in listing.problems {
+            try sink.consume(ObjectResult(
+                object: ObjectRef(bucket: problem.bucket, key: problem.key, size: 0, lastModified: Date(timeIntervalSince1970: 0), eTag: "", location: .file(path: "")),
+                status: .skipped, reason: problem.reason, message: problem.message))
+        }
+
+        let counters = ScanCounters()
+        let cancellation = Cancellation()
+        let interrupt = InterruptHandler(cancellation: cancellation)
+        let progress = noProgress ? nil : ProgressLine(counters: counters, totalObjects: listing.selected.count, totalBytes: report.selected.bytes)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let runner = Runner(detector: detector, settings: settings, workers: estimateOptions.workers, bytes: listing.bytes)
+        var runError: (any Error)?
+        do {
+            try runner.run(listing.selected, sink: sink, counters: counters, cancellation: cancellation)
+        } catch {
+            runError = error
+        }
+        progress?.stop()
+        interrupt.stop()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        try sink.finish()
+        info(SummaryText.render(sink.summary, seconds: seconds, interrupted: cancellation.isCancelled && runError == nil,
+                                resultsPath: sink.resultsPath, findingsPath: output))
+        if let runError { warn("output failed: \(runError)"); return ExitStatus.errors }
+        if cancellation.isCancelled { return 130 }
+        if sink.summary.errors > 0 { return ExitStatus.errors }
+        return sink.summary.findings > 0 ? ExitStatus.findings : ExitStatus.clean
+    }
+}
+
+/// Fans each result out to the findings writer, the results writer and the summary.
+final class ScanSink: ResultSink {
+    let findingsJSON: FindingsJSONWriter?
+    let findingsCSV: FindingsCSVWriter?
+    let output: TextOutput?
+    let results: DiscoveryResultsWriter?
+    var summary = ScanSummary()
+
+    init(format: OutputFormat, output path: String?, results: String?, context: FindingContext) throws {
+        switch format {
+        case .json:
+            output = try TextOutput(path: path)
+            findingsJSON = FindingsJSONWriter(output: output!, context: context)
+            findingsCSV = nil
+        case .csv:
+            output = try TextOutput(path: path)
+            findingsCSV = FindingsCSVWriter(output: output!)
+            findingsJSON = nil
+        case .text:
+            output = nil
+            findingsJSON = nil
+            findingsCSV = nil
+        }
+        self.results = try results.map { try DiscoveryResultsWriter(directory: $0, context: context) }
+    }
+
+    var resultsPath: String? { results?.path }
+
+    func consume(_ result: ObjectResult) throws {
+        summary.add(result)
+        try findingsJSON?.write(result)
+        try findingsCSV?.write(result)
+        try results?.write(result)
+    }
+
+    func finish() throws {
+        try output?.close()
+        try results?.finish()
+    }
+}
+
+/// Ctrl-C stops the scan cleanly (what was found so far is still written); a second one
+/// exits at once.
+final class InterruptHandler {
+    private let source: DispatchSourceSignal
+    init(cancellation: Cancellation) {
+        signal(SIGINT, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            if cancellation.isCancelled { exit(130) }
+            cancellation.cancel()
+            FileHandle.standardError.write(Data("\ntrawl: interrupted; finishing the objects in hand and writing what was found (Ctrl-C again to quit now)\n".utf8))
+        }
+        source.resume()
+    }
+    func stop() {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
+}
+
+/// A one-line progress display on standard error, only when it is a terminal.
+final class ProgressLine: @unchecked Sendable {
+    private let timer: DispatchSourceTimer?
+    private let start = DispatchTime.now().uptimeNanoseconds
+
+    init(counters: ScanCounters, totalObjects: Int, totalBytes: Int64) {
+        guard isatty(2) == 1 else { timer = nil; return }
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        self.timer = timer
+        let begin = start
+        timer.schedule(deadline: .now() + .milliseconds(300), repeating: .milliseconds(250))
+        timer.setEventHandler {
+            let objects = counters.objectsDone.load(ordering: .relaxed)
+            let bytes = counters.bytesDone.load(ordering: .relaxed)
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
+            let rate = elapsed > 0 ? Double(bytes) / elapsed : 0
+            let eta = rate > 0 ? Double(max(0, totalBytes - bytes)) / rate : 0
+            let line = "\r\u{1B}[2K  \(objects)/\(totalObjects) objects  \(formatBytes(bytes))/\(formatBytes(totalBytes))  \(formatBytes(Int64(rate)))/s  ETA \(formatSeconds(eta))  findings \(counters.findings.load(ordering: .relaxed))"
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+        timer.resume()
+    }
+
+    func stop() {
+        guard let timer else { return }
+        timer.cancel()
+        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+    }
+}
+
+enum SummaryText {
+    static func render(_ s: ScanSummary, seconds: Double, interrupted: Bool, resultsPath: String?, findingsPath: String?) -> String {
+        var out = interrupted ? "\nScan interrupted; partial results:\n" : "\nScan complete\n"
+        let rate = seconds > 0 ? Double(s.classifiedBytes) / seconds : 0
+        out += "  scanned         \(s.objects) objects in \(s.buckets.count) bucket(s), \(formatBytes(s.classifiedBytes)) analysed in \(formatSeconds(seconds)) (\(formatBytes(Int64(rate)))/s)\n"
+        let complete = s.byStatus[.complete] ?? 0, partial = s.byStatus[.partial] ?? 0, skipped = s.byStatus[.skipped] ?? 0
+        out += "  status          \(complete) complete, \(partial) partial, \(skipped) skipped\n"
+        for (reason, count) in s.partialByReason.sorted(by: { $0.key < $1.key }) { out += "    partial  \(reason): \(count)\n" }
+        for (reason, count) in s.skippedByReason.sorted(by: { $0.key < $1.key }) { out += "    skipped  \(reason): \(count)\n" }
+        if s.findings == 0 {
+            out += "  findings        none\n"
+        } else {
+            let bands = [Severity.high, .medium, .low].compactMap { severity in s.findingsBySeverity[severity].map { "\($0) \(severity.label)" } }
+            out += "  findings        \(s.findings) object(s) with sensitive data: \(bands.joined(separator: ", "))\n"
+            out += "  by type\n"
+            for (id, entry) in s.byType.sorted(by: { ($0.value.severity, $0.value.occurrences) > ($1.value.severity, $1.value.occurrences) }) {
+                out += "    \(id.padding(toLength: 44, withPad: " ", startingAt: 0)) \(String(entry.occurrences).leftPad(7)) in \(entry.objects) object(s)\n"
+            }
+            out += "  objects\n"
+            for object in s.topObjects.sorted(by: { ($0.severity, $1.path) > ($1.severity, $0.path) }) {
+                out += "    \(object.severity.label.padding(toLength: 6, withPad: " ", startingAt: 0)) \(object.path)  \(object.types)\n"
+            }
+            if s.findings > s.topObjects.count { out += "    … and \(s.findings - s.topObjects.count) more (use --format json)\n" }
+        }
+        if let findingsPath, findingsPath != "-" { out += "  findings file   \(findingsPath)\n" }
+        if let resultsPath { out += "  results         \(resultsPath)\n" }
+        return out
+    }
+}
+
+extension String {
+    func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
