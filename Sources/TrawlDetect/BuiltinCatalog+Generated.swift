@@ -2,13 +2,826 @@
 
 enum BuiltinCatalog {
     static let files: [(name: String, json: String)] = [
-        ("trawl-sample.json", #"""
-        {"identifiers": [
-         {"id": "TRAWL_AWS_ACCESS_KEY_ID", "name": "AWS access key ID", "category": "CREDENTIALS", "origin": "trawl",
-          "recommended": true, "regex": "\\b(?:AKIA|ASIA)[A-Z2-7]{16}\\b", "anchors": [{"literals": ["AKIA", "ASIA"]}],
-          "severity": ["High", "High", "High"], "maxLength": 20,
-          "examples": {"match": ["aws_access_key_id = «AKIAQWERTYUIOPASDFGH»"], "nomatch": ["AKIAQWERTY", "XAKIAQWERTYUIOPASDFGH"]}}
-        ]}
+        ("health.json", #"""
+        {
+          "identifiers": [
+            {
+              "id": "USA_MEDICARE_BENEFICIARY_IDENTIFIER",
+              "name": "US Medicare Beneficiary Identifier (MBI)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[1-9][AC-HJKMNP-RT-Y][0-9AC-HJKMNP-RT-Y][0-9](-?)[AC-HJKMNP-RT-Y][0-9AC-HJKMNP-RT-Y][0-9]\\g{-1}[AC-HJKMNP-RT-Y]{2}[0-9]{2})(?![0-9A-Za-z])",
+              "keywords": ["mbi", "mbis", "medicare", "medicare beneficiary", "medicare id", "medicare number", "beneficiary identifier"],
+              "severity": ["High", "High", "High"],
+              "maxLength": 13,
+              "examples": {
+                "match": [
+                  "MBI: «1EG4-TE5-MK73»",
+                  "medicare_beneficiary_id,«8AC7YN4PM81»",
+                  "Medicare number «2K91-XD3-GT44» on file"
+                ],
+                "nomatch": [
+                  "MBI: 1SG4-TE5-MK73",
+                  "MBI: 0EG4-TE5-MK73",
+                  "MBI: 1EG4-TE5MK73",
+                  "ref 1EG4-TE5-MK73"
+                ]
+              }
+            },
+            {
+              "id": "USA_NATIONAL_PROVIDER_IDENTIFIER",
+              "name": "US National Provider Identifier (NPI)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[12][0-9]{9})(?![0-9A-Za-z])",
+              "keywords": ["npi", "npis", "npi#", "n.p.i", "national provider", "provider id", "hipaa"],
+              "validator": "usNPI",
+              "severity": ["High", "High", "High"],
+              "maxLength": 10,
+              "examples": {
+                "match": [
+                  "NPI: «1234567893»",
+                  "billing_provider_npi,«1245319599»",
+                  "National Provider Identifier «1003000126»"
+                ],
+                "nomatch": [
+                  "NPI: 1234567890",
+                  "NPI: 3234567893",
+                  "phone 1234567893"
+                ]
+              }
+            },
+            {
+              "id": "US_DRUG_ENFORCEMENT_AGENCY_NUMBER",
+              "name": "US DEA registration number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[ABCDEFGHJKLMPRSTUX][A-Z9][0-9]{7})(?![0-9A-Za-z])",
+              "keywords": ["dea", "dea#", "dea number", "dea registration", "dea reg", "drug enforcement"],
+              "validator": "usDEA",
+              "severity": ["High", "High", "High"],
+              "maxLength": 9,
+              "examples": {
+                "match": [
+                  "DEA #: «BJ6125341»",
+                  "prescriber_dea,«FM1234563»",
+                  "DEA registration number «B91234563»"
+                ],
+                "nomatch": [
+                  "DEA: AB1234564",
+                  "DEA: ZB1234563",
+                  "lot BJ6125341"
+                ]
+              }
+            },
+            {
+              "id": "USA_HEALTH_INSURANCE_CLAIM_NUMBER",
+              "name": "US Health Insurance Claim Number (HICN)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{3}(-?)[0-9]{2}\\g{-1}[0-9]{4}[ -]?[A-Z][0-9A-Z]?)(?![0-9A-Za-z])",
+              "keywords": ["hicn", "hicn#", "hic#", "hic no", "hic number", "hicno", "health insurance claim", "medicare claim number", "medicare id"],
+              "validator": "usHICN",
+              "severity": ["High", "High", "High"],
+              "maxLength": 14,
+              "examples": {
+                "match": [
+                  "HICN: «536-22-1234A»",
+                  "hic no. «536221234C1»",
+                  "Health Insurance Claim Number «536-22-1234 B2»"
+                ],
+                "nomatch": [
+                  "HICN: 000-22-1234A",
+                  "HICN: 666-22-1234A",
+                  "claim 536-22-1234A"
+                ]
+              }
+            },
+            {
+              "id": "USA_NATIONAL_DRUG_CODE",
+              "name": "US National Drug Code (NDC)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z-])(?<value>[0-9]{4}-[0-9]{4}-[0-9]{2}|[0-9]{5}-[0-9]{3}-[0-9]{2}|[0-9]{5}-[0-9]{4}-[0-9]{1,2}|[0-9]{11})(?![0-9A-Za-z]|-[0-9])",
+              "keywords": ["ndc", "ndcs", "ndc#", "national drug code", "drug code"],
+              "validator": "usNDC",
+              "severity": ["High", "High", "High"],
+              "maxLength": 13,
+              "examples": {
+                "match": [
+                  "NDC: «0002-1433-80»",
+                  "ndc_code,«50090-2873-0»",
+                  "National Drug Code «00002-1433-80» (11-digit)",
+                  "NDC «60505-257-01»"
+                ],
+                "nomatch": [
+                  "NDC: 002-1433-80",
+                  "NDC: 0000-0000-00",
+                  "sku 0002-1433-80"
+                ]
+              }
+            },
+            {
+              "id": "USA_HEALTHCARE_PROCEDURE_CODE",
+              "name": "US Healthcare Common Procedure Coding System (HCPCS) code",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[A-EGHJ-MP-V][0-9]{4}|[0-9]{4}[0-9FTU])(?![0-9A-Za-z])",
+              "keywords": ["hcpcs", "cpt", "cpt code", "cpt4", "current procedural terminology", "procedure code", "healthcare common procedure"],
+              "severity": ["High", "High", "High"],
+              "maxLength": 5,
+              "examples": {
+                "match": [
+                  "HCPCS: «J3490»",
+                  "cpt_code,«99213»",
+                  "HCPCS codes «E0114» and «A4253»",
+                  "CPT «0001F» reported"
+                ],
+                "nomatch": [
+                  "HCPCS: F1234",
+                  "HCPCS: J349",
+                  "room J3490"
+                ]
+              }
+            },
+            {
+              "id": "UK_NHS_NUMBER",
+              "name": "UK National Health Service (NHS) number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<![0-9][ -])(?<value>[0-9]{3}([ -]?)[0-9]{3}\\g{-1}[0-9]{4})(?![0-9A-Za-z])(?![ -][0-9])",
+              "keywords": ["nhs", "nhs#", "nhs number", "nhs no", "national health service", "health service number", "health and care number", "hcn"],
+              "validator": "ukNHS",
+              "severity": ["High", "High", "High"],
+              "maxLength": 12,
+              "examples": {
+                "match": [
+                  "NHS Number: «943 476 5919»",
+                  "patient_nhs_no,«4010232137»",
+                  "National Health Service no. «485-777-3457»"
+                ],
+                "nomatch": [
+                  "NHS Number: 943 476 5918",
+                  "NHS Number: 123 456 7890",
+                  "NHS Number: 000 000 0000",
+                  "ref 943 476 5919"
+                ]
+              }
+            },
+            {
+              "id": "CANADA_HEALTH_NUMBER",
+              "name": "Canada provincial health insurance number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{4}([ -]?)[0-9]{3}\\g{-1}[0-9]{3}(?:[ -]?[A-Z]{2})?|[A-Z]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}|[0-9]{5}-[0-9]{4}|[0-9]{8,9}|[0-9]{12})(?![0-9A-Za-z])(?![ -][0-9])",
+              "keywords": ["health card", "health number", "health insurance number", "health card number", "personal health number", "phn", "ohip", "ramq", "msp", "carte santé", "carte soleil", "carte d'assurance maladie", "assurance maladie", "numéro d’assurance maladie", "medicare number"],
+              "validator": "caHealthNumber",
+              "severity": ["High", "High", "High"],
+              "maxLength": 15,
+              "examples": {
+                "match": [
+                  "OHIP: «1296-844-028-AB»",
+                  "BC personal health number «9698658215»",
+                  "RAMQ «TREM 5603 1512» (carte soleil)",
+                  "Alberta health card «12345-6789»"
+                ],
+                "nomatch": [
+                  "OHIP: 1296-844-027-AB",
+                  "PHN: 9698658216",
+                  "health card 0000-000-000",
+                  "invoice 1296-844-028"
+                ]
+              }
+            }
+          ]
+        }
+        """#),
+        ("personal-uk-ca.json", #"""
+        {
+          "identifiers": [
+            {
+              "id": "UK_NATIONAL_INSURANCE_NUMBER",
+              "name": "UK National Insurance number (NINO)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z])(?<value>(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z](?:[ -]?[0-9]{2}){3}[ -]?[A-D])(?![0-9A-Za-z])",
+              "caseless": true,
+              "keywords": ["national insurance", "nino", "ni number", "ni no", "ni#", "nat ins", "insurance number", "insurance no"],
+              "severity": ["High", "High", "High"],
+              "maxLength": 13,
+              "examples": {
+                "match": [
+                  "NI number: «AB 12 34 56 C»",
+                  "nino,«JG103759A»",
+                  "National Insurance No. «ce-12-34-56-d» (lower case)"
+                ],
+                "nomatch": [
+                  "NINO: QQ123456C",
+                  "NINO: GB123456A",
+                  "NINO: AO123456A",
+                  "NINO: AB123456E",
+                  "ref AB123456C"
+                ]
+              }
+            },
+            {
+              "id": "CANADA_SOCIAL_INSURANCE_NUMBER",
+              "name": "Canada Social Insurance Number (SIN)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z])(?<![0-9][ -])(?<value>[0-9]{3}([ -]?)[0-9]{3}\\g{-1}[0-9]{3})(?![0-9A-Za-z])(?![ -][0-9])",
+              "keywords": ["sin", "sin#", "s.i.n", "social insurance", "social ins", "assurance sociale", "numéro d’assurance sociale"],
+              "validator": "caSIN",
+              "severity": ["High", "High", "High"],
+              "maxLength": 11,
+              "examples": {
+                "match": [
+                  "SIN: «130 692 544»",
+                  "social_insurance_number,«723456786»",
+                  "Numéro d'assurance sociale : «130-692-544»"
+                ],
+                "nomatch": [
+                  "SIN: 130 692 545",
+                  "SIN: 046 454 286",
+                  "SIN: 856 454 284",
+                  "account 130 692 544"
+                ]
+              }
+            },
+            {
+              "id": "CANADA_PASSPORT_NUMBER",
+              "name": "Canada passport number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z])(?<value>[A-Z]{2}[0-9]{6})(?![0-9A-Za-z])",
+              "keywords": ["passport", "passports", "passeport", "passeports", "travel document", "document de voyage"],
+              "validator": "notAllSameDigits",
+              "severity": ["Medium", "High", "High"],
+              "maxLength": 8,
+              "examples": {
+                "match": [
+                  "Canadian passport: «GA302922»",
+                  "passeport «AB123456» expire 2030"
+                ],
+                "nomatch": [
+                  "passport: AB000000",
+                  "flight AB123456",
+                  "passport: AB1234567"
+                ]
+              }
+            },
+            {
+              "id": "UK_PASSPORT_NUMBER",
+              "name": "UK passport number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{9}|[A-Z]{2}[0-9]{7})(?![0-9A-Za-z])",
+              "keywords": ["uk passport", "british passport", "gb passport", "gbr passport", "hm passport", "hmpo", "passport gbr", "united kingdom passport"],
+              "validator": "notAllSameDigits",
+              "severity": ["Medium", "High", "High"],
+              "maxLength": 9,
+              "examples": {
+                "match": [
+                  "UK passport number: «925076473»",
+                  "british_passport,«107185703»"
+                ],
+                "nomatch": [
+                  "UK passport number: 000000000",
+                  "UK passport number: 12345678",
+                  "invoice 925076473"
+                ]
+              }
+            },
+            {
+              "id": "UK_DRIVERS_LICENSE",
+              "name": "UK driving licence number (DVLA)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z])(?<value>[A-Z][A-Z9]{4}[0-9](?:[05][1-9]|[16][0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9](?:[A-Z][A-Z9]|99)[0-9][A-Z0-9]{2})(?![0-9A-Za-z])",
+              "keywords": ["driving licence", "driving license", "driving lic", "driver's licence", "drivers licence", "driver licence", "driver number", "dvla", "licence number", "licence no"],
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 16,
+              "examples": {
+                "match": [
+                  "Driving licence number: «MORGA657054SM9IJ»",
+                  "dvla,«JONES710238HA3DX» 35",
+                  "driver number «SMI99802245J99AB»"
+                ],
+                "nomatch": [
+                  "Driving licence number: MORGA613054SM9IJ",
+                  "Driving licence: MORGA657354SM9IJ",
+                  "ref MORGA657054SM9IJ"
+                ]
+              }
+            },
+            {
+              "id": "CANADA_DRIVERS_LICENSE",
+              "name": "Canada driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z])(?<value>[A-Z][0-9]{4}-?[0-9]{5}-?[0-9]{5}|[A-Z][0-9]{4}-?[0-9]{6}-?[0-9]{2}|[A-Z]{5}[0-9]{9}|[A-Z][0-9]{9}|[0-9]{6}-[0-9]{3}|[0-9]{5,9})(?![0-9A-Za-z])(?!-[0-9])",
+              "keywords": ["driver's licence", "drivers licence", "driver licence", "driver’s licence", "licence number", "dl#", "permis de conduire", "numéro de permis", "permis de conduite"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 17,
+              "examples": {
+                "match": [
+                  "Driver's Licence (ON): «A1234-56789-01234»",
+                  "permis de conduire «L1234-567890-12» (QC)",
+                  "drivers_licence,«1234567» BC"
+                ],
+                "nomatch": [
+                  "Driver's Licence: 0000000",
+                  "Driver's Licence: 1234",
+                  "ticket A1234-56789-01234"
+                ]
+              }
+            },
+            {
+              "id": "UK_PHONE_NUMBER",
+              "name": "UK phone number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?:(?<![A-Za-z])(?i:phone|phones|telephone|tel|mobile|mob|cell|fax|landline|freephone|sms|whatsapp|contact)(?![A-Za-z])[^0-9+\\n]{0,30}?|(?<![0-9A-Za-z+])(?=\\+44))(?<value>(?:\\+44[ -]?(?:\\(0\\)[ -]?)?[1-9]|\\(0[1-9][0-9]{1,4}\\)[ -]?[0-9]|0[1-9])(?:[ -]?[0-9]){5,10})(?![0-9])",
+              "keywords": ["phone", "phones", "telephone", "tel", "mobile", "mob", "cell", "fax", "landline", "freephone", "sms", "whatsapp", "contact"],
+              "keywordRequired": false,
+              "anchors": [{"byte": "+", "before": 0}, {"literals": ["phone", "tel", "mobile", "mob", "cell", "fax", "landline", "freephone", "sms", "whatsapp", "contact"], "caseless": true, "before": 0}],
+              "validator": "ukPhone",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 80,
+              "examples": {
+                "match": [
+                  "call «+44 20 7946 0958» now",
+                  "from=«+447700900123» status=delivered",
+                  "Tel: «020 7946 0958»",
+                  "mobile «07700 900123»",
+                  "Phone: «(0161) 496 0000»",
+                  "tel «+44 (0)113 496 0000»"
+                ],
+                "nomatch": [
+                  "order 020 7946 0958",
+                  "Tel: 040 7946 0958",
+                  "id +4420794609581234",
+                  "Phone: 020 7946"
+                ]
+              }
+            },
+            {
+              "id": "UK_ELECTORAL_ROLL_NUMBER",
+              "name": "UK electoral roll number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z])(?<value>[A-Z]{2,3}-?[0-9]{1,4}(?:/[0-9]{1,2})?)(?![0-9A-Za-z])",
+              "keywords": ["electoral roll", "electoral number", "elector number", "electoral register", "electoral reg", "elector no", "poll number"],
+              "severity": ["High", "High", "High"],
+              "maxLength": 12,
+              "examples": {
+                "match": [
+                  "Electoral roll number: «KAB1234»",
+                  "elector_number,«AB-12»",
+                  "electoral register «XYZ901/2»"
+                ],
+                "nomatch": [
+                  "Electoral roll number: K1234",
+                  "Electoral roll number: ABCD1234",
+                  "flight BA1234"
+                ]
+              }
+            },
+            {
+              "id": "UK_TAX_IDENTIFICATION_NUMBER",
+              "name": "UK tax reference (UTR, TRN)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{5} ?[0-9]{5}K?|[0-9]{2}[A-Z][0-9]{5})(?![0-9A-Za-z])",
+              "keywords": ["utr", "unique taxpayer reference", "taxpayer reference", "tax reference", "self assessment", "trn", "temporary reference number", "hmrc reference"],
+              "validator": "notAllSameDigits",
+              "severity": ["High", "High", "High"],
+              "maxLength": 12,
+              "examples": {
+                "match": [
+                  "UTR: «12345 67890»",
+                  "Unique Taxpayer Reference «8234567890K»",
+                  "TRN «11A12345» issued by HMRC"
+                ],
+                "nomatch": [
+                  "UTR: 00000 00000",
+                  "UTR: 1234567",
+                  "order 1234567890"
+                ]
+              }
+            },
+            {
+              "id": "CANADA_NATIONAL_IDENTIFICATION_NUMBER",
+              "name": "Canada permanent resident number (UCI / PR card)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{2}-?[0-9]{4}-?[0-9]{4}|[0-9]{4}-?[0-9]{4}|[A-Z]{2}[0-9]{7})(?![0-9A-Za-z])(?!-[0-9])",
+              "keywords": ["permanent resident", "permanent residence", "pr card", "uci", "client id", "unique client identifier", "résident permanent", "identificateur unique de client", "carte rp"],
+              "validator": "notAllSameDigits",
+              "severity": ["High", "High", "High"],
+              "maxLength": 12,
+              "examples": {
+                "match": [
+                  "UCI: «11-2345-6789»",
+                  "Permanent Resident card no. «PA0123456»",
+                  "permanent_resident_uci,«12345678»"
+                ],
+                "nomatch": [
+                  "UCI: 00-0000-0000",
+                  "UCI: 123-456",
+                  "order 11-2345-6789"
+                ]
+              }
+            }
+          ]
+        }
+        """#),
+        ("personal-us.json", #"""
+        {
+          "identifiers": [
+            {
+              "id": "USA_SOCIAL_SECURITY_NUMBER",
+              "name": "US Social Security number (SSN)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z])(?<![0-9]-)(?<value>[0-9]{3}([- .]?)[0-9]{2}\\g{-1}[0-9]{4})(?![0-9A-Za-z])(?!-[0-9])",
+              "keywords": ["ssn", "ssns", "ss#", "social security", "soc sec"],
+              "validator": "usSSN",
+              "ignore": ["078-05-1120", "219-09-9999"],
+              "severity": ["High", "High", "High"],
+              "maxLength": 11,
+              "examples": {
+                "match": [
+                  "SSN: «536-22-1234»",
+                  "name,dob,ssn\nJane Roe,1984-02-11,«536 22 1234»",
+                  "{\"social_security_number\": \"«536221234»\"}",
+                  "Social Security No. «123.45.6789» (primary)"
+                ],
+                "nomatch": [
+                  "SSN: 666-22-1234",
+                  "SSN: 536-00-1234",
+                  "SSN: 536-22-0000",
+                  "ssn=900-12-3456",
+                  "SSN: 078-05-1120",
+                  "ss# 219-09-9999",
+                  "order 536-22-1234 shipped",
+                  "SSN: 536-22-1234-77"
+                ]
+              }
+            },
+            {
+              "id": "USA_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
+              "name": "US Individual Taxpayer Identification Number (ITIN)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z])(?<![0-9]-)(?<value>9[0-9]{2}([- ]?)(?:5[0-9]|6[0-5]|7[0-9]|8[0-8]|9[0-2]|9[4-9])\\g{-1}[0-9]{4})(?![0-9A-Za-z])(?!-[0-9])",
+              "keywords": ["itin", "itins", "i.t.i.n", "individual taxpayer", "taxpayer identification", "taxpayer id", "tax id", "tin"],
+              "severity": ["High", "High", "High"],
+              "maxLength": 11,
+              "examples": {
+                "match": [
+                  "ITIN: «912-78-1234»",
+                  "taxpayer_id,«950551234»",
+                  "Individual Taxpayer Identification Number «987 94 4321» issued"
+                ],
+                "nomatch": [
+                  "ITIN: 912-93-1234",
+                  "ITIN: 912-45-1234",
+                  "ITIN: 812-78-1234",
+                  "invoice 912-78-1234"
+                ]
+              }
+            },
+            {
+              "id": "USA_PASSPORT_NUMBER",
+              "name": "US passport number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{9}|[A-Z][0-9]{8})(?![0-9A-Za-z])",
+              "keywords": ["passport", "passports", "passport no", "travel document", "passport book"],
+              "validator": "usPassport",
+              "severity": ["Medium", "High", "High"],
+              "maxLength": 9,
+              "examples": {
+                "match": [
+                  "Passport No: «A12345678»",
+                  "us_passport_number,«488839667»",
+                  "travel document «Z98765432» exp 2031"
+                ],
+                "nomatch": [
+                  "Passport No: 000000000",
+                  "ticket A12345678",
+                  "passport: A1234567"
+                ]
+              }
+            },
+            {
+              "id": "DRIVERS_LICENSE",
+              "name": "US driver's license number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z])(?<value>[A-Z]{1,2}[0-9]{4,14}|[A-Z]{1,2}-?[0-9]{2,4}(?:[- ][0-9]{1,5}){2,4}|[0-9]{3}[- ][0-9]{3}[- ][0-9]{3}|[0-9]{2}[A-Z]{3}[0-9]{5}|WDL[0-9A-Z]{9}|[0-9]{7,12})(?![0-9A-Za-z])(?![- ][0-9])",
+              "keywords": ["dl#", "dl #", "dl no", "dl number", "dln", "driver license", "driver's license", "drivers license", "driver’s license", "driver licence", "driver's licence", "drivers licence", "driver lic", "driver's lic", "drivers lic", "driver's permit", "operator license", "cdl number"],
+              "validator": "usDriversLicense",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 20,
+              "examples": {
+                "match": [
+                  "Driver's License: «D1234567» (CA)",
+                  "DL# «S530-460-52-810-0» FL",
+                  "drivers_license_number,«123456789»",
+                  "driver license IL «A123-4567-8901»",
+                  "DL number «WDLABCD456DG» WA"
+                ],
+                "nomatch": [
+                  "Driver's License: 0000000",
+                  "employee id D1234567",
+                  "DL# 12345",
+                  "driver license class C"
+                ]
+              }
+            },
+            {
+              "id": "PHONE_NUMBER",
+              "name": "Phone number (US and Canada)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?:(?<![A-Za-z])(?i:phone|phones|telephone|tel|mobile|cell|cellphone|fax|toll[ _-]?free|sms|whatsapp|contact)(?![A-Za-z])[^0-9+\\n]{0,30}?|(?<![0-9A-Za-z+])(?=\\+1)|(?<![0-9A-Za-z+.-])(?=1-[2-9][0-9]{2}-[2-9][0-9]{2}-[0-9]{4}(?![0-9])))(?<value>(?:\\+1[ .-]?|1[ .-]?)?(?:\\([2-9][0-9]{2}\\)[ .-]?|[2-9][0-9]{2}[ .-]?)[2-9][0-9]{2}[ .-]?[0-9]{4})(?![0-9])",
+              "keywords": ["phone", "phones", "telephone", "tel", "mobile", "cell", "cellphone", "fax", "toll free", "sms", "whatsapp", "contact"],
+              "keywordRequired": false,
+              "anchors": [{"byte": "+", "before": 0}, {"literals": ["phone", "tel", "mobile", "cell", "fax", "toll", "sms", "whatsapp", "contact"], "caseless": true, "before": 0}, {"digits": {"min": 11, "max": 11, "separators": "-"}}],
+              "validator": "nanpPhone",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 80,
+              "examples": {
+                "match": [
+                  "call us at «+1 (206) 555-0142» today",
+                  "caller=«+12065550142» status=answered",
+                  "Phone: «(415) 555-2671»",
+                  "mobile_phone,«604.555.0188»",
+                  "Toll-free: «1-800-555-0199»",
+                  "Tel. «+1-416-555-0123» ext 4"
+                ],
+                "nomatch": [
+                  "order 415-555-2671 shipped",
+                  "Phone: (415) 155-2671",
+                  "Phone: 911-555-0100",
+                  "build 1.415.555.2671",
+                  "id +12065550142987",
+                  "Phone: 415-555-267"
+                ]
+              }
+            },
+            {
+              "id": "DATE_OF_BIRTH",
+              "name": "Date of birth",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>(?:1[89]|20)[0-9]{2}([-/. ])(?:0?[1-9]|1[0-2])\\g{-1}(?:0?[1-9]|[12][0-9]|3[01])|(?:1[89]|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])|(?:0?[1-9]|[12][0-9]|3[01])([-/. ])(?:0?[1-9]|[12][0-9]|3[01])\\g{-1}(?:(?:1[89]|20)[0-9]{2}|[0-9]{2})|(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?[ -](?:0?[1-9]|[12][0-9]|3[01])(?i:st|nd|rd|th)?,?[ -]?(?:(?:1[89]|20)[0-9]{2}|'?[0-9]{2})|(?:0?[1-9]|[12][0-9]|3[01])(?i:st|nd|rd|th)?[ -](?i:of )?(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?,?[ -](?:(?:1[89]|20)[0-9]{2}|'?[0-9]{2}))(?:(?=T[0-9]{2}:)|(?![0-9A-Za-z]|:[0-9]))",
+              "keywords": ["bday", "b-day", "birth date", "birthday", "date of birth", "dob", "d.o.b", "born on", "date de naissance"],
+              "validator": "dateOfBirth",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 24,
+              "examples": {
+                "match": [
+                  "DOB: «05/17/1990»",
+                  "birth_date,«1990-05-17»",
+                  "Date of birth: «17.05.1990»",
+                  "Birthday: «May 17, 1990»",
+                  "born on «17 May 1990»",
+                  "dob=«19900517»",
+                  "\"dob\": \"«1990-05-17»T00:00:00Z\"",
+                  "DOB «3rd Sept. 1985»",
+                  "b-day «17-MAY-90»"
+                ],
+                "nomatch": [
+                  "DOB: 02/30/1990",
+                  "DOB: 13/13/1990",
+                  "created 05/17/1990",
+                  "DOB: 1990-13-01"
+                ]
+              }
+            },
+            {
+              "id": "LATITUDE_LONGITUDE",
+              "name": "GPS coordinates (decimal degrees)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z.+-])(?<value>[-+]?(?:[0-8]?[0-9]|90)\\.[0-9]{3,15}(?:\\xC2\\xB0)?(?: ?[NS])?(?:[ \\t]*[,;/][ \\t]*|[ \\t]+)[-+]?(?:1[0-7][0-9]|180|[0-9]{1,2})\\.[0-9]{3,15}(?:\\xC2\\xB0)?(?: ?[EW])?)(?![0-9A-Za-z.])",
+              "keywords": ["coordinate", "coordinates", "coords", "lat long", "lat lng", "lat lon", "lat/long", "lat/lng", "lat/lon", "latitude longitude", "latitude/longitude", "latitude", "longitude", "position", "gps", "geolocation", "geo", "location"],
+              "validator": "latLong",
+              "severity": ["Low", "Medium", "Medium"],
+              "maxLength": 60,
+              "examples": {
+                "match": [
+                  "coordinates: «41.948614,-87.655311»",
+                  "gps=«40.7128, -74.0060»",
+                  "lat/long «51.5007° N, 0.1246° W»",
+                  "geo:«37.786971,-122.399677»"
+                ],
+                "nomatch": [
+                  "coordinates: 91.948614,-87.655311",
+                  "coordinates: 41.948614,-187.655311",
+                  "ratio 41.948614,-87.655311",
+                  "position: 1.5, 2.5"
+                ]
+              }
+            },
+            {
+              "id": "HTTP_COOKIE",
+              "name": "HTTP cookie header",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![A-Za-z0-9_-])(?<value>(?i:set-cookie|cookie)\"?[ \\t]*:[ \\t]*\"?[!#$%&*+.^_`|~0-9A-Za-z-]{1,256}=[^\\r\\n\"\\']*[^\\r\\n\"\\' \\t;])",
+              "anchors": [{"literals": ["cookie"], "caseless": true, "before": 4}],
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 4096,
+              "examples": {
+                "match": [
+                  "GET / HTTP/1.1\r\nHost: example.com\r\n«Cookie: session_id=4f2a9c1e; theme=dark»\r\n",
+                  "«Set-Cookie: sid=31d4d96e407aad42; Path=/; Secure; HttpOnly»",
+                  "curl -H '«cookie: JSESSIONID=ABC123»' https://example.com"
+                ],
+                "nomatch": [
+                  "Cookie: chocolate chip",
+                  "document.cookie = \"a=b\";",
+                  "X-Cookie-Policy: strict",
+                  "cookies: none"
+                ]
+              }
+            },
+            {
+              "id": "VEHICLE_IDENTIFICATION_NUMBER",
+              "name": "Vehicle identification number (VIN)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[A-HJ-NPR-Z0-9]{17})(?![0-9A-Za-z])",
+              "keywords": ["vin", "vins", "vin#", "vehicle identification", "vehicle identification number", "vehicle id", "chassis number", "chassis no", "fahrgestellnummer", "fahrzeug-identifizierungsnummer", "fahrzeugidentifizierungsnummer", "niv", "numéro d'identification", "numéro d'identification du véhicule", "numéro de série", "numero di telaio", "telaio", "número de bastidor", "bastidor", "número de chasis", "chassi", "número do chassi", "chassisnummer", "voertuigidentificatienummer"],
+              "validator": "vin",
+              "severity": ["Low", "Low", "Medium"],
+              "maxLength": 17,
+              "examples": {
+                "match": [
+                  "VIN: «1M8GDM9AXKP042788»",
+                  "vehicle_identification_number,«1HGCM82633A004352»",
+                  "Fahrgestellnummer «WVWZZZ1JZXW000001»"
+                ],
+                "nomatch": [
+                  "VIN: 1M8GDM9A1KP042788",
+                  "VIN: 11111111111111111",
+                  "part 1M8GDM9AXKP042788",
+                  "VIN: 1M8GDM9AXKP04278O"
+                ]
+              }
+            }
+          ]
+        }
+        """#),
+        ("trawl-personal.json", #"""
+        {
+          "identifiers": [
+            {
+              "id": "TRAWL_EMAIL_ADDRESS",
+              "name": "E-mail address",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "trawl",
+              "recommended": false,
+              "regex": "(?<![A-Za-z0-9._%+-])(?<value>[A-Za-z0-9_%+-](?:[A-Za-z0-9._%+'-]{0,62}[A-Za-z0-9_%+-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){1,8}[A-Za-z][A-Za-z0-9-]{0,22}[A-Za-z0-9])(?![A-Za-z0-9_-]|\\.[A-Za-z0-9]|:[A-Za-z0-9~/._-])",
+              "anchors": [{"byte": "@", "before": 64}],
+              "validator": "emailAddress",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 254,
+              "examples": {
+                "match": [
+                  "From: Jane Roe <«jane.roe@example.com»>",
+                  "user_email,«j.o'brien+news@mail.example.co.uk»",
+                  "mailto:«ops-team@sub.example.org»?subject=hi",
+                  "login ok for «ALICE_99@EXAMPLE.IO» from 10.0.0.1",
+                  "INSERT INTO users VALUES ('«jane@example.com»', 'Jane');"
+                ],
+                "nomatch": [
+                  "<img src=\"logo@2x.png\">",
+                  "git clone git@github.com:org/repo.git",
+                  "npm i react@18.2.0",
+                  "user@localhost",
+                  "contact: jane..roe@example.com",
+                  "deploy@build.example.com:/srv/app"
+                ]
+              }
+            },
+            {
+              "id": "TRAWL_IPV4_ADDRESS",
+              "name": "IPv4 address",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "trawl",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z.])(?<![A-Za-z0-9]/)(?<![A-Za-z0-9_]-)(?<value>(?:[0-9]{1,3}\\.){3}[0-9]{1,3})(?![0-9A-Za-z]|\\.[0-9A-Za-z])",
+              "anchors": [{"digits": {"min": 4, "max": 12, "separators": "."}}],
+              "validator": "ipv4",
+              "ignore": ["0.0.0.0", "255.255.255.255", "255.255.255.0", "255.255.0.0", "255.0.0.0", "127.0.0.1"],
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 15,
+              "examples": {
+                "match": [
+                  "203.0.113.7 - - [10/Oct/2023:13:55:36 +0000] \"GET / HTTP/1.1\" 200",
+                  "client=«198.51.100.23»:51234",
+                  "curl http://«192.168.1.10»/status",
+                  "\"ip\": \"«10.0.0.254»\"",
+                  "allow «172.16.0.0»/12"
+                ],
+                "nomatch": [
+                  "Mozilla/5.0 Chrome/120.0.6099.109 Safari/537.36",
+                  "addr 256.1.1.1",
+                  "netmask 255.255.255.0",
+                  "version 1.2.3.4.5",
+                  "libfoo-1.2.3.4.tar.gz",
+                  "v1.2.3.4"
+                ]
+              }
+            },
+            {
+              "id": "TRAWL_IPV6_ADDRESS",
+              "name": "IPv6 address",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "trawl",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z:.])(?<value>(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:[0-9]{1,3}\\.){3}[0-9]{1,3})?)(?<=::|[0-9A-Fa-f])(?![0-9A-Za-z]|::|:[0-9A-Fa-f]|\\.[0-9])",
+              "anchors": [{"byte": ":", "before": 5}],
+              "validator": "ipv6",
+              "ignore": ["::1", "::"],
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 45,
+              "examples": {
+                "match": [
+                  "client «2001:db8:85a3::8a2e:370:7334» connected",
+                  "listen [«fe80::1»]:8080",
+                  "src=«2001:0db8:0000:0000:0000:ff00:0042:8329»",
+                  "mapped «::ffff:192.0.2.128» ok",
+                  "route «2001:db8::»/32",
+                  "connect to «2001:db8::1»: connection refused"
+                ],
+                "nomatch": [
+                  "std::vector<int> v;",
+                  "at 12:30:45 today",
+                  "mac 00:1a:2b:3c:4d:5e",
+                  "bind ::1 port 80",
+                  "bad 2001:db8::1::2"
+                ]
+              }
+            },
+            {
+              "id": "TRAWL_MAC_ADDRESS",
+              "name": "MAC address",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "trawl",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z:.-])(?<value>[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\\g{-1}){4}[0-9A-Fa-f]{2})(?![0-9A-Za-z]|[:.-][0-9A-Za-z])",
+              "anchors": [{"byte": ":", "before": 2}, {"byte": "-", "before": 2}],
+              "validator": "macAddress",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 17,
+              "examples": {
+                "match": [
+                  "ether «00:1a:2b:3c:4d:5e» brd ff:ff:ff:ff:ff:ff",
+                  "Physical Address. . . : «3C-52-82-1F-9A-07»"
+                ],
+                "nomatch": [
+                  "ether 00:00:00:00:00:00",
+                  "hash 00:1a:2b:3c:4d:5e:6f:70",
+                  "ipv6 fe80:1a:2b:3c:4d:5e::1"
+                ]
+              }
+            }
+          ]
+        }
         """#),
     ]
 }
