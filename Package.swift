@@ -44,6 +44,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // The detector benchmark (scripts/bench.sh): the whole catalog over a file list.
+        .executableTarget(name: "trawl-bench", dependencies: ["TrawlDetect"]),
+
         .testTarget(name: "TrawlRegexTests", dependencies: ["TrawlRegex"]),
         .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect"]),
         .testTarget(name: "TrawlObjectsTests", dependencies: ["TrawlObjects"]),

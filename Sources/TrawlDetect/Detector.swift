@@ -215,6 +215,7 @@ public final class Detector: Sendable {
                 ignoreCompact: [], ignoreWords: custom.ignoreWords.map { Array($0.utf8) }))
         }
 
+        needles.build()
         var superseded: [Int?] = Array(repeating: nil, count: infos.count)
         for (index, identifier) in identifiers.enumerated() {
             if let other = identifier.supersededBy { superseded[index] = infos.firstIndex { $0.id == other } }
@@ -292,13 +293,15 @@ public final class Detector: Sendable {
             var windows: [Range<Int>] = []
             switch rule.keywordMode {
             case .nearby(let distance):
-                let span = 4 * distance + rule.maxLength + 1
+                // The value lies within `distance` characters of the keyword, either side.
                 for hit in keywordHits[rule.info] {
-                    windows.append(max(0, hit.lowerBound - span)..<min(n, hit.upperBound + span))
+                    let lo = max(0, Self.offset(hit.lowerBound, characters: -distance, in: buffer) - rule.maxLength - 1)
+                    let hi = min(n, Self.offset(hit.upperBound, characters: distance, in: buffer) + rule.maxLength + 1)
+                    windows.append(lo..<hi)
                 }
             case .preceding(let distance):
                 for hit in keywordHits[rule.info] {
-                    windows.append(hit.lowerBound..<min(n, hit.upperBound + 4 * distance + 1))
+                    windows.append(hit.lowerBound..<min(n, Self.offset(hit.upperBound, characters: distance, in: buffer) + 1))
                 }
             case .none:
                 if rule.everywhere {
@@ -419,13 +422,18 @@ public final class Detector: Sendable {
         return Detection(identifier: rule.info, range: value, keyword: keyword)
     }
 
-    /// A keyword within `distance` characters of `value`, on either side.
+    /// A keyword within `distance` characters of `value`, on either side. `hits` is sorted
+    /// by position, so only the few hits near the value are looked at.
     static func nearestKeyword(
         _ hits: [Range<Int>], to value: Range<Int>, within distance: Int, buffer: UnsafeRawBufferPointer, context: ScanContext
     ) -> Range<Int>? {
         let segment = context.segmentOf?(value.lowerBound)
+        // Hits ending more than 4 bytes per character before the value cannot be in range.
+        var index = firstHit(in: hits, endingAtOrAfter: value.lowerBound - 4 * distance)
         var best: (Range<Int>, Int)?
-        for hit in hits {
+        while index < hits.count, hits[index].lowerBound <= value.upperBound + 4 * distance {
+            let hit = hits[index]
+            index += 1
             if let segment, !(segment.contains(hit.lowerBound) && hit.upperBound <= segment.upperBound) { continue }
             let gap: Int
             if hit.upperBound <= value.lowerBound {
@@ -446,11 +454,51 @@ public final class Detector: Sendable {
         _ hits: [Range<Int>], before match: Range<Int>, within distance: Int, buffer: UnsafeRawBufferPointer, context: ScanContext
     ) -> Range<Int>? {
         let segment = context.segmentOf?(match.lowerBound)
-        for hit in hits.reversed() where hit.lowerBound <= match.lowerBound && hit.upperBound <= match.upperBound {
+        var index = firstHit(in: hits, endingAtOrAfter: match.upperBound - 4 * distance)
+        var found: Range<Int>?
+        while index < hits.count, hits[index].lowerBound <= match.lowerBound {
+            let hit = hits[index]
+            index += 1
+            guard hit.upperBound <= match.upperBound else { continue }
             if let segment, !segment.contains(hit.lowerBound) { continue }
-            if characters(in: hit.upperBound..<match.upperBound, buffer) <= distance { return hit }
+            if characters(in: hit.upperBound..<match.upperBound, buffer) <= distance { found = hit }
         }
-        return nil
+        return found
+    }
+
+    /// The index of the first hit whose end is at or after `offset` (hits are sorted by
+    /// start, and all hits of one identifier are short, so ends are nearly sorted too: the
+    /// search lands a little early at worst, which only costs a few extra comparisons).
+    static func firstHit(in hits: [Range<Int>], endingAtOrAfter offset: Int) -> Int {
+        var low = 0, high = hits.count
+        let target = offset - 256  // longest keyword form
+        while low < high {
+            let mid = (low + high) / 2
+            if hits[mid].lowerBound < target { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// The offset `count` characters before (negative) or after `position`, clamped.
+    static func offset(_ position: Int, characters count: Int, in buffer: UnsafeRawBufferPointer) -> Int {
+        var i = position
+        var remaining = abs(count)
+        if count < 0 {
+            while i > 0 && remaining > 0 {
+                i -= 1
+                if buffer[i] & 0xC0 != 0x80 { remaining -= 1 }
+            }
+            // Include the lead byte of a character we stopped inside.
+            while i > 0 && buffer[i] & 0xC0 == 0x80 { i -= 1 }
+        } else {
+            let n = buffer.count
+            while i < n && remaining > 0 {
+                i += 1
+                while i < n && buffer[i] & 0xC0 == 0x80 { i += 1 }
+                remaining -= 1
+            }
+        }
+        return i
     }
 
     /// Characters (UTF-8 scalars; an invalid byte counts as one) in `range`.

@@ -13,6 +13,9 @@ struct NeedleMatcher: Sendable {
         var wordBounded: Bool
         /// Caller's tag (an index into its own table).
         var tag: Int32
+        /// The folded key of the first 4 (or 3) bytes, compared before the needle itself.
+        var key: UInt32
+        var short: Bool
     }
 
     struct Hit: Sendable {
@@ -22,28 +25,51 @@ struct NeedleMatcher: Sendable {
     }
 
     private(set) var needles: [Needle] = []
-    private var bits4 = [UInt64](repeating: 0, count: 1 << 10)   // 65,536 bits
+    private var bits4 = [UInt64](repeating: 0, count: 1 << 10)   // 65,536 bits: 8 KiB, in L1
     private var bits3 = [UInt64](repeating: 0, count: 1 << 10)
-    /// Folded key (first 4 or 3 bytes) → needle indices.
-    private var buckets4: [UInt32: [Int32]] = [:]
-    private var buckets3: [UInt32: [Int32]] = [:]
+    /// Needles grouped by hash (CSR layout): bucket h holds needleOrder[start[h]..<start[h+1]].
+    private var start4: [Int32] = []
+    private var order4: [Int32] = []
+    private var start3: [Int32] = []
+    private var order3: [Int32] = []
+    private var hasShort = false
 
     var isEmpty: Bool { needles.isEmpty }
 
     mutating func add(_ text: [UInt8], caseless: Bool, wordBounded: Bool, tag: Int32) {
         precondition(text.count >= 3, "needles are at least 3 bytes")
         let bytes = caseless ? text.map(asciiLower) : text
-        let index = Int32(needles.count)
-        needles.append(Needle(bytes: bytes, caseless: caseless, wordBounded: wordBounded, tag: tag))
-        if bytes.count >= 4 {
-            let key = Self.fold4(bytes[0], bytes[1], bytes[2], bytes[3])
-            Self.set(&bits4, Self.hash4(key))
-            buckets4[key, default: []].append(index)
-        } else {
-            let key = Self.fold4(bytes[0], bytes[1], bytes[2], 0) & 0x00FF_FFFF
+        let short = bytes.count < 4
+        let key = short
+            ? Self.fold4(bytes[0], bytes[1], bytes[2], 0) & 0x00FF_FFFF
+            : Self.fold4(bytes[0], bytes[1], bytes[2], bytes[3])
+        needles.append(Needle(bytes: bytes, caseless: caseless, wordBounded: wordBounded, tag: tag, key: key, short: short))
+        if short {
             Self.set(&bits3, Self.hash3(key))
-            buckets3[key, default: []].append(index)
+            hasShort = true
+        } else {
+            Self.set(&bits4, Self.hash4(key))
         }
+        start4 = []  // rebuilt on first use
+    }
+
+    /// Groups needles by hash; called once after the last `add`.
+    mutating func build() {
+        func group(_ short: Bool, _ hash: (UInt32) -> Int) -> ([Int32], [Int32]) {
+            var counts = [Int32](repeating: 0, count: (1 << 16) + 1)
+            for needle in needles where needle.short == short { counts[hash(needle.key) + 1] += 1 }
+            for i in 1..<counts.count { counts[i] += counts[i - 1] }
+            var fill = counts
+            var order = [Int32](repeating: 0, count: Int(counts[counts.count - 1]))
+            for (index, needle) in needles.enumerated() where needle.short == short {
+                let h = hash(needle.key)
+                order[Int(fill[h])] = Int32(index)
+                fill[h] += 1
+            }
+            return (counts, order)
+        }
+        (start4, order4) = group(false, Self.hash4)
+        (start3, order3) = group(true, Self.hash3)
     }
 
     @inline(__always) static func fold4(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) -> UInt32 {
@@ -59,48 +85,58 @@ struct NeedleMatcher: Sendable {
     func findAll(in buffer: UnsafeRawBufferPointer, into hits: inout [Hit]) {
         let n = buffer.count
         guard n >= 3, !needles.isEmpty, let base = buffer.baseAddress else { return }
+        precondition(!start4.isEmpty, "NeedleMatcher.build() was not called")
         let p = base.assumingMemoryBound(to: UInt8.self)
-        let has3 = !buckets3.isEmpty
+        let hasShort = hasShort
         bits4.withUnsafeBufferPointer { b4 in
             bits3.withUnsafeBufferPointer { b3 in
-                var i = 0
-                // Main loop: a full 4-byte load is possible.
-                while i + 4 <= n {
-                    let key = UnsafeRawPointer(p + i).loadUnaligned(as: UInt32.self) | 0x2020_2020
-                    let h4 = Self.hash4(key)
-                    if b4[h4 >> 6] & (1 << UInt64(h4 & 63)) != 0 {
-                        verify(buckets4[key], at: i, p: p, n: n, into: &hits)
-                    }
-                    if has3 {
-                        let h3 = Self.hash3(key)
-                        if b3[h3 >> 6] & (1 << UInt64(h3 & 63)) != 0 {
-                            verify(buckets3[key & 0x00FF_FFFF], at: i, p: p, n: n, into: &hits)
+                needles.withUnsafeBufferPointer { table in
+                    var i = 0
+                    while i + 4 <= n {
+                        let key = UnsafeRawPointer(p + i).loadUnaligned(as: UInt32.self) | 0x2020_2020
+                        let h4 = Self.hash4(key)
+                        let hit4 = b4[h4 >> 6] & (1 << UInt64(h4 & 63))
+                        var hit3: UInt64 = 0
+                        var h3 = 0
+                        if hasShort {
+                            h3 = Self.hash3(key)
+                            hit3 = b3[h3 >> 6] & (1 << UInt64(h3 & 63))
                         }
+                        if hit4 | hit3 != 0 {
+                            if hit4 != 0 { verify(bucket: h4, starts: start4, order: order4, key: key, table, at: i, p: p, n: n, into: &hits) }
+                            if hit3 != 0 { verify(bucket: h3, starts: start3, order: order3, key: key & 0x00FF_FFFF, table, at: i, p: p, n: n, into: &hits) }
+                        }
+                        i += 1
                     }
-                    i += 1
-                }
-                // Tail: only 3-byte needles can still start here.
-                if has3 && i + 3 <= n {
-                    let key = Self.fold4(p[i], p[i + 1], p[i + 2], 0) & 0x00FF_FFFF
-                    verify(buckets3[key], at: i, p: p, n: n, into: &hits)
+                    // Tail: only 3-byte needles can still start here.
+                    if hasShort && i + 3 <= n {
+                        let key = Self.fold4(p[i], p[i + 1], p[i + 2], 0) & 0x00FF_FFFF
+                        verify(bucket: Self.hash3(key), starts: start3, order: order3, key: key, table, at: i, p: p, n: n, into: &hits)
+                    }
                 }
             }
         }
     }
 
     @inline(__always)
-    private func verify(_ candidates: [Int32]?, at i: Int, p: UnsafePointer<UInt8>, n: Int, into hits: inout [Hit]) {
-        guard let candidates else { return }
-        for index in candidates {
-            let needle = needles[Int(index)]
+    private func verify(
+        bucket h: Int, starts: [Int32], order: [Int32], key: UInt32, _ table: UnsafeBufferPointer<Needle>,
+        at i: Int, p: UnsafePointer<UInt8>, n: Int, into hits: inout [Hit]
+    ) {
+        var k = Int(starts[h])
+        let end = Int(starts[h + 1])
+        while k < end {
+            let needle = table[Int(order[k])]
+            k += 1
+            guard needle.key == key else { continue }
             let length = needle.bytes.count
             guard i + length <= n else { continue }
             var equal = true
             needle.bytes.withUnsafeBufferPointer { nb in
                 if needle.caseless {
-                    for k in 0..<length where asciiLower(p[i + k]) != nb[k] { equal = false; break }
+                    for j in 0..<length where asciiLower(p[i + j]) != nb[j] { equal = false; break }
                 } else {
-                    for k in 0..<length where p[i + k] != nb[k] { equal = false; break }
+                    for j in 0..<length where p[i + j] != nb[j] { equal = false; break }
                 }
             }
             guard equal else { continue }
