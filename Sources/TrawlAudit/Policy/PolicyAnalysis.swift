@@ -171,15 +171,21 @@ public struct PolicyAnalysis: Sendable, Equatable {
                 denied.contains(action.lowercased())
                     || (deny.actions ?? []).contains { PolicyEvaluator.actionMatches($0, action) }
             }
-            guard coversActions, denyCoversBucket(deny, bucket: bucket) else { continue }
+            guard coversActions, denyCovers(deny, resourcesOf: allow, bucket: bucket) else { continue }
             return (deny, clause)
         }
         return nil
     }
 
-    static func denyCoversBucket(_ deny: PolicyStatement, bucket: String) -> Bool {
+    /// Whether the Deny's Resource covers every resource the Allow names (a Deny pattern matches
+    /// the Allow pattern taken literally), or the bucket and all its objects when the Allow uses
+    /// NotResource.
+    static func denyCovers(_ deny: PolicyStatement, resourcesOf allow: PolicyStatement, bucket: String) -> Bool {
         if deny.notResources != nil { return false }
         let patterns = deny.resources ?? ["*"]
+        if let allowed = allow.resources {
+            return allowed.allSatisfy { resource in patterns.contains { Wildcard($0).matches(resource) } }
+        }
         let bucketArn = "arn:aws:s3:::\(bucket)"
         let coversBucket = patterns.contains { Wildcard($0).matches(bucketArn) }
         let coversObjects = patterns.contains { Wildcard($0).matchesEverything(startingWith: bucketArn + "/") }
