@@ -80,7 +80,8 @@ public struct PolicyDocument: Sendable, Equatable {
         do {
             json = try JSONValue.parse(text)
         } catch {
-            throw PolicyError("the policy is not valid JSON (\(error.message))")
+            let detail = error.message.hasPrefix("invalid JSON: ") ? " (\(error.message.dropFirst(14)))" : ""
+            throw PolicyError("the policy is not valid JSON" + (error.message == "the file is empty" ? " (empty)" : detail))
         }
         return try parse(json)
     }
