@@ -190,7 +190,11 @@ public enum ContentKind: String, Sendable, Hashable, CaseIterable {
         }
         if has([0x1F, 0x8B]) && h.count >= 3 && h[2] == 8 { return .gzip }
         if has([0x50, 0x4B, 0x03, 0x04]) || has([0x50, 0x4B, 0x05, 0x06]) || has([0x50, 0x4B, 0x07, 0x08]) {
-            return ooxmlKind(localHeadersIn: h) ?? zipKind(forExtension: ext)
+            switch ooxmlKind(localHeadersIn: h) {
+            case .some(let kind): return kind
+            case .none: return .zip  // every entry seen, none is an Office part
+            case .unknown: return zipKind(forExtension: ext)
+            }
         }
         if has(Array("%PDF-".utf8)) { return .pdf }
         if has([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .oleDocument }
@@ -296,13 +300,19 @@ public enum ContentKind: String, Sendable, Hashable, CaseIterable {
         return nil
     }
 
-    /// Walks the zip local file headers that fit in `head` and looks at their names. Stops
-    /// at the first entry whose size is deferred to a data descriptor.
-    static func ooxmlKind(localHeadersIn h: UnsafeRawBufferPointer) -> ContentKind? {
+    enum LocalHeaderVerdict: Equatable { case some(ContentKind), none, unknown }
+
+    /// Walks the zip local file headers that fit in `head` and looks at their names: an
+    /// Office part name decides; reaching the central directory without one means a plain
+    /// zip; anything else (the head ends, an entry's size is deferred to a data descriptor)
+    /// leaves it unknown.
+    static func ooxmlKind(localHeadersIn h: UnsafeRawBufferPointer) -> LocalHeaderVerdict {
         var offset = 0
         var entries = 0
         while offset + 30 <= h.count, entries < 64 {
-            guard h[offset] == 0x50, h[offset + 1] == 0x4B, h[offset + 2] == 3, h[offset + 3] == 4 else { break }
+            guard h[offset] == 0x50, h[offset + 1] == 0x4B else { break }
+            if h[offset + 2] == 1 && h[offset + 3] == 2 || h[offset + 2] == 5 && h[offset + 3] == 6 { return .none }
+            guard h[offset + 2] == 3, h[offset + 3] == 4 else { break }
             let flags = Int(h[offset + 6]) | Int(h[offset + 7]) << 8
             let compressed = Int(h[offset + 18]) | Int(h[offset + 19]) << 8 | Int(h[offset + 20]) << 16
                 | Int(h[offset + 21]) << 24
@@ -311,12 +321,17 @@ public enum ContentKind: String, Sendable, Hashable, CaseIterable {
             let nameStart = offset + 30
             guard nameStart + nameLength <= h.count else { break }
             let name = String(decoding: UnsafeRawBufferPointer(rebasing: h[nameStart..<nameStart + nameLength]), as: UTF8.self)
-            if let kind = ooxmlKind(entryName: name) { return kind }
+            if let kind = ooxmlKind(entryName: name) { return .some(kind) }
             entries += 1
             if flags & 0x08 != 0 || compressed == 0xFFFF_FFFF { break }
             offset = nameStart + nameLength + extraLength + compressed
         }
-        return nil
+        if offset + 4 <= h.count, h[offset] == 0x50, h[offset + 1] == 0x4B,
+            h[offset + 2] == 1 && h[offset + 3] == 2 || h[offset + 2] == 5 && h[offset + 3] == 6
+        {
+            return .none
+        }
+        return .unknown
     }
 
     /// True when the first character that is not whitespace (after a UTF-8 BOM) can start a

@@ -240,6 +240,8 @@ public enum OOXML {
                     out.append(0x0A)
                 } else if xml.localName(name, is: "noBreakHyphen") {
                     out.append(UInt8(ascii: "-"))
+                } else if selfClosing, xml.localName(name, is: "p") {
+                    out.append(0x0A)  // an empty paragraph is an empty line
                 }
             case .end(let name):
                 if xml.localName(name, is: "t") || xml.localName(name, is: "delText") {

@@ -4,7 +4,8 @@ public struct TarEntry: Sendable, Hashable {
         case file, directory, symlink, hardLink, other
     }
 
-    /// The member's path: pax `path`, else a GNU long name, else ustar prefix + name.
+    /// The member's path: pax `path`, else a GNU long name, else ustar prefix + name
+    /// (directories without their trailing slash).
     public var path: String
     public var kind: Kind
     /// The size the header declares.
@@ -76,8 +77,9 @@ public struct TarArchive {
                 case UInt8(ascii: "1"): kind = .hardLink
                 default: kind = .other
                 }
-                let path = paxPath ?? longName ?? Self.ustarName(header)
+                var path = paxPath ?? longName ?? Self.ustarName(header)
                 if kind == .file, path.hasSuffix("/") { kind = .directory }
+                if kind == .directory { while path.count > 1, path.hasSuffix("/") { path.removeLast() } }
                 let entry = TarEntry(
                     path: path, kind: kind,
                     size: kind == .file ? size : 0,
