@@ -223,3 +223,19 @@ import Testing
         #expect(found.isEmpty)
     }
 }
+
+@Suite struct ZipDamageTests {
+    @Test func wrongDirectoryOffsetFallsBackToLocalHeaders() throws {
+        var zip = ZipBuilder.build([.init(name: "a.txt", data: [UInt8]("alpha alpha alpha"))])
+        // Point the end record's directory offset past the end of the file.
+        let eocd = zip.count - 22
+        zip[eocd + 16] = 0xFF
+        zip[eocd + 17] = 0xFF
+        try zip.withUnsafeBytes { raw in
+            let archive = try ZipArchive(raw)
+            #expect(archive.error?.reason == .malformedFile)
+            #expect(archive.entries.map(\.path) == ["a.txt"])
+            #expect(try archive.extract(archive.entries[0], maxBytes: 100) == [UInt8]("alpha alpha alpha"))
+        }
+    }
+}

@@ -144,17 +144,13 @@ public struct JSONIndex {
         includeKeys: Bool = false, _ body: (JSONScalar, JSONRawPath) throws -> Void
     ) throws {
         var failure: (any Error)?
-        do {
-            try walk { scalar, path in
-                if scalar.kind == .key && !includeKeys { return true }
-                do { try body(scalar, path) } catch {
-                    failure = error
-                    return false
-                }
-                return true
+        try walk { scalar, path in
+            if scalar.kind == .key && !includeKeys { return true }
+            do { try body(scalar, path) } catch {
+                failure = error
+                return false
             }
-        } catch {
-            throw error
+            return true
         }
         if let failure { throw failure }
     }

@@ -84,10 +84,17 @@ public struct ZipArchive {
             shift = delta
         }
         let start = cdOffset + shift
-        guard start >= 0, start <= Int64(bytes.count) else {
-            throw .malformed("central directory offset points outside the file", at: eocd)
+        do {
+            guard start >= 0, start <= Int64(bytes.count) else {
+                throw FormatError.malformed("central directory offset points outside the file", at: eocd)
+            }
+            try readCentralDirectory(from: Int(start), count: total)
+        } catch {
+            // A directory that is not where the end record says: fall back to local headers.
+            entries = []
+            shift = 0
+            try recoverFromLocalHeaders()
         }
-        try readCentralDirectory(from: Int(start), count: total)
     }
 
     /// Declared sizes against the limits, before anything is extracted: member count, per-file
