@@ -98,7 +98,7 @@ public enum Inflate {
     /// Convenience: inflates into one array (bounded by `maxOutput`).
     public static func inflate(_ input: [UInt8], container: Container, maxOutput: Int = .max) throws -> [UInt8] {
         var result: [UInt8] = []
-        try input.withUnsafeBytes { raw in
+        _ = try input.withUnsafeBytes { raw in
             try inflate(raw, container: container, maxOutput: maxOutput) { result.append(contentsOf: $0) }
         }
         return result
