@@ -49,7 +49,7 @@ let package = Package(
 
         .testTarget(name: "TrawlRegexTests", dependencies: ["TrawlRegex"]),
         .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect"]),
-        .testTarget(name: "TrawlObjectsTests", dependencies: ["TrawlObjects"]),
+        .testTarget(name: "TrawlObjectsTests", dependencies: ["TrawlObjects"], exclude: ["Fixtures"]),
         .testTarget(name: "TrawlAuditTests", dependencies: ["TrawlAudit"]),
         .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport"]),
         .testTarget(name: "TrawlEndToEndTests", dependencies: ["TrawlCore"]),

@@ -2,6 +2,785 @@
 
 enum BuiltinCatalog {
     static let files: [(name: String, json: String)] = [
+        ("credentials.json", ##"""
+        {
+          "identifiers": [
+            {
+              "id": "AWS_CREDENTIALS",
+              "name": "AWS secret access key",
+              "category": "CREDENTIALS",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![A-Za-z0-9/+])(?<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
+              "keywords": [
+                "aws secret access key",
+                "secret access key",
+                "aws secret key",
+                "secret key",
+                "aws secret",
+                "credentials",
+                "set-awscredential"
+              ],
+              "validator": "awsSecretKey",
+              "ignore": [
+                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY"
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 40,
+              "examples": {
+                "match": [
+                  "aws_secret_access_key = «pTyGJMuHbEL31IeL2/HPcHyGcFRl1SPnXNYvMIHa»",
+                  "export AWS_SECRET_ACCESS_KEY=«fribxUdl7dXTPyLsxPFkThf4VucSm+EHgaKwVJ7f»",
+                  "[default]\naws_access_key_id=AKIAZ7Q3M5N2XK4BW6RT\nsecret key:«pTyGJMuHbEL31IeL2/HPcHyGcFRl1SPnXNYvMIHa»"
+                ],
+                "nomatch": [
+                  "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                  "build pTyGJMuHbEL31IeL2/HPcHyGcFRl1SPnXNYvMIHa finished",
+                  "credentials sha1 da39a3ee5e6b4b0d3255bfef95601890afd80709"
+                ]
+              }
+            },
+            {
+              "id": "GCP_API_KEY",
+              "name": "Google Cloud API key",
+              "category": "CREDENTIALS",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![A-Za-z0-9_-])(?<value>AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])",
+              "keywords": [
+                "gcp api key",
+                "gcp key",
+                "google api key",
+                "google cloud key",
+                "google cloud api key",
+                "google-cloud-apikeys",
+                "googlekey",
+                "g_places_key",
+                "x-goog-api-key",
+                "keystring",
+                "maps api key"
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 39,
+              "examples": {
+                "match": [
+                  "GOOGLE_API_KEY=«AIzaSy1FJors_6ILi8IHn5kxsC7tVO_HbkQfyy_»",
+                  "{\"name\": \"projects/1/keys/k\", \"keyString\": \"«AIzaSyKV5zjR3j1twdTKWTddB-XhkAS1voQG6yy»\"}",
+                  "curl -H 'X-goog-api-key: «AIzaSy1FJors_6ILi8IHn5kxsC7tVO_HbkQfyy_»' https://example.googleapis.com"
+                ],
+                "nomatch": [
+                  "url=https://maps.example.com/?key=AIzaSy1FJors_6ILi8IHn5kxsC7tVO_HbkQfyy_",
+                  "GOOGLE_API_KEY=AIzaSy1FJors_6ILi8IHn5kxsC7tVO_HbkQfy"
+                ]
+              }
+            },
+            {
+              "id": "HTTP_BASIC_AUTH_HEADER",
+              "name": "HTTP Basic Authorization header",
+              "category": "CREDENTIALS",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?:(?<![A-Za-z0-9-])|(?<=\\\\[nr]))(?<value>(?i:proxy-)?(?i:authorization)[\\\"']?[ \\t]*[:=][ \\t]*[\\\"']?(?i:basic)[ \\t]+[A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])",
+              "anchors": [
+                {
+                  "literals": [
+                    "authorization"
+                  ],
+                  "caseless": true,
+                  "before": 6
+                }
+              ],
+              "validator": "httpBasicAuth",
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 512,
+              "examples": {
+                "match": [
+                  "GET /api HTTP/1.1\r\nHost: intranet\r\n«Authorization: Basic YWxpY2U6V29uZGVybGFuZDIwMjQh»\r\n",
+                  "{\"request\": \"GET / HTTP/1.1\\r\\n«Authorization: Basic b3BzOks3I3JUOSF4cQ==»\\r\\n\"}",
+                  "CONNECT proxy:3128 «Proxy-Authorization: basic c3ZjLWJhY2t1cDpacTgjbVAydkw=»",
+                  "headers = {\"«Authorization\": \"Basic ZGVwbG95OnQwazNuLTVlY3JldA==»\"}"
+                ],
+                "nomatch": [
+                  "Authorization: Basic bm9jb2xvbmhlcmU=",
+                  "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTg4MTIiLCJyb2xlIjoiYWRtaW4iLCJpYXQiOjE3MTcxNzE3MTd9.zyN9zHYIa4UOrGNATMuDJawTgsu8PO-799nKSNrh9UC",
+                  "Authorization: Basic !!!notbase64"
+                ]
+              }
+            },
+            {
+              "id": "JSON_WEB_TOKEN",
+              "name": "JSON Web Token (JWS)",
+              "category": "CREDENTIALS",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![A-Za-z0-9_-])(?<value>(?:eyJ|eyA|ewo|ew0|ewk)[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{2,}\\.[A-Za-z0-9_-]*)(?![A-Za-z0-9_-]|\\.[A-Za-z0-9_-])",
+              "anchors": [
+                {
+                  "literals": [
+                    "eyJ",
+                    "eyA",
+                    "ewo",
+                    "ew0",
+                    "ewk"
+                  ],
+                  "caseless": false,
+                  "before": 0
+                }
+              ],
+              "validator": "jsonWebToken",
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 8192,
+              "examples": {
+                "match": [
+                  "Authorization: Bearer «eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTg4MTIiLCJyb2xlIjoiYWRtaW4iLCJpYXQiOjE3MTcxNzE3MTd9.zyN9zHYIa4UOrGNATMuDJawTgsu8PO-799nKSNrh9UC»",
+                  "2024-06-01 INFO session token=«eyJhbGciOiJub25lIn0.eyJzdWIiOiJzdmMtYmF0Y2giLCJleHAiOjE4OTM0NTYwMDB9.» issued"
+                ],
+                "nomatch": [
+                  "token=eyJ0eXAiOiJKV1QiLCJraWQiOiJrMSJ9.eyJzdWIiOiJ4In0.auSDmLhuVtcqcYezdZ_tDDj8hYs5suKcNd8Zra9A9sK",
+                  "token=eyJhbGciOiJIUzI1NiJ9broken.payload",
+                  "id=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTg4MTIiLCJyb2xlIjoiYWRtaW4iLCJpYXQiOjE3MTcxNzE3MTd9.zyN9zHYIa4UOrGNATMuDJawTgsu8PO-799nKSNrh9UC.extra"
+                ]
+              }
+            },
+            {
+              "id": "OPENSSH_PRIVATE_KEY",
+              "name": "OpenSSH private key",
+              "category": "CREDENTIALS",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<value>-----BEGIN OPENSSH PRIVATE KEY-----(?:[A-Za-z0-9+/=\\s]|\\\\[nr]){20,}?-----END OPENSSH PRIVATE KEY-----)",
+              "anchors": [
+                {
+                  "literals": [
+                    "-----BEGIN OPENSSH PRIVATE KEY-----"
+                  ],
+                  "caseless": false,
+                  "before": 0
+                }
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 8192,
+              "examples": {
+                "match": [
+                  "# id_ed25519\n«-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nPxZ9W3qLy7zKUVQDT7S8sTQCBNR3YbDgbleph1QHt61QTC4XATWS8PHp9NHfYjFM5DI4pZ\nj59fhZ5R1Py4oJe2JbmPTuSgR7cMy+UcU3zr1ZtoLuCr64CxqlIOdNKhiFXiQ2hzT/pLjH\nX2JiCLhKcIhP6Br1iQFeOUhGXZnnal5WisCgEBCY8f5N3/ynbdrZRzsGQBJg3UHKwkflF6\nXUi5AhuqpfEnbtXAqwK8jZfALhLSzFyCmmdKTxp/TkSF2RCdKDFRuNw5GCf+hA6ILI8gJh\n-----END OPENSSH PRIVATE KEY-----»\n",
+                  "{\"deploy_key\": \"«-----BEGIN OPENSSH PRIVATE KEY-----\\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\\nPxZ9W3qLy7zKUVQDT7S8sTQCBNR3YbDgbleph1QHt61QTC4XATWS8PHp9NHfYjFM5DI4pZ\\nj59fhZ5R1Py4oJe2JbmPTuSgR7cMy+UcU3zr1ZtoLuCr64CxqlIOdNKhiFXiQ2hzT/pLjH\\nX2JiCLhKcIhP6Br1iQFeOUhGXZnnal5WisCgEBCY8f5N3/ynbdrZRzsGQBJg3UHKwkflF6\\nXUi5AhuqpfEnbtXAqwK8jZfALhLSzFyCmmdKTxp/TkSF2RCdKDFRuNw5GCf+hA6ILI8gJh\\n-----END OPENSSH PRIVATE KEY-----»\\n\"}"
+                ],
+                "nomatch": [
+                  "-----BEGIN OPENSSH PRIVATE KEY-----\n(redacted)\n",
+                  "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK0J4RON6yVY8LRvHzeGvFBb6mPR2LZOtVurBgPevt+F ops@bastion",
+                  "-----BEGIN OPENSSH PRIVATE KEY-----\n-----END OPENSSH PRIVATE KEY-----"
+                ]
+              }
+            },
+            {
+              "id": "PGP_PRIVATE_KEY",
+              "name": "PGP private key",
+              "category": "CREDENTIALS",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<value>-----BEGIN PGP PRIVATE KEY BLOCK-----(?:\\s|\\\\[nr])[\\s\\S]{20,}?-----END PGP PRIVATE KEY BLOCK-----)",
+              "anchors": [
+                {
+                  "literals": [
+                    "-----BEGIN PGP PRIVATE KEY BLOCK-----"
+                  ],
+                  "caseless": false,
+                  "before": 0
+                }
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 16384,
+              "examples": {
+                "match": [
+                  "«-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: GnuPG v2\nComment: backup of ops key\n\nlQOYBFimTTfpsUepYhNVNZxTSmm3jZNNjax7EBz3cl7CSgzAf31ddXP63ohM1fzU\ng296C0XpBx+NEgbUZsM6a8Cvr06aXyPtHgjwzHBJ11thNcmzcy7bVQIY8cSt07lQ\n8tdiwg2X9Ajtfmp9+2KuTmxHKpRsBBaJlgMSdX5sTazVLmZ/bK4OPh1dR8/H97S+\nf/VAUp7/l7v21JXuDCFqM9+SEb1QrMur8ak3r2gGllt/zqisa/PqYomQLFzzGzmN\nAFY8HwSKbF6WMXE1MBvRnhmX1EoC3G/FP1z5IBxT80NK8bTB2ABPLbPQ8Cjf5XGu\nSKl/6gGEBHBKxnnV+Hov48VSOuU19x5iqljHqBTn2fwxwd5kAphi2UFkSSj/sK+w\n=ZdnH\n-----END PGP PRIVATE KEY BLOCK-----»",
+                  "backup.asc:\n«-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlFgEZy7agBx6LtIdyhp9ZYbYLXlutzTfF/vNv7KToDsjCMEa+bhj2M5QgErZXwKD\nGEv6+IyPLgodLyX5UvecWEgtHDGh9HMSoAZm4N8pvgxPv9wV4eSB7YEUcJvR5MxC\nJ5rpd9OuSqcHX5S4Ti10fTDilqVh+No69OTHb9kPgZu3heeMxl1UHlSC4rR4AkXu\n=3F0b\n-----END PGP PRIVATE KEY BLOCK-----»\n"
+                ],
+                "nomatch": [
+                  "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQENBFtMtpOEfgtY5C4OC+OJhXTlwSgi4BDrT+9EEJXy8U5ydJuqbnQFbVu7q7xtoA\n-----END PGP PUBLIC KEY BLOCK-----",
+                  "-----BEGIN PGP PRIVATE KEY BLOCK-----\n(truncated)"
+                ]
+              }
+            },
+            {
+              "id": "PKCS",
+              "name": "PKCS private key (PKCS #1, #8, SEC 1)",
+              "category": "CREDENTIALS",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<value>-----BEGIN (?<kind>(?:RSA |EC |DSA |ENCRYPTED )?PRIVATE KEY)-----(?:[A-Za-z0-9+/=\\s:,.-]|\\\\[nr]){20,}?-----END \\k<kind>-----)",
+              "anchors": [
+                {
+                  "literals": [
+                    "-----BEGIN PRIVATE KEY-----",
+                    "-----BEGIN RSA PRIVATE KEY-----",
+                    "-----BEGIN EC PRIVATE KEY-----",
+                    "-----BEGIN DSA PRIVATE KEY-----",
+                    "-----BEGIN ENCRYPTED PRIVATE KEY-----"
+                  ],
+                  "caseless": false,
+                  "before": 0
+                }
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 8192,
+              "examples": {
+                "match": [
+                  "«-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAead6/wJ9kFZJSqgmRB9H+iMb+lk777PZnK8Cl6J5ixaaJLShuQjOud\n/+yDUA+5zmS1swoPqApryPZBlgvIyxJu2jGjNGkTfi3oYv2DzaKG05Rk+GQV81rk\nmghzem9yPVUJa/c5q52RYfLWrLoevhZC0x0awirH/juQbLifxz53nCQE28+AJy75\nfNcTTN6KFAQdEmQg3OMJmYxhcABm6jof8efD0nHCY/1Kgd2vd/Er1uyZAlIa/ZnY\nd7chlN/Xc+1HSyGbDS1GHXy5oOKVqYX7Enwvq4VNAKjKs1Pawtn3LG8Zv5Ypu8D0\nfzFwE7IHgYIruiqFhojmAIDdN87xg3/Q/XBmTepo6uKZyUf0IE9pU2NJhKaM1/5W\ndR16ePlljivghZ4fXfeTkYpIygfdM7ENA8d5vFldPGYYJvW5hANsbEvrSFagEaBp\n-----END RSA PRIVATE KEY-----»",
+                  "{\"type\": \"service_account\", \"private_key\": \"«-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC0vXnJaE/9I0MyTLUyi0kn1Gnt11CuZyz\\naA3U2OLzu6UQBGSyLvVSskUVINx+ZmQF9oGxLUczZ8XbFzUxtPTfYFEpPx6n1nf2\\nxv54WCA+7e56W8zNIQt3uL4FFQKoKGwRDIOYQ+kVcIsgUpj6Sg9aheovEZXzUjpw\\nVhOGu5NgyvhwvSuqK4dWGlgnoAEcTl31uGQ+dFCGAtmNtc0mRau8URBfT5MISizh\\n-----END PRIVATE KEY-----»\\n\"}",
+                  "«-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,8A3F0C2D1E4B5A69788796A5B4C3D2E1\n\nBHs4/fVAFHDzXeUHNBZS0Z1WnImG9Aw37K5WcNhdEPqhGi3hlbKBVheZUpYxqew8\n8AD3dnbyJVSEDONUsSDDFRFIFIuZIxNfaaOEELk9MQMalor2hCsgkGvp8kD0D3Ms\n8GbLkV3AZkGAs+M+X/shUkbd/VOK+NptMzyL2Dvamh2Vwd6QEspT5pV74gdQq7eY\n-----END EC PRIVATE KEY-----»"
+                ],
+                "nomatch": [
+                  "-----BEGIN CERTIFICATE-----\nMIIDq9qdCf6FSSixiIhtREMZ2MukeSJmrufszqHrp9vfesTRaA6z5ymVISmngrJY\n-----END CERTIFICATE-----",
+                  "-----BEGIN PUBLIC KEY-----\nMIIBIjANKWmt7t2I+oWjgCVieCbGz5ZkMZeHQGKJrRAYiBpDbppD+zrWH1FLq/zg\n-----END PUBLIC KEY-----",
+                  "-----BEGIN RSA PRIVATE KEY-----\n7BDooH1qULCTaSLtu2sTqdh9En6jujQgB8MuTdzLDRPHaXhuTWUDsf4/bsx6bpDN\n-----END EC PRIVATE KEY-----"
+                ]
+              }
+            },
+            {
+              "id": "PUTTY_PRIVATE_KEY",
+              "name": "PuTTY private key",
+              "category": "CREDENTIALS",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<value>PuTTY-User-Key-File-[23]: [^\\r\\n\\\\]+(?:\\r?\\n|\\\\r\\\\n|\\\\n)Encryption: [^\\r\\n\\\\]+(?:\\r?\\n|\\\\r\\\\n|\\\\n)Comment: [^\\r\\n\\\\]*(?:\\r?\\n|\\\\r\\\\n|\\\\n)Public-Lines: [0-9]+(?:\\r?\\n|\\\\r\\\\n|\\\\n)(?:[A-Za-z0-9+/=]+(?:\\r?\\n|\\\\r\\\\n|\\\\n))+(?:(?:Key-Derivation|Argon2-[A-Za-z]+): [^\\r\\n\\\\]+(?:\\r?\\n|\\\\r\\\\n|\\\\n))*Private-Lines: [0-9]+(?:\\r?\\n|\\\\r\\\\n|\\\\n)(?:[A-Za-z0-9+/=]+(?:\\r?\\n|\\\\r\\\\n|\\\\n))+Private-MAC: [0-9a-fA-F]{40,64})(?![0-9a-fA-F])",
+              "anchors": [
+                {
+                  "literals": [
+                    "PuTTY-User-Key-File-"
+                  ],
+                  "caseless": false,
+                  "before": 0
+                }
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 8192,
+              "examples": {
+                "match": [
+                  "«PuTTY-User-Key-File-2: ssh-rsa\nEncryption: none\nComment: rsa-key-20240102\nPublic-Lines: 2\njXRXdWZKL/jWaRYnZBI0Hsqk/LB09RifXuEUvAt5JPtfpwHlN/5DRCfLcXVNngDC\nMYhC7e4NsMWFiP7/jOPPzRddS7yVCx1EyGurzeq3pzGpStf2BuNXIp3ZCcR1y6FF\nPrivate-Lines: 3\nEiiEMgPB3eFkOnsVPHiK7S4PQl0kjfLk6cxZu6m98nDfqcYxyBtUepp+ikblHCUI\ns4Hx4tNcT1rtRZjM8iQ0NA0P/yT1jOw56ktltyxpA/w4mXmS3wdLqpfpa2BDGg/m\nn33x7tFs5BIdM0vzTY1+z4rLVuouJnWOlr1UlaY0XHNtF0BAnAmyMBDZW/iSZ0PS\nPrivate-MAC: 530325fed10a47b851832b6ec017c1e1777155a0»",
+                  "key.ppk\r\n«PuTTY-User-Key-File-3: ssh-ed25519\r\nEncryption: aes256-cbc\r\nComment: deploy@build\r\nPublic-Lines: 2\r\n6m1g/Ifxc0nz+CfLWVtwXAlyuOqxqzIP2sfxY7kse3EjDrTeQLZiQ47eUvtbzwam\r\n8ad5Qh4vfzbQPLixDSnBxLWdpYNIumYInLckQzktz7QjWDus0D7fztMXlOicFzFU\r\nKey-Derivation: Argon2id\r\nArgon2-Memory: 8192\r\nArgon2-Passes: 13\r\nArgon2-Parallelism: 1\r\nArgon2-Salt: d694c1957f8db03911731a6b2dc782bd\r\nPrivate-Lines: 1\r\n4r5Ga2Q+YFhWUehfHVts0LZnRR+9eeA4RsmRSeqP2VT7zaOlBu+aFHjmZOn5OUp4\r\nPrivate-MAC: eb95210ef2a83fdf6a0b29872400c49b5539ac5ba7b4b87113c16fdf5924754e»\r\n"
+                ],
+                "nomatch": [
+                  "PuTTY-User-Key-File-2: ssh-rsa\nEncryption: none\nComment: rsa-key-20240102\nX-Custom: 1\nPublic-Lines: 2\njXRXdWZKL/jWaRYnZBI0Hsqk/LB09RifXuEUvAt5JPtfpwHlN/5DRCfLcXVNngDC\nMYhC7e4NsMWFiP7/jOPPzRddS7yVCx1EyGurzeq3pzGpStf2BuNXIp3ZCcR1y6FF\nPrivate-Lines: 3\nEiiEMgPB3eFkOnsVPHiK7S4PQl0kjfLk6cxZu6m98nDfqcYxyBtUepp+ikblHCUI\ns4Hx4tNcT1rtRZjM8iQ0NA0P/yT1jOw56ktltyxpA/w4mXmS3wdLqpfpa2BDGg/m\nn33x7tFs5BIdM0vzTY1+z4rLVuouJnWOlr1UlaY0XHNtF0BAnAmyMBDZW/iSZ0PS\nPrivate-MAC: 530325fed10a47b851832b6ec017c1e1777155a0",
+                  "PuTTY-User-Key-File-2: ssh-rsa\nEncryption: none\nComment: rsa-key-20240102\nPublic-Lines: 2\njXRXdWZKL/jWaRYnZBI0Hsqk/LB09RifXuEUvAt5JPtfpwHlN/5DRCfLcXVNngDC\nMYhC7e4NsMWFiP7/jOPPzRddS7yVCx1EyGurzeq3pzGpStf2BuNXIp3ZCcR1y6FF\n"
+                ]
+              }
+            },
+            {
+              "id": "STRIPE_CREDENTIALS",
+              "name": "Stripe API key",
+              "category": "CREDENTIALS",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![A-Za-z0-9_])(?<value>(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{20,247})(?![0-9A-Za-z_])",
+              "anchors": [
+                {
+                  "literals": [
+                    "sk_live_",
+                    "sk_test_",
+                    "rk_live_",
+                    "rk_test_",
+                    "pk_live_",
+                    "pk_test_"
+                  ],
+                  "caseless": false,
+                  "before": 0
+                }
+              ],
+              "ignore": [
+                "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+                "pk_test_TYooMQauvdEDq54NiTphI7jx"
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 255,
+              "examples": {
+                "match": [
+                  "STRIPE_SECRET_KEY=«sk_live_oZFC2ceMNuXAC1n21ygbJSEq»",
+                  "stripe.api_key = '«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»'",
+                  "<script>Stripe('«pk_test_HO31QpGMhqQtfOjdOiksHvg6»')</script>"
+                ],
+                "nomatch": [
+                  "stripe.api_key = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc'",
+                  "Stripe('pk_test_TYooMQauvdEDq54NiTphI7jx')",
+                  "STRIPE_SECRET_KEY=sk_live_short"
+                ]
+              }
+            }
+          ]
+        }
+        """##),
+        ("financial.json", #"""
+        {
+          "identifiers": [
+            {
+              "id": "CREDIT_CARD_NUMBER",
+              "name": "Credit card number (with keyword)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9])(?<![0-9]-)(?<value>[1-6][0-9]{3}(?:(?<sep>[ -])[0-9]{3,6}(?:\\k<sep>[0-9]{1,5}){1,3}|[0-9]{9,15}))(?![0-9])(?(sep)(?!\\k<sep>[0-9]))",
+              "keywords": [
+                "amex",
+                "american express",
+                "bank card",
+                "card",
+                "card number",
+                "card num",
+                "card no",
+                "cardholder",
+                "cc #",
+                "cc number",
+                "ccn",
+                "check card",
+                "credit",
+                "credit card",
+                "debit",
+                "debit card",
+                "diners club",
+                "discover",
+                "dankort",
+                "electron",
+                "jcb",
+                "japanese card bureau",
+                "maestro",
+                "mastercard",
+                "master card",
+                "pan",
+                "payment card",
+                "union pay",
+                "unionpay",
+                "visa"
+              ],
+              "validator": "creditCard",
+              "ignore": [
+                "378282246310005",
+                "371449635398431",
+                "378734493671000",
+                "340000000000009",
+                "341111111111111",
+                "371111111111114",
+                "370000000000002",
+                "30569309025904",
+                "38520000023237",
+                "38000000000006",
+                "36227206271667",
+                "3056930009020004",
+                "36700102000000",
+                "36148900647913",
+                "6011111111111117",
+                "6011000990139424",
+                "6011981111111113",
+                "6011000000000012",
+                "6011000000000004",
+                "6011601160116611",
+                "6445644564456445",
+                "3530111333300000",
+                "3566002020360505",
+                "3566111111111113",
+                "3088000000000017",
+                "3528000000000007",
+                "5555555555554444",
+                "5105105105105100",
+                "5200828282828210",
+                "2223003122003222",
+                "5424000000000015",
+                "5500000000000004",
+                "5431111111111111",
+                "5454545454545454",
+                "2223000048400011",
+                "2223000010309703",
+                "2223000010309711",
+                "2222400010000008",
+                "5019717010103742",
+                "4111111111111111",
+                "4012888888881881",
+                "4222222222222",
+                "4242424242424242",
+                "4000056655665556",
+                "4000002500003155",
+                "4000000000009995",
+                "4000000000000002",
+                "4000002760003184",
+                "4000000000003220",
+                "4000000000000077",
+                "4000000000000341",
+                "4000000000000069",
+                "4000000000000127",
+                "4000000000000119",
+                "4000000000009987",
+                "4000000000009979",
+                "4007000000027",
+                "4012888818888",
+                "4444333322221111",
+                "4917610000000000003",
+                "4035501000000008",
+                "4005519200000004",
+                "4009348888881881",
+                "4012000033330026",
+                "4012000077777777",
+                "4217651111111119",
+                "4500600000000061",
+                "6200000000000005",
+                "6205500000000000004",
+                "6250941006528599",
+                "5610591081018250",
+                "6331101999990016",
+                "4917300800000000",
+                "4462030000000000",
+                "4000000000000010"
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 24,
+              "examples": {
+                "match": [
+                  "Visa card: «4929 8372 9501 6484» exp 02/27",
+                  "2024-05-01T10:22:03Z payment ok card_number=«5425837295016480» amount=19.99",
+                  "name,credit card,zip\nJane Roe,«3714-837295-01642»,94107",
+                  "mastercard «2223837295016481»; unionpay «6221837295016483720»"
+                ],
+                "nomatch": [
+                  "Visa card: 4929 8372 9501 6485",
+                  "Visa card: 4111 1111 1111 1111 (test)",
+                  "order 4929837295016484 shipped",
+                  "card: 1234567890123452",
+                  "card 4929 8372 9501 6484 5566"
+                ]
+              }
+            },
+            {
+              "id": "CREDIT_CARD_NUMBER_(NO_KEYWORD)",
+              "name": "Credit card number (no keyword)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9])(?<![0-9]-)(?<value>[1-6][0-9]{3}(?:(?<sep>[ -])[0-9]{3,6}(?:\\k<sep>[0-9]{1,5}){1,3}|[0-9]{9,15}))(?![0-9])(?(sep)(?!\\k<sep>[0-9]))",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 13,
+                    "max": 64,
+                    "separators": " -"
+                  }
+                }
+              ],
+              "validator": "creditCard",
+              "ignore": [
+                "378282246310005",
+                "371449635398431",
+                "378734493671000",
+                "340000000000009",
+                "341111111111111",
+                "371111111111114",
+                "370000000000002",
+                "30569309025904",
+                "38520000023237",
+                "38000000000006",
+                "36227206271667",
+                "3056930009020004",
+                "36700102000000",
+                "36148900647913",
+                "6011111111111117",
+                "6011000990139424",
+                "6011981111111113",
+                "6011000000000012",
+                "6011000000000004",
+                "6011601160116611",
+                "6445644564456445",
+                "3530111333300000",
+                "3566002020360505",
+                "3566111111111113",
+                "3088000000000017",
+                "3528000000000007",
+                "5555555555554444",
+                "5105105105105100",
+                "5200828282828210",
+                "2223003122003222",
+                "5424000000000015",
+                "5500000000000004",
+                "5431111111111111",
+                "5454545454545454",
+                "2223000048400011",
+                "2223000010309703",
+                "2223000010309711",
+                "2222400010000008",
+                "5019717010103742",
+                "4111111111111111",
+                "4012888888881881",
+                "4222222222222",
+                "4242424242424242",
+                "4000056655665556",
+                "4000002500003155",
+                "4000000000009995",
+                "4000000000000002",
+                "4000002760003184",
+                "4000000000003220",
+                "4000000000000077",
+                "4000000000000341",
+                "4000000000000069",
+                "4000000000000127",
+                "4000000000000119",
+                "4000000000009987",
+                "4000000000009979",
+                "4007000000027",
+                "4012888818888",
+                "4444333322221111",
+                "4917610000000000003",
+                "4035501000000008",
+                "4005519200000004",
+                "4009348888881881",
+                "4012000033330026",
+                "4012000077777777",
+                "4217651111111119",
+                "4500600000000061",
+                "6200000000000005",
+                "6205500000000000004",
+                "6250941006528599",
+                "5610591081018250",
+                "6331101999990016",
+                "4917300800000000",
+                "4462030000000000",
+                "4000000000000010"
+              ],
+              "supersededBy": "CREDIT_CARD_NUMBER",
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 24,
+              "examples": {
+                "match": [
+                  "order 1182 shipped, paid with «4929837295016484»",
+                  "id,value\n7,«6011 8372 9501 6488»",
+                  "«30568372950162» and «3530-8372-9501-6487»"
+                ],
+                "nomatch": [
+                  "order 1182 shipped, paid with 4929837295016485",
+                  "order paid with 5555 5555 5555 4444",
+                  "tracking 9929837295016484",
+                  "Visa card: 4929 8372 9501 6484"
+                ]
+              }
+            },
+            {
+              "id": "CREDIT_CARD_EXPIRATION",
+              "name": "Credit card expiration date",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z/])(?<value>(?:0?[1-9]|1[0-2])[ ]?[/-][ ]?(?:20)?[0-9]{2}|20[0-9]{2}[/-](?:0[1-9]|1[0-2])(?:[/-](?:0[1-9]|[12][0-9]|3[01]))?|(?:0[1-9]|1[0-2])[0-9]{2}|(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)[ .,/-]{0,3}(?:20)?[0-9]{2}|(?i:exp(?:ir(?:y|ation))?[ _-]?(?:y(?:ea)?r?|yy(?:yy)?))[\\\"']?[ \\t]*[:=][ \\t]*[\\\"']?(?:20)?[0-9]{2}[\\\"']?[\\s,;&]{1,8}[\\\"']?(?i:exp(?:ir(?:y|ation))?[ _-]?(?:m(?:o(?:nth)?)?|mm))[\\\"']?[ \\t]*[:=][ \\t]*[\\\"']?(?:0?[1-9]|1[0-2])|(?i:exp(?:ir(?:y|ation))?[ _-]?(?:m(?:o(?:nth)?)?|mm))[\\\"']?[ \\t]*[:=][ \\t]*[\\\"']?(?:0?[1-9]|1[0-2])[\\\"']?[\\s,;&]{1,8}[\\\"']?(?i:exp(?:ir(?:y|ation))?[ _-]?(?:y(?:ea)?r?|yy(?:yy)?))[\\\"']?[ \\t]*[:=][ \\t]*[\\\"']?(?:20)?[0-9]{2})(?![0-9A-Za-z/])",
+              "keywords": [
+                "exp",
+                "exp d",
+                "exp m",
+                "exp y",
+                "exp date",
+                "expiration",
+                "expiration date",
+                "expiry",
+                "expiry date",
+                "expires",
+                "expire",
+                "valid thru",
+                "valid through",
+                "good thru",
+                "card expiration"
+              ],
+              "validator": "creditCardExpiration",
+              "severity": [
+                "Low",
+                "Medium",
+                "High"
+              ],
+              "maxLength": 64,
+              "examples": {
+                "match": [
+                  "card 4929 **** **** 6484 exp «02/27»",
+                  "Expiration date: «2027-11»",
+                  "expiry=«March 2028»",
+                  "checkout: «expY=2026, expM=02»",
+                  "{\"«exp_month\": 12, \"exp_year\": 2027»}"
+                ],
+                "nomatch": [
+                  "exp 13/27",
+                  "Expiration date: 2027-13",
+                  "shipped 02/27 to Boston",
+                  "expiry=Smarch 2028"
+                ]
+              }
+            },
+            {
+              "id": "CREDIT_CARD_SECURITY_CODE",
+              "name": "Credit card verification code (CVV/CVC)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z/.,-])(?<![0-9] )(?<value>[0-9]{3,4})(?![0-9A-Za-z/-]|[.,][0-9]| [0-9])",
+              "keywords": [
+                "cvv",
+                "cvv2",
+                "cvc",
+                "cvc2",
+                "cvn",
+                "cid",
+                "csc",
+                "card verification",
+                "card verification value",
+                "card verification code",
+                "card security code",
+                "security code",
+                "verification code",
+                "card code"
+              ],
+              "severity": [
+                "Medium",
+                "High",
+                "High"
+              ],
+              "maxLength": 4,
+              "examples": {
+                "match": [
+                  "CVV: «123»",
+                  "card_code,cvc2=«7391»,zip=94107"
+                ],
+                "nomatch": [
+                  "CVV: 12345",
+                  "order 123 shipped",
+                  "cvv for 4929 8372 9501 6484"
+                ]
+              }
+            },
+            {
+              "id": "CREDIT_CARD_MAGNETIC_STRIPE",
+              "name": "Credit card magnetic stripe data (tracks 1 and 2)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z])(?<value>%[Bb][0-9]{13,19}\\^[^^\\n?]{2,26}\\^[0-9]{7}[^?\\n]{0,60}\\?|;[0-9]{13,19}=[0-9]{7}[0-9]{0,30}\\?|[0-9]{13,19}=[0-9]{7}[0-9]{0,30})(?![0-9])",
+              "keywords": [
+                "card data",
+                "iso7813",
+                "iso 7813",
+                "mag",
+                "magstripe",
+                "mag stripe",
+                "magnetic stripe",
+                "stripe",
+                "swipe",
+                "swiped",
+                "track data",
+                "track 1",
+                "track 2"
+              ],
+              "validator": "magneticStripe",
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 120,
+              "examples": {
+                "match": [
+                  "swipe track1=«%B4929837295016484^ROE/JANE Q^2702101000000000000000123000000?»",
+                  "pos log magstripe «;4929837295016484=27021010000012300000?»",
+                  "track 2 data: «5425837295016480=27021010000012300000»"
+                ],
+                "nomatch": [
+                  "swipe track1=%B4929837295016485^ROE/JANE Q^2702101000000000000000123000000?",
+                  "pos log magstripe ;4929837295016484=27131010000012300000?",
+                  "debug ;4929837295016484=27021010000012300000? end"
+                ]
+              }
+            },
+            {
+              "id": "BANK_ACCOUNT_NUMBER",
+              "name": "Bank account number (Canada, US)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z.,-])(?<value>[0-9]{9,17})(?![0-9A-Za-z-]|[.,][0-9])",
+              "keywords": [
+                "bank account",
+                "bank acct",
+                "account number",
+                "account num",
+                "account no",
+                "account #",
+                "acct",
+                "acct number",
+                "checking account",
+                "checking acct",
+                "savings account",
+                "savings acct",
+                "deposit account",
+                "chequing account",
+                "chequing",
+                "direct deposit"
+              ],
+              "validator": "bankAccountNumber",
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 17,
+              "examples": {
+                "match": [
+                  "Checking account: «004815162342»",
+                  "wire to acct «8675309123» today",
+                  "1042,Jane Roe,savings account «1234500987654»,Chase"
+                ],
+                "nomatch": [
+                  "Checking account: 000000000",
+                  "Checking account: 12345678",
+                  "invoice 004815162342 paid",
+                  "account number 123456789"
+                ]
+              }
+            }
+          ]
+        }
+        """#),
         ("health.json", #"""
         {
           "identifiers": [
@@ -198,6 +977,2013 @@ enum BuiltinCatalog {
                   "PHN: 9698658216",
                   "health card 0000-000-000",
                   "invoice 1296-844-028"
+                ]
+              }
+            }
+          ]
+        }
+        """#),
+        ("iban.json", #"""
+        {
+          "identifiers": [
+            {
+              "id": "ALBANIA_BANK_ACCOUNT_NUMBER",
+              "name": "Albania bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>AL[0-9]{2}[0-9]{8}[0-9A-Z]{16})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 28,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «AL47212110090000000235698741»",
+                  "albania,«AL95861073914528610739145286»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: AL48212110090000000235698741",
+                  "beneficiary IBAN: AL4721211009000000023569874",
+                  "beneficiary IBAN: AL47 2121 1009 0000 0002 3569 8741"
+                ]
+              }
+            },
+            {
+              "id": "ANDORRA_BANK_ACCOUNT_NUMBER",
+              "name": "Andorra bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>AD[0-9]{2}[0-9]{8}[0-9A-Z]{12})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 24,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «AD1200012030200359100100»",
+                  "andorra,«AD6586107391452861073914»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: AD1300012030200359100100",
+                  "beneficiary IBAN: AD120001203020035910010",
+                  "beneficiary IBAN: AD12 0001 2030 2003 5910 0100"
+                ]
+              }
+            },
+            {
+              "id": "BOSNIA_AND_HERZEGOVINA_BANK_ACCOUNT_NUMBER",
+              "name": "Bosnia and Herzegovina bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>BA[0-9]{2}[0-9]{16})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 20,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «BA391290079401028494»",
+                  "bosnia_and_herzegovina,«BA727391452861073914»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: BA401290079401028494",
+                  "beneficiary IBAN: BA39129007940102849",
+                  "beneficiary IBAN: BA39 1290 0794 0102 8494"
+                ]
+              }
+            },
+            {
+              "id": "BRAZIL_BANK_ACCOUNT_NUMBER",
+              "name": "Brazil bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>BR[0-9]{2}[0-9]{23}[A-Z][0-9A-Z])(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 29,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «BR1800360305000010009795493C1»",
+                  "brazil,«BR7128610739145286107391452W6»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: BR1900360305000010009795493C1",
+                  "beneficiary IBAN: BR1800360305000010009795493C",
+                  "beneficiary IBAN: BR18 0036 0305 0000 1000 9795 493C 1"
+                ]
+              }
+            },
+            {
+              "id": "BULGARIA_BANK_ACCOUNT_NUMBER",
+              "name": "Bulgaria bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>BG[0-9]{2}[A-Z]{4}[0-9]{6}[0-9A-Z]{8})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 22,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «BG80BNBG96611020345678»",
+                  "bulgaria,«BG13MLPX39145286107391»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: BG81BNBG96611020345678",
+                  "beneficiary IBAN: BG80BNBG9661102034567",
+                  "beneficiary IBAN: BG80 BNBG 9661 1020 3456 78"
+                ]
+              }
+            },
+            {
+              "id": "COSTA_RICA_BANK_ACCOUNT_NUMBER",
+              "name": "Costa Rica bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>CR[0-9]{2}[0-9]{18})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 22,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «CR05015202001026284066»",
+                  "costa_rica,«CR28073914528610739145»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: CR06015202001026284066",
+                  "beneficiary IBAN: CR0501520200102628406",
+                  "beneficiary IBAN: CR05 0152 0200 1026 2840 66"
+                ]
+              }
+            },
+            {
+              "id": "CROATIA_BANK_ACCOUNT_NUMBER",
+              "name": "Croatia bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>HR[0-9]{2}[0-9]{17})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 21,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «HR1210010051863000160»",
+                  "croatia,«HR6986107391452861073»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: HR1310010051863000160",
+                  "beneficiary IBAN: HR121001005186300016",
+                  "beneficiary IBAN: HR12 1001 0051 8630 0016 0"
+                ]
+              }
+            },
+            {
+              "id": "CYPRUS_BANK_ACCOUNT_NUMBER",
+              "name": "Cyprus bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>CY[0-9]{2}[0-9]{8}[0-9A-Z]{16})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 28,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «CY17002001280000001200527600»",
+                  "cyprus,«CY38286107391452861073914528»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: CY18002001280000001200527600",
+                  "beneficiary IBAN: CY1700200128000000120052760",
+                  "beneficiary IBAN: CY17 0020 0128 0000 0012 0052 7600"
+                ]
+              }
+            },
+            {
+              "id": "CZECH_REPUBLIC_BANK_ACCOUNT_NUMBER",
+              "name": "Czech Republic bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>CZ[0-9]{2}[0-9]{20})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 24,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «CZ6508000000192000145399»",
+                  "czech_republic,«CZ0814528610739145286107»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: CZ6608000000192000145399",
+                  "beneficiary IBAN: CZ650800000019200014539",
+                  "beneficiary IBAN: CZ65 0800 0000 1920 0014 5399"
+                ]
+              }
+            },
+            {
+              "id": "DENMARK_BANK_ACCOUNT_NUMBER",
+              "name": "Denmark bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>DK[0-9]{2}[0-9]{14})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 18,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «DK5000400440116243»",
+                  "denmark,«DK9786107391452861»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: DK5100400440116243",
+                  "beneficiary IBAN: DK500040044011624",
+                  "beneficiary IBAN: DK50 0040 0440 1162 43"
+                ]
+              }
+            },
+            {
+              "id": "DOMINICAN_REPUBLIC_BANK_ACCOUNT_NUMBER",
+              "name": "Dominican Republic bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>DO[0-9]{2}[0-9A-Z]{4}[0-9]{20})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 28,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «DO28BAGR00000001212453611324»",
+                  "dominican_republic,«DO59861073914528610739145286»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: DO29BAGR00000001212453611324",
+                  "beneficiary IBAN: DO28BAGR0000000121245361132",
+                  "beneficiary IBAN: DO28 BAGR 0000 0001 2124 5361 1324"
+                ]
+              }
+            },
+            {
+              "id": "EGYPT_BANK_ACCOUNT_NUMBER",
+              "name": "Egypt bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>EG[0-9]{2}[0-9]{25})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 29,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «EG380019000500000000263180002»",
+                  "egypt,«EG375286107391452861073914528»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: EG390019000500000000263180002",
+                  "beneficiary IBAN: EG38001900050000000026318000",
+                  "beneficiary IBAN: EG38 0019 0005 0000 0000 2631 8000 2"
+                ]
+              }
+            },
+            {
+              "id": "ESTONIA_BANK_ACCOUNT_NUMBER",
+              "name": "Estonia bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>EE[0-9]{2}[0-9]{16})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 20,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «EE382200221020145685»",
+                  "estonia,«EE758610739145286107»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: EE392200221020145685",
+                  "beneficiary IBAN: EE38220022102014568",
+                  "beneficiary IBAN: EE38 2200 2210 2014 5685"
+                ]
+              }
+            },
+            {
+              "id": "FAROE_ISLANDS_BANK_ACCOUNT_NUMBER",
+              "name": "Faroe Islands bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>FO[0-9]{2}[0-9]{14})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 18,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «FO6264600001631634»",
+                  "faroe_islands,«FO8591452861073914»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: FO6364600001631634",
+                  "beneficiary IBAN: FO626460000163163",
+                  "beneficiary IBAN: FO62 6460 0001 6316 34"
+                ]
+              }
+            },
+            {
+              "id": "FINLAND_BANK_ACCOUNT_NUMBER",
+              "name": "Finland bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>FI[0-9]{2}[0-9]{14})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 18,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «FI2112345600000785»",
+                  "finland,«FI8586107391452861»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: FI2212345600000785",
+                  "beneficiary IBAN: FI211234560000078",
+                  "beneficiary IBAN: FI21 1234 5600 0007 85"
+                ]
+              }
+            },
+            {
+              "id": "FRANCE_BANK_ACCOUNT_NUMBER",
+              "name": "France bank account number (BBAN or IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>FR[0-9]{2}[0-9]{10}[0-9A-Z]{11}[0-9]{2}|[0-9]{5}(?<s>[ ]?)[0-9]{5}\\k<s>[0-9A-Z]{11}\\k<s>[0-9]{2})(?![0-9A-Za-z])",
+              "keywords": [
+                "account number",
+                "bank account",
+                "iban",
+                "bban",
+                "rib",
+                "relevé d'identité bancaire",
+                "releve d'identite bancaire",
+                "numéro de compte",
+                "numero de compte",
+                "n° de compte",
+                "compte bancaire",
+                "coordonnées bancaires",
+                "coordonnees bancaires",
+                "code banque",
+                "code guichet",
+                "clé rib",
+                "cle rib"
+              ],
+              "validator": "franceBankAccount",
+              "maxLength": 40,
+              "alternatives": [
+                {
+                  "regex": "(?<![0-9A-Za-z])(?<value>FR[0-9]{2}[0-9]{10}[0-9A-Z]{11}[0-9]{2})(?![0-9A-Za-z])",
+                  "anchors": [
+                    {
+                      "digits": {
+                        "min": 2,
+                        "max": 34,
+                        "separators": "",
+                        "afterUpper": 2
+                      }
+                    }
+                  ],
+                  "validator": "iban",
+                  "maxLength": 27,
+                  "keywordRequired": false
+                }
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «FR1420041010050500013M02606»",
+                  "france,«FR3528610739145286107391452»,EUR,1250.00",
+                  "RIB : «30006 00001 12345678901 89»",
+                  "numero de compte;«20041010050500013M02606»"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: FR1520041010050500013M02606",
+                  "beneficiary IBAN: FR1420041010050500013M0260",
+                  "beneficiary IBAN: FR14 2004 1010 0505 0001 3M02 606",
+                  "RIB : 30006 00001 12345678901 88",
+                  "commande 30006 00001 12345678901 89 expédiée"
+                ]
+              }
+            },
+            {
+              "id": "GEORGIA_BANK_ACCOUNT_NUMBER",
+              "name": "Georgia bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>GE[0-9]{2}[A-Z]{2}[0-9]{16})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 22,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «GE29NB0000000101904917»",
+                  "georgia,«GE15ZM1073914528610739»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: GE30NB0000000101904917",
+                  "beneficiary IBAN: GE29NB000000010190491",
+                  "beneficiary IBAN: GE29 NB00 0000 0101 9049 17"
+                ]
+              }
+            },
+            {
+              "id": "GERMANY_BANK_ACCOUNT_NUMBER",
+              "name": "Germany bank account number (BBAN or IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>DE[0-9]{2}[0-9]{18}|[1-8][0-9]{7}[ ]?[0-9]{10})(?![0-9A-Za-z])",
+              "keywords": [
+                "account number",
+                "bank account",
+                "iban",
+                "bban",
+                "kontonummer",
+                "konto-nr",
+                "kontonr",
+                "konto",
+                "bankverbindung",
+                "bankleitzahl",
+                "blz"
+              ],
+              "validator": "germanyBankAccount",
+              "maxLength": 40,
+              "alternatives": [
+                {
+                  "regex": "(?<![0-9A-Za-z])(?<value>DE[0-9]{2}[0-9]{18})(?![0-9A-Za-z])",
+                  "anchors": [
+                    {
+                      "digits": {
+                        "min": 2,
+                        "max": 34,
+                        "separators": "",
+                        "afterUpper": 2
+                      }
+                    }
+                  ],
+                  "validator": "iban",
+                  "maxLength": 22,
+                  "keywordRequired": false
+                }
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «DE89370400440532013000»",
+                  "germany,«DE97861073914528610739»,EUR,1250.00",
+                  "Kontonummer: «37040044 0532013000»",
+                  "bankverbindung=«500105175407324931»"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: DE90370400440532013000",
+                  "beneficiary IBAN: DE8937040044053201300",
+                  "beneficiary IBAN: DE89 3704 0044 0532 0130 00",
+                  "Kontonummer: 97040044 0532013000",
+                  "Bestellung 370400440532013000 versandt"
+                ]
+              }
+            },
+            {
+              "id": "GREECE_BANK_ACCOUNT_NUMBER",
+              "name": "Greece bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>GR[0-9]{2}[0-9]{7}[0-9A-Z]{16})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 27,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «GR1601101250000000012300695»",
+                  "greece,«GR2628610739145286107391452»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: GR1701101250000000012300695",
+                  "beneficiary IBAN: GR160110125000000001230069",
+                  "beneficiary IBAN: GR16 0110 1250 0000 0001 2300 695"
+                ]
+              }
+            },
+            {
+              "id": "GREENLAND_BANK_ACCOUNT_NUMBER",
+              "name": "Greenland bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>GL[0-9]{2}[0-9]{14})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 18,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «GL8964710001000206»",
+                  "greenland,«GL0910739145286107»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: GL9064710001000206",
+                  "beneficiary IBAN: GL896471000100020",
+                  "beneficiary IBAN: GL89 6471 0001 0002 06"
+                ]
+              }
+            },
+            {
+              "id": "HUNGARY_BANK_ACCOUNT_NUMBER",
+              "name": "Hungary bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>HU[0-9]{2}[0-9]{24})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 28,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «HU42117730161111101800000000»",
+                  "hungary,«HU05861073914528610739145286»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: HU43117730161111101800000000",
+                  "beneficiary IBAN: HU4211773016111110180000000",
+                  "beneficiary IBAN: HU42 1177 3016 1111 1018 0000 0000"
+                ]
+              }
+            },
+            {
+              "id": "ICELAND_BANK_ACCOUNT_NUMBER",
+              "name": "Iceland bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>IS[0-9]{2}[0-9]{22})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 26,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «IS140159260076545510730339»",
+                  "iceland,«IS948610739145286107391452»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: IS150159260076545510730339",
+                  "beneficiary IBAN: IS14015926007654551073033",
+                  "beneficiary IBAN: IS14 0159 2600 7654 5510 7303 39"
+                ]
+              }
+            },
+            {
+              "id": "IRELAND_BANK_ACCOUNT_NUMBER",
+              "name": "Ireland bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>IE[0-9]{2}[A-Z]{4}[0-9]{14})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 22,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «IE29AIBK93115212345678»",
+                  "ireland,«IE78ZMLP73914528610739»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: IE30AIBK93115212345678",
+                  "beneficiary IBAN: IE29AIBK9311521234567",
+                  "beneficiary IBAN: IE29 AIBK 9311 5212 3456 78"
+                ]
+              }
+            },
+            {
+              "id": "ITALY_BANK_ACCOUNT_NUMBER",
+              "name": "Italy bank account number (BBAN or IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>IT[0-9]{2}[A-Z][0-9]{10}[0-9A-Z]{12}|[A-Z](?<s>[ ]?)[0-9]{5}\\k<s>[0-9]{5}\\k<s>[0-9A-Z]{12})(?![0-9A-Za-z])",
+              "keywords": [
+                "account number",
+                "bank account",
+                "iban",
+                "bban",
+                "numero di conto",
+                "numero conto",
+                "conto corrente",
+                "conto",
+                "coordinate bancarie",
+                "codice iban"
+              ],
+              "validator": "italyBankAccount",
+              "maxLength": 40,
+              "alternatives": [
+                {
+                  "regex": "(?<![0-9A-Za-z])(?<value>IT[0-9]{2}[A-Z][0-9]{10}[0-9A-Z]{12})(?![0-9A-Za-z])",
+                  "anchors": [
+                    {
+                      "digits": {
+                        "min": 2,
+                        "max": 34,
+                        "separators": "",
+                        "afterUpper": 2
+                      }
+                    }
+                  ],
+                  "validator": "iban",
+                  "maxLength": 27,
+                  "keywordRequired": false
+                }
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «IT60X0542811101000000123456»",
+                  "italy,«IT85W2861073914528610739145»,EUR,1250.00",
+                  "conto corrente: «X 05428 11101 000000123456»",
+                  "BBAN «X0542811101000000123456»"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: IT61X0542811101000000123456",
+                  "beneficiary IBAN: IT60X054281110100000012345",
+                  "beneficiary IBAN: IT60 X054 2811 1010 0000 0123 456",
+                  "conto corrente: Y 05428 11101 000000123456",
+                  "ordine X0542811101000000123456 spedito"
+                ]
+              }
+            },
+            {
+              "id": "JORDAN_BANK_ACCOUNT_NUMBER",
+              "name": "Jordan bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>JO[0-9]{2}[A-Z]{4}[0-9]{4}[0-9A-Z]{18})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 30,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «JO94CBJO0010000000000131000302»",
+                  "jordan,«JO69QZML0739145286107391452861»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: JO95CBJO0010000000000131000302",
+                  "beneficiary IBAN: JO94CBJO001000000000013100030",
+                  "beneficiary IBAN: JO94 CBJO 0010 0000 0000 0131 0003 02"
+                ]
+              }
+            },
+            {
+              "id": "KOSOVO_BANK_ACCOUNT_NUMBER",
+              "name": "Kosovo bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>XK[0-9]{2}[0-9]{16})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 20,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «XK051212012345678906»",
+                  "kosovo,«XK412861073914528610»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: XK061212012345678906",
+                  "beneficiary IBAN: XK05121201234567890",
+                  "beneficiary IBAN: XK05 1212 0123 4567 8906"
+                ]
+              }
+            },
+            {
+              "id": "LIECHTENSTEIN_BANK_ACCOUNT_NUMBER",
+              "name": "Liechtenstein bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>LI[0-9]{2}[0-9]{5}[0-9A-Z]{12})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 21,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «LI21088100002324013AA»",
+                  "liechtenstein,«LI5291452861073914528»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: LI22088100002324013AA",
+                  "beneficiary IBAN: LI21088100002324013A",
+                  "beneficiary IBAN: LI21 0881 0000 2324 013A A"
+                ]
+              }
+            },
+            {
+              "id": "LITHUANIA_BANK_ACCOUNT_NUMBER",
+              "name": "Lithuania bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>LT[0-9]{2}[0-9]{16})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 20,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «LT121000011101001000»",
+                  "lithuania,«LT931073914528610739»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: LT131000011101001000",
+                  "beneficiary IBAN: LT12100001110100100",
+                  "beneficiary IBAN: LT12 1000 0111 0100 1000"
+                ]
+              }
+            },
+            {
+              "id": "MALTA_BANK_ACCOUNT_NUMBER",
+              "name": "Malta bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>MT[0-9]{2}[A-Z]{4}[0-9]{5}[0-9A-Z]{18})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 31,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «MT84MALT011000012345MTLCAST001S»",
+                  "malta,«MT92WQZM10739145286107391452861»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: MT85MALT011000012345MTLCAST001S",
+                  "beneficiary IBAN: MT84MALT011000012345MTLCAST001",
+                  "beneficiary IBAN: MT84 MALT 0110 0001 2345 MTLC AST0 01S"
+                ]
+              }
+            },
+            {
+              "id": "MAURITANIA_BANK_ACCOUNT_NUMBER",
+              "name": "Mauritania bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>MR[0-9]{2}[0-9]{23})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 27,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «MR1300020001010000123456753»",
+                  "mauritania,«MR9107391452861073914528610»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: MR1400020001010000123456753",
+                  "beneficiary IBAN: MR130002000101000012345675",
+                  "beneficiary IBAN: MR13 0002 0001 0100 0012 3456 753"
+                ]
+              }
+            },
+            {
+              "id": "MAURITIUS_BANK_ACCOUNT_NUMBER",
+              "name": "Mauritius bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>MU[0-9]{2}[A-Z]{4}[0-9]{19}[A-Z]{3})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 30,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «MU17BOMM0101101030300200000MUR»",
+                  "mauritius,«MU49LPXK9145286107391452861MLP»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: MU18BOMM0101101030300200000MUR",
+                  "beneficiary IBAN: MU17BOMM0101101030300200000MU",
+                  "beneficiary IBAN: MU17 BOMM 0101 1010 3030 0200 000M UR"
+                ]
+              }
+            },
+            {
+              "id": "MONACO_BANK_ACCOUNT_NUMBER",
+              "name": "Monaco bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>MC[0-9]{2}[0-9]{10}[0-9A-Z]{11}[0-9]{2})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 27,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «MC5811222000010123456789030»",
+                  "monaco,«MC1728610739145286107391452»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: MC5911222000010123456789030",
+                  "beneficiary IBAN: MC581122200001012345678903",
+                  "beneficiary IBAN: MC58 1122 2000 0101 2345 6789 030"
+                ]
+              }
+            },
+            {
+              "id": "MONTENEGRO_BANK_ACCOUNT_NUMBER",
+              "name": "Montenegro bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>ME[0-9]{2}[0-9]{18})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 22,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «ME25505000012345678951»",
+                  "montenegro,«ME74073914528610739145»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: ME26505000012345678951",
+                  "beneficiary IBAN: ME2550500001234567895",
+                  "beneficiary IBAN: ME25 5050 0001 2345 6789 51"
+                ]
+              }
+            },
+            {
+              "id": "NETHERLANDS_BANK_ACCOUNT_NUMBER",
+              "name": "Netherlands bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>NL[0-9]{2}[A-Z]{4}[0-9]{10})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 18,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «NL91ABNA0417164300»",
+                  "netherlands,«NL26XKTR4528610739»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: NL92ABNA0417164300",
+                  "beneficiary IBAN: NL91ABNA041716430",
+                  "beneficiary IBAN: NL91 ABNA 0417 1643 00"
+                ]
+              }
+            },
+            {
+              "id": "NORTH_MACEDONIA_BANK_ACCOUNT_NUMBER",
+              "name": "North Macedonia bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>MK[0-9]{2}[0-9]{3}[0-9A-Z]{10}[0-9]{2})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 19,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «MK07250120000058984»",
+                  "north_macedonia,«MK22452861073914528»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: MK08250120000058984",
+                  "beneficiary IBAN: MK0725012000005898",
+                  "beneficiary IBAN: MK07 2501 2000 0058 984"
+                ]
+              }
+            },
+            {
+              "id": "POLAND_BANK_ACCOUNT_NUMBER",
+              "name": "Poland bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>PL[0-9]{2}[0-9]{24})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 28,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «PL61109010140000071219812874»",
+                  "poland,«PL57286107391452861073914528»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: PL62109010140000071219812874",
+                  "beneficiary IBAN: PL6110901014000007121981287",
+                  "beneficiary IBAN: PL61 1090 1014 0000 0712 1981 2874"
+                ]
+              }
+            },
+            {
+              "id": "PORTUGAL_BANK_ACCOUNT_NUMBER",
+              "name": "Portugal bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>PT[0-9]{2}[0-9]{21})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 25,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «PT50000201231234567890154»",
+                  "portugal,«PT83610739145286107391452»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: PT51000201231234567890154",
+                  "beneficiary IBAN: PT5000020123123456789015",
+                  "beneficiary IBAN: PT50 0002 0123 1234 5678 9015 4"
+                ]
+              }
+            },
+            {
+              "id": "SAN_MARINO_BANK_ACCOUNT_NUMBER",
+              "name": "San Marino bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>SM[0-9]{2}[A-Z][0-9]{10}[0-9A-Z]{12})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 27,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «SM86U0322509800000000270100»",
+                  "san_marino,«SM55P7391452861073914528610»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: SM87U0322509800000000270100",
+                  "beneficiary IBAN: SM86U032250980000000027010",
+                  "beneficiary IBAN: SM86 U032 2509 8000 0000 0270 100"
+                ]
+              }
+            },
+            {
+              "id": "SENEGAL_BANK_ACCOUNT_NUMBER",
+              "name": "Senegal bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>SN[0-9]{2}[0-9A-Z]{2}[0-9]{22})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 28,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «SN08SN0100152000048500003035»",
+                  "senegal,«SN24861073914528610739145286»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: SN09SN0100152000048500003035",
+                  "beneficiary IBAN: SN08SN010015200004850000303",
+                  "beneficiary IBAN: SN08 SN01 0015 2000 0485 0000 3035"
+                ]
+              }
+            },
+            {
+              "id": "SERBIA_BANK_ACCOUNT_NUMBER",
+              "name": "Serbia bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>RS[0-9]{2}[0-9]{18})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 22,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «RS35260005601001611379»",
+                  "serbia,«RS58286107391452861073»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: RS36260005601001611379",
+                  "beneficiary IBAN: RS3526000560100161137",
+                  "beneficiary IBAN: RS35 2600 0560 1001 6113 79"
+                ]
+              }
+            },
+            {
+              "id": "SLOVAKIA_BANK_ACCOUNT_NUMBER",
+              "name": "Slovakia bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>SK[0-9]{2}[0-9]{20})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 24,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «SK3112000000198742637541»",
+                  "slovakia,«SK8361073914528610739145»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: SK3212000000198742637541",
+                  "beneficiary IBAN: SK311200000019874263754",
+                  "beneficiary IBAN: SK31 1200 0000 1987 4263 7541"
+                ]
+              }
+            },
+            {
+              "id": "SLOVENIA_BANK_ACCOUNT_NUMBER",
+              "name": "Slovenia bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>SI[0-9]{2}[0-9]{15})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 19,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «SI56263300012039086»",
+                  "slovenia,«SI54610739145286107»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: SI57263300012039086",
+                  "beneficiary IBAN: SI5626330001203908",
+                  "beneficiary IBAN: SI56 2633 0001 2039 086"
+                ]
+              }
+            },
+            {
+              "id": "SPAIN_BANK_ACCOUNT_NUMBER",
+              "name": "Spain bank account number (BBAN or IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>ES[0-9]{2}[0-9]{20}|[0-9]{4}(?<s>[ -]?)[0-9]{4}\\k<s>[0-9]{2}\\k<s>[0-9]{10})(?![0-9A-Za-z])",
+              "keywords": [
+                "account number",
+                "bank account",
+                "iban",
+                "bban",
+                "número de cuenta",
+                "numero de cuenta",
+                "cuenta bancaria",
+                "cuenta corriente",
+                "cuenta",
+                "ccc",
+                "código cuenta cliente",
+                "codigo cuenta cliente"
+              ],
+              "validator": "spainBankAccount",
+              "maxLength": 40,
+              "alternatives": [
+                {
+                  "regex": "(?<![0-9A-Za-z])(?<value>ES[0-9]{2}[0-9]{20})(?![0-9A-Za-z])",
+                  "anchors": [
+                    {
+                      "digits": {
+                        "min": 2,
+                        "max": 34,
+                        "separators": "",
+                        "afterUpper": 2
+                      }
+                    }
+                  ],
+                  "validator": "iban",
+                  "maxLength": 24,
+                  "keywordRequired": false
+                }
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «ES9121000418450200051332»",
+                  "spain,«ES2652861073914528610739»,EUR,1250.00",
+                  "número de cuenta: «2100 0418 45 0200051332»",
+                  "CCC=«2100-0418-45-0200051332»"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: ES9221000418450200051332",
+                  "beneficiary IBAN: ES912100041845020005133",
+                  "beneficiary IBAN: ES91 2100 0418 4502 0005 1332",
+                  "número de cuenta: 2100 0418 46 0200051332",
+                  "pedido 21000418450200051332 enviado"
+                ]
+              }
+            },
+            {
+              "id": "SWEDEN_BANK_ACCOUNT_NUMBER",
+              "name": "Sweden bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>SE[0-9]{2}[0-9]{20})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 24,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «SE4550000000058398257466»",
+                  "sweden,«SE5128610739145286107391»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: SE4650000000058398257466",
+                  "beneficiary IBAN: SE455000000005839825746",
+                  "beneficiary IBAN: SE45 5000 0000 0583 9825 7466"
+                ]
+              }
+            },
+            {
+              "id": "SWITZERLAND_BANK_ACCOUNT_NUMBER",
+              "name": "Switzerland bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>CH[0-9]{2}[0-9]{5}[0-9A-Z]{12})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 21,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «CH9300762011623852957»",
+                  "switzerland,«CH5873914528610739145»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: CH9400762011623852957",
+                  "beneficiary IBAN: CH930076201162385295",
+                  "beneficiary IBAN: CH93 0076 2011 6238 5295 7"
+                ]
+              }
+            },
+            {
+              "id": "TIMOR_LESTE_BANK_ACCOUNT_NUMBER",
+              "name": "Timor-Leste bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>TL[0-9]{2}[0-9]{19})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 23,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «TL380080012345678910157»",
+                  "timor_leste,«TL547391452861073914528»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: TL390080012345678910157",
+                  "beneficiary IBAN: TL38008001234567891015",
+                  "beneficiary IBAN: TL38 0080 0123 4567 8910 157"
+                ]
+              }
+            },
+            {
+              "id": "TUNISIA_BANK_ACCOUNT_NUMBER",
+              "name": "Tunisia bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>TN[0-9]{2}[0-9]{20})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 24,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «TN5910006035183598478831»",
+                  "tunisia,«TN5886107391452861073914»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: TN6010006035183598478831",
+                  "beneficiary IBAN: TN591000603518359847883",
+                  "beneficiary IBAN: TN59 1000 6035 1835 9847 8831"
+                ]
+              }
+            },
+            {
+              "id": "TURKIYE_BANK_ACCOUNT_NUMBER",
+              "name": "Türkiye bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>TR[0-9]{2}[0-9]{6}[0-9A-Z]{16})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 26,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «TR330006100519786457841326»",
+                  "turkiye,«TR958610739145286107391452»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: TR340006100519786457841326",
+                  "beneficiary IBAN: TR33000610051978645784132",
+                  "beneficiary IBAN: TR33 0006 1005 1978 6457 8413 26"
+                ]
+              }
+            },
+            {
+              "id": "UK_BANK_ACCOUNT_NUMBER",
+              "name": "UK bank account number (BBAN or IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>GB[0-9]{2}[A-Z]{4}[0-9]{14}|[A-Z]{4}[0-9]{14}|[0-9]{2}(?<s>[- ]?)[0-9]{2}\\k<s>[0-9]{2}[ ]{1,3}[0-9]{8})(?![0-9A-Za-z])",
+              "keywords": [
+                "account number",
+                "account no",
+                "acc no",
+                "acct no",
+                "bank account",
+                "bank details",
+                "sort code",
+                "iban",
+                "bban"
+              ],
+              "validator": "ukBankAccount",
+              "maxLength": 40,
+              "alternatives": [
+                {
+                  "regex": "(?<![0-9A-Za-z])(?<value>GB[0-9]{2}[A-Z]{4}[0-9]{14})(?![0-9A-Za-z])",
+                  "anchors": [
+                    {
+                      "digits": {
+                        "min": 2,
+                        "max": 34,
+                        "separators": "",
+                        "afterUpper": 2
+                      }
+                    }
+                  ],
+                  "validator": "iban",
+                  "maxLength": 22,
+                  "keywordRequired": false
+                }
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «GB29NWBK60161331926819»",
+                  "uk,«GB97RBNW28610739145286»,EUR,1250.00",
+                  "Sort code and account: «60-16-13 31926819»",
+                  "bank account «NWBK60161331926819»"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: GB30NWBK60161331926819",
+                  "beneficiary IBAN: GB29NWBK6016133192681",
+                  "beneficiary IBAN: GB29 NWBK 6016 1331 9268 19",
+                  "Sort code and account: 60-16-13 00000000",
+                  "ticket 60-16-13 31926819 closed"
+                ]
+              }
+            },
+            {
+              "id": "UKRAINE_BANK_ACCOUNT_NUMBER",
+              "name": "Ukraine bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>UA[0-9]{2}[0-9]{6}[0-9A-Z]{19})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 29,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «UA213223130000026007233566001»",
+                  "ukraine,«UA108610739145286107391452861»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: UA223223130000026007233566001",
+                  "beneficiary IBAN: UA21322313000002600723356600",
+                  "beneficiary IBAN: UA21 3223 1300 0002 6007 2335 6600 1"
+                ]
+              }
+            },
+            {
+              "id": "UNITED_ARAB_EMIRATES_BANK_ACCOUNT_NUMBER",
+              "name": "United Arab Emirates bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>AE[0-9]{2}[0-9]{19})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 23,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «AE070331234567890123456»",
+                  "united_arab_emirates,«AE101073914528610739145»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: AE080331234567890123456",
+                  "beneficiary IBAN: AE07033123456789012345",
+                  "beneficiary IBAN: AE07 0331 2345 6789 0123 456"
+                ]
+              }
+            },
+            {
+              "id": "VIRGIN_ISLANDS_BANK_ACCOUNT_NUMBER",
+              "name": "British Virgin Islands bank account number (IBAN)",
+              "category": "FINANCIAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>VG[0-9]{2}[A-Z]{4}[0-9]{16})(?![0-9A-Za-z])",
+              "anchors": [
+                {
+                  "digits": {
+                    "min": 2,
+                    "max": 34,
+                    "separators": "",
+                    "afterUpper": 2
+                  }
+                }
+              ],
+              "validator": "iban",
+              "maxLength": 24,
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "examples": {
+                "match": [
+                  "beneficiary IBAN: «VG96VPVG0000012345678901»",
+                  "virgin_islands,«VG68RBNW8610739145286107»,EUR,1250.00"
+                ],
+                "nomatch": [
+                  "beneficiary IBAN: VG97VPVG0000012345678901",
+                  "beneficiary IBAN: VG96VPVG000001234567890",
+                  "beneficiary IBAN: VG96 VPVG 0000 0123 4567 8901"
                 ]
               }
             }
@@ -817,6 +3603,571 @@ enum BuiltinCatalog {
                   "ether 00:00:00:00:00:00",
                   "hash 00:1a:2b:3c:4d:5e:6f:70",
                   "ipv6 fe80:1a:2b:3c:4d:5e::1"
+                ]
+              }
+            }
+          ]
+        }
+        """#),
+        ("trawl-secrets.json", #"""
+        {
+          "identifiers": [
+            {
+              "id": "TRAWL_AWS_ACCESS_KEY_ID",
+              "name": "AWS access key ID",
+              "category": "CREDENTIALS",
+              "origin": "trawl",
+              "recommended": true,
+              "regex": "(?<![A-Za-z0-9])(?<value>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![A-Za-z0-9])",
+              "anchors": [
+                {
+                  "literals": [
+                    "AKIA",
+                    "ASIA",
+                    "ABIA",
+                    "ACCA"
+                  ],
+                  "caseless": false,
+                  "before": 0
+                }
+              ],
+              "validator": "awsAccessKeyId",
+              "ignore": [
+                "AKIAIOSFODNN7EXAMPLE"
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 20,
+              "examples": {
+                "match": [
+                  "aws_access_key_id = «AKIA454ML6LG4TJFCZ4K»",
+                  "2024-03-02T11:00:00Z AssumeRole ok AccessKeyId=«ASIAAEDCMPB5U4MOS7AF» expires=3600"
+                ],
+                "nomatch": [
+                  "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+                  "aws_access_key_id = AKIAo7v5zwvvi77ec2wa",
+                  "id=XAKIAYF5BXAH22JPKYKUN"
+                ]
+              }
+            },
+            {
+              "id": "TRAWL_GITHUB_TOKEN",
+              "name": "GitHub token (classic, OAuth, app, refresh, fine-grained)",
+              "category": "CREDENTIALS",
+              "origin": "trawl",
+              "recommended": true,
+              "regex": "(?<![A-Za-z0-9_-])(?<value>gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})(?![A-Za-z0-9_-])",
+              "anchors": [
+                {
+                  "literals": [
+                    "ghp_",
+                    "gho_",
+                    "ghu_",
+                    "ghs_",
+                    "ghr_",
+                    "github_pat_"
+                  ],
+                  "caseless": false,
+                  "before": 0
+                }
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 93,
+              "examples": {
+                "match": [
+                  "GITHUB_TOKEN=«ghp_dpRaj71FtQUwOgSBEkxGZG2SYE9B2rANN76D»",
+                  "git clone https://x-access-token:«ghs_eYtZaEkoMxrRVFTVA9aw7HIPtGADdzfLrjMc»@github.com/org/repo.git",
+                  "token: «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»"
+                ],
+                "nomatch": [
+                  "GITHUB_TOKEN=ghp_YbhSR4DeTuHTpJx6L6DwdBle6zCUGM",
+                  "GITHUB_TOKEN=ghx_LWNlPmtemgOcL5RZL6w7Toj80je2Qf4Z69Vq"
+                ]
+              }
+            },
+            {
+              "id": "TRAWL_GITLAB_TOKEN",
+              "name": "GitLab token (personal, deploy, runner, trigger...)",
+              "category": "CREDENTIALS",
+              "origin": "trawl",
+              "recommended": true,
+              "regex": "(?<![A-Za-z0-9_-])(?<value>glpat-[0-9A-Za-z_-]{27,300}\\.[0-9a-z]{2}[0-9a-z]{7}|glpat-[0-9A-Za-z_-]{20}|gl(?:dt|rt|ptt|cbt|ft|soat|oas|imt|agent|ffct)-[0-9A-Za-z_-]{20,64})(?![A-Za-z0-9_-])",
+              "anchors": [
+                {
+                  "literals": [
+                    "glpat-",
+                    "gldt-",
+                    "glrt-",
+                    "glptt-",
+                    "glcbt-",
+                    "glft-",
+                    "glsoat-",
+                    "gloas-",
+                    "glimt-",
+                    "glagent-",
+                    "glffct-"
+                  ],
+                  "caseless": false,
+                  "before": 0
+                }
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 320,
+              "examples": {
+                "match": [
+                  "PRIVATE-TOKEN: «glpat-x9K1GNNEgeyg1_lWIQd9»",
+                  "runner token=«glrt-jp2nnERN66NvBERacPDC» registered"
+                ],
+                "nomatch": [
+                  "PRIVATE-TOKEN: glpat-short",
+                  "PRIVATE-TOKEN: glpat-jx9Fe3OZDN8IzzYhyhxRyDq7P"
+                ]
+              }
+            },
+            {
+              "id": "TRAWL_SLACK_TOKEN",
+              "name": "Slack token (bot, user, app, legacy)",
+              "category": "CREDENTIALS",
+              "origin": "trawl",
+              "recommended": true,
+              "regex": "(?<![A-Za-z0-9_-])(?<value>xox[abeoprs]-[0-9]{8,14}-[0-9A-Za-z-]{8,250}|xox[aer]-[0-9]-[0-9A-Za-z-]{10,250}|xapp-[0-9]-[A-Z0-9]{6,}-[0-9]{6,}-[a-z0-9]{32,})(?![A-Za-z0-9_-])",
+              "anchors": [
+                {
+                  "literals": [
+                    "xoxa-",
+                    "xoxb-",
+                    "xoxe-",
+                    "xoxo-",
+                    "xoxp-",
+                    "xoxr-",
+                    "xoxs-",
+                    "xapp-"
+                  ],
+                  "caseless": false,
+                  "before": 0
+                }
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 300,
+              "examples": {
+                "match": [
+                  "SLACK_BOT_TOKEN=«xoxb-245892152758-9290075400917-EuTUIEEciXvC57vvtIy96VWF»",
+                  "client = WebClient(token=\"«xoxp-716079096690-911114656977-781880491703-3ff80b9465aef7ac86d66c7a644fb128»\")"
+                ],
+                "nomatch": [
+                  "SLACK_BOT_TOKEN=xoxb-your-token-here",
+                  "SLACK_BOT_TOKEN=xoxq-075736926252-Q63zhIovnRhiDJkxLAN0"
+                ]
+              }
+            },
+            {
+              "id": "TRAWL_SLACK_WEBHOOK_URL",
+              "name": "Slack incoming webhook URL",
+              "category": "CREDENTIALS",
+              "origin": "trawl",
+              "recommended": true,
+              "regex": "(?<value>(?:https?://)?hooks\\.slack\\.com/(?:services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{20,32}|(?:workflows|triggers)/T[A-Z0-9]{6,12}/[A-Za-z0-9/]{20,100}))(?![A-Za-z0-9])",
+              "anchors": [
+                {
+                  "literals": [
+                    "hooks.slack.com/"
+                  ],
+                  "caseless": false,
+                  "before": 8
+                }
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 160,
+              "examples": {
+                "match": [
+                  "webhook_url: «https://hooks.slack.com/services/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»",
+                  "curl -X POST -d @msg.json '«https://hooks.slack.com/services/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»'"
+                ],
+                "nomatch": [
+                  "webhook_url: https://hooks.slack.com/services/T000/B000/XXXX",
+                  "docs: https://hooks.slack.com/services/"
+                ]
+              }
+            },
+            {
+              "id": "TRAWL_GOOGLE_OAUTH_CLIENT_SECRET",
+              "name": "Google OAuth client secret",
+              "category": "CREDENTIALS",
+              "origin": "trawl",
+              "recommended": true,
+              "regex": "(?<![A-Za-z0-9_-])(?<value>GOCSPX-[A-Za-z0-9_-]{28})(?![A-Za-z0-9_-])",
+              "anchors": [
+                {
+                  "literals": [
+                    "GOCSPX-"
+                  ],
+                  "caseless": false,
+                  "before": 0
+                }
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 35,
+              "examples": {
+                "match": [
+                  "{\"web\": {\"client_id\": \"1234.apps.googleusercontent.com\", \"client_secret\": \"«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»\"}}",
+                  "GOOGLE_CLIENT_SECRET=«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»"
+                ],
+                "nomatch": [
+                  "GOOGLE_CLIENT_SECRET=GOCSPX-62J0IFWRnthG4esdF9vl",
+                  "GOOGLE_CLIENT_SECRET=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ZE"
+                ]
+              }
+            },
+            {
+              "id": "TRAWL_GOOGLE_OAUTH_ACCESS_TOKEN",
+              "name": "Google OAuth access token",
+              "category": "CREDENTIALS",
+              "origin": "trawl",
+              "recommended": true,
+              "regex": "(?<![A-Za-z0-9_-])(?<value>ya29\\.[0-9A-Za-z_-]{20,2000})(?![A-Za-z0-9_-])",
+              "anchors": [
+                {
+                  "literals": [
+                    "ya29."
+                  ],
+                  "caseless": false,
+                  "before": 0
+                }
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 2048,
+              "examples": {
+                "match": [
+                  "Authorization: Bearer «ya29.a07paMPbfxLnphCsKE4r1j_DbI2EWqR8T4-Lc4lVgnwamSi-Z0OAwDFzP_LVI60zif8-Qr38oNY1DhQCEYTdBkptf-N-PgZ3Cw0UabbRdsXooYbYMReQLhxM31QZzCMZtuOrYJ9NDE9SYXOaWUkMHR7J»",
+                  "access_token=«ya29.a07paMPbfxLnphCsKE4r1j_DbI2EWqR8T4-Lc4lVgnwamSi-Z0OAwDFzP_LVI60zif8-Qr38oNY1DhQCEYTdBkptf-N-PgZ3Cw0UabbRdsXooYbYMReQLhxM31QZzCMZtuOrYJ9NDE9SYXOaWUkMHR7J»&expires_in=3599"
+                ],
+                "nomatch": [
+                  "token ya29.short",
+                  "ya29.xxxxx"
+                ]
+              }
+            },
+            {
+              "id": "TRAWL_GOOGLE_API_KEY",
+              "name": "Google API key (without keyword)",
+              "category": "CREDENTIALS",
+              "origin": "trawl",
+              "recommended": true,
+              "regex": "(?<![A-Za-z0-9_-])(?<value>AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])",
+              "anchors": [
+                {
+                  "literals": [
+                    "AIza"
+                  ],
+                  "caseless": false,
+                  "before": 0
+                }
+              ],
+              "supersededBy": "GCP_API_KEY",
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 39,
+              "examples": {
+                "match": [
+                  "<script src=\"https://maps.googleapis.com/maps/api/js?key=«AIzaSyMpy72t3avBFZX06uvzYVMBpKzYrhjOUzR»\"></script>",
+                  "firebase apiKey: '«AIzaSyMpy72t3avBFZX06uvzYVMBpKzYrhjOUzR»'"
+                ],
+                "nomatch": [
+                  "key=AIzajTdqtEXErIGqZrdv9y1HpcA3YttePS",
+                  "key=AIzakHdxA22zuN5nJSoY7ivT9VwZjqFQMMYuHVT8Rkeu"
+                ]
+              }
+            },
+            {
+              "id": "TRAWL_AZURE_STORAGE_ACCOUNT_KEY",
+              "name": "Azure storage account key",
+              "category": "CREDENTIALS",
+              "origin": "trawl",
+              "recommended": true,
+              "regex": "(?i:AccountKey)=(?<value>[A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])",
+              "anchors": [
+                {
+                  "literals": [
+                    "AccountKey="
+                  ],
+                  "caseless": true,
+                  "before": 0
+                }
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 100,
+              "examples": {
+                "match": [
+                  "DefaultEndpointsProtocol=https;AccountName=prodlogs;AccountKey=«qL3dXM9pXiSumvAzBbYZdouZrG7PXSfH/m09ygs6N3mD480ZZMAFMoSAja7UM+MnF8VRxfFW/R3b/deRzJ+7kg==»;EndpointSuffix=core.windows.net",
+                  "\"connection\": \"AccountName=x;accountkey=«qL3dXM9pXiSumvAzBbYZdouZrG7PXSfH/m09ygs6N3mD480ZZMAFMoSAja7UM+MnF8VRxfFW/R3b/deRzJ+7kg==»\""
+                ],
+                "nomatch": [
+                  "AccountKey=qL3dXM9pXiSumvAzBbYZdouZrG7PXSfH/m09ygs6N3mD480ZZMAFMoSAja7UM+MnF8VRxfFW/R3b/deRzJ+7==",
+                  "AccountKey=<storage-account-key>"
+                ]
+              }
+            },
+            {
+              "id": "TRAWL_AZURE_SAS_TOKEN",
+              "name": "Azure shared access signature (SAS) token signature",
+              "category": "CREDENTIALS",
+              "origin": "trawl",
+              "recommended": true,
+              "regex": "(?<![A-Za-z0-9_])(?|sv=20[0-9]{2}-[0-9]{2}-[0-9]{2}&(?:[A-Za-z]{2,5}=[^&\\s\\\"'<>#]{0,120}&){0,15}?sig=(?<value>[A-Za-z0-9%+/=]{40,120})(?![A-Za-z0-9%+/=])|sig=(?<value>[A-Za-z0-9%+/=]{40,120})(?![A-Za-z0-9%+/=])&(?:[A-Za-z]{2,5}=[^&\\s\\\"'<>#]{0,120}&){0,15}?sv=20[0-9]{2}-[0-9]{2}-[0-9]{2})",
+              "anchors": [
+                {
+                  "literals": [
+                    "sv=20",
+                    "sig="
+                  ],
+                  "caseless": false,
+                  "before": 0
+                }
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 2048,
+              "examples": {
+                "match": [
+                  "https://acct.blob.core.windows.net/c/b.csv?sv=2022-11-02&ss=b&srt=o&sp=r&se=2025-01-01T00:00:00Z&spr=https&sig=«epRj7SqtvSBAxPlCoKawrYD5UvZDlu8UEz5ObueQ%2BwP%3D»",
+                  "BlobSasUrl=https://a.blob.core.windows.net/x?sig=«epRj7SqtvSBAxPlCoKawrYD5UvZDlu8UEz5ObueQ%2BwP%3D»&sv=2021-06-08&sr=c&sp=rl"
+                ],
+                "nomatch": [
+                  "https://acct.blob.core.windows.net/c/b.csv?sv=2022-11-02&sp=r&sig=REDACTED",
+                  "https://example.com/?sig=epRj7SqtvSBAxPlCoKawrYD5UvZDlu8UEz5ObueQ%2BwP%3D"
+                ]
+              }
+            },
+            {
+              "id": "TRAWL_PASSWORD_ASSIGNMENT",
+              "name": "Password in an assignment (password=, passwd:, pwd=, \"password\": \"…\")",
+              "category": "CREDENTIALS",
+              "origin": "trawl",
+              "recommended": false,
+              "regex": "(?i)(?<![A-Za-z0-9])(?:[A-Za-z0-9_.-]{0,30}[_.-])?(?:password|passwd|passphrase|pwd|pass)[\\\"']?[ \\t]*(?::=|=>|=(?!=)|:(?!:))[ \\t]*(?<q>[\\\"'])?(?<value>(?(q)[^\\\"'\\r\\n]{6,128}?|[^\\s\\\"'`,;<>(){}\\[\\]]{6,128}))(?(q)\\k<q>|(?![^\\s\\\"'`,;<>(){}\\[\\]]))",
+              "anchors": [
+                {
+                  "literals": [
+                    "pass",
+                    "pwd"
+                  ],
+                  "caseless": true,
+                  "before": 32
+                }
+              ],
+              "validator": "passwordValue",
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 192,
+              "examples": {
+                "match": [
+                  "DB_PASSWORD=«Xq7!rT9#kLm2»",
+                  "{\"user\": \"svc\", \"password\": \"«correct horse 42»\"}",
+                  "spring.datasource.password: «S3cr3t-Pr0d»",
+                  "mysql --user=root --pwd='«r00t!Pass»'"
+                ],
+                "nomatch": [
+                  "password = ${DB_PASSWORD}",
+                  "\"password\": \"<your-password>\"",
+                  "password: ********",
+                  "password=changeme",
+                  "password = os.getenv(\"DB_PASS\")",
+                  "if password == expected_password:",
+                  "Password: requirements",
+                  "db_password: {{ vault_db_password }}"
+                ]
+              }
+            },
+            {
+              "id": "TRAWL_URL_CREDENTIALS",
+              "name": "Credentials in a URL (scheme://user:password@host)",
+              "category": "CREDENTIALS",
+              "origin": "trawl",
+              "recommended": true,
+              "regex": "(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,20}://(?<value>[^\\s:/?#@\\\"'<>\\[\\]]{0,64}:[^\\s/?#@\\\"'<>]{1,128})@(?=[A-Za-z0-9\\[])",
+              "anchors": [
+                {
+                  "literals": [
+                    "://"
+                  ],
+                  "caseless": false,
+                  "before": 22
+                }
+              ],
+              "validator": "urlCredentials",
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 320,
+              "examples": {
+                "match": [
+                  "DATABASE_URL=postgres://«app:Zk29-vPq7xR»@db.internal:5432/app",
+                  "redis_url: redis://«:h8Fq2mLz9»@cache:6379/0",
+                  "2024-05-06 ERROR fetch failed for https://«deploy:gh7Tq2p9»@artifacts.example.org/pkg.tgz"
+                ],
+                "nomatch": [
+                  "postgres://user:password@localhost/db",
+                  "mongodb://${MONGO_USER}:${MONGO_PASS}@mongo:27017",
+                  "https://user@example.com/path",
+                  "amqp://guest:***@rabbit:5672/"
+                ]
+              }
+            },
+            {
+              "id": "TRAWL_NPM_TOKEN",
+              "name": "npm access token",
+              "category": "CREDENTIALS",
+              "origin": "trawl",
+              "recommended": true,
+              "regex": "(?|(?<![A-Za-z0-9_-])(?<value>npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_-])|_authToken=(?<value>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_-]))",
+              "anchors": [
+                {
+                  "literals": [
+                    "npm_",
+                    "_authToken="
+                  ],
+                  "caseless": false,
+                  "before": 0
+                }
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 60,
+              "examples": {
+                "match": [
+                  "//registry.npmjs.org/:_authToken=«npm_ChG7zu6dJ90PmtHDnadHN3DWhJHXcIqadmQo»",
+                  "//npm.pkg.example.com/:_authToken=«db4947f3-9b88-6876-7611-088d01378225»",
+                  "NPM_TOKEN=«npm_ChG7zu6dJ90PmtHDnadHN3DWhJHXcIqadmQo»"
+                ],
+                "nomatch": [
+                  "//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
+                  "NPM_TOKEN=npm_oVc0YFGJnGIrotLLMZC1"
+                ]
+              }
+            },
+            {
+              "id": "TRAWL_SENDGRID_API_KEY",
+              "name": "SendGrid API key",
+              "category": "CREDENTIALS",
+              "origin": "trawl",
+              "recommended": true,
+              "regex": "(?<![A-Za-z0-9_.-])(?<value>SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])",
+              "anchors": [
+                {
+                  "literals": [
+                    "SG."
+                  ],
+                  "caseless": false,
+                  "before": 0
+                }
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 69,
+              "examples": {
+                "match": [
+                  "SENDGRID_API_KEY=«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»",
+                  "sg = SendGridAPIClient('«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»')"
+                ],
+                "nomatch": [
+                  "SENDGRID_API_KEY=SG.xxxxxxxx",
+                  "version SG.dltFGOCKHbaxEV60b7gIpN.xJ0sYeV6anAuZnsUyyPqmhBQVMVTpc"
+                ]
+              }
+            },
+            {
+              "id": "TRAWL_TWILIO_API_KEY",
+              "name": "Twilio API key SID",
+              "category": "CREDENTIALS",
+              "origin": "trawl",
+              "recommended": true,
+              "regex": "(?<![A-Za-z0-9])(?<value>SK[0-9a-f]{32})(?![A-Za-z0-9])",
+              "anchors": [
+                {
+                  "literals": [
+                    "SK0",
+                    "SK1",
+                    "SK2",
+                    "SK3",
+                    "SK4",
+                    "SK5",
+                    "SK6",
+                    "SK7",
+                    "SK8",
+                    "SK9",
+                    "SKa",
+                    "SKb",
+                    "SKc",
+                    "SKd",
+                    "SKe",
+                    "SKf"
+                  ],
+                  "caseless": false,
+                  "before": 0
+                }
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
+              "maxLength": 34,
+              "examples": {
+                "match": [
+                  "TWILIO_API_KEY=«SKcc6bc4552e9071590d292a283a2043d7»",
+                  "client = Client('«SKcc6bc4552e9071590d292a283a2043d7»', api_secret, account_sid)"
+                ],
+                "nomatch": [
+                  "TWILIO_API_KEY=SK3C6G935897B46606247FDGG2B8E3E472",
+                  "sku SK85a4309b7b552e1c549c056de14c3c"
                 ]
               }
             }

@@ -85,7 +85,6 @@ print(String(
     format: "files=%d bytes=%d wall_s=%.3f scan_s=%.3f MBps=%.1f scanMBps=%.1f matches=%d identifiers=%d threads=%d",
     paths.count, bytes, wall, scanSeconds, Double(bytes) / 1e6 / wall, Double(bytes) / 1e6 / scanSeconds,
     totalMatches.load(ordering: .relaxed), detector.infos.count, threads))
-print("verifies", debugVerifies, "keyEqual", debugKeyEqual, "needles", detector.debugNeedles)
 if verbose {
     let counts = perIdentifier.withLock { $0 }
     for (index, info) in detector.infos.enumerated() where counts[index] > 0 {
