@@ -4,6 +4,10 @@ import PackageDescription
 // trawl: sensitive-data scanner for object storage. Module seams follow ripgrep's:
 // the engine (TrawlRegex) never sees a path, sources/formats (TrawlObjects) never see a
 // regex, and output is the printers' business (TrawlReport). See README.md.
+// The scan loop is the product: its modules are optimized in debug builds too, so the test
+// suite (which scans large synthetic inputs) runs at a realistic speed.
+let optimized: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "trawl",
     platforms: [.macOS(.v13)],
@@ -23,19 +27,19 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
 
         // PCRE2 wrapper: compiled patterns (shared, JIT) and per-worker match scratch.
-        .target(name: "TrawlRegex", dependencies: ["CPCRE2"]),
+        .target(name: "TrawlRegex", dependencies: ["CPCRE2"], swiftSettings: optimized),
         // Detection policy: identifier catalog, validators, keyword proximity, custom
         // identifiers, allow lists, the prefiltered multi-identifier scan engine.
-        .target(name: "TrawlDetect", dependencies: ["TrawlRegex"]),
+        .target(name: "TrawlDetect", dependencies: ["TrawlRegex"], swiftSettings: optimized),
         // Object model, sources (directory trees, S3 inventories), decompression and format
         // readers. Knows nothing of detection: readers hand bytes plus locations onward.
-        .target(name: "TrawlObjects", dependencies: ["CZlib"]),
+        .target(name: "TrawlObjects", dependencies: ["CZlib"], swiftSettings: optimized),
         // Bucket configuration evaluation (public, shared, encryption, replication).
         .target(name: "TrawlAudit", dependencies: ["TrawlObjects"]),
         // Macie-shaped findings and results, and their writers.
         .target(name: "TrawlReport", dependencies: ["TrawlDetect", "TrawlObjects", "TrawlAudit"]),
         // Scan orchestration: scoping, estimates, the concurrent runner.
-        .target(name: "TrawlCore", dependencies: ["TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlAudit"]),
+        .target(name: "TrawlCore", dependencies: ["TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlAudit"], swiftSettings: optimized),
         // The executable: argument parsing and wiring only.
         .executableTarget(
             name: "trawl",
@@ -52,7 +56,9 @@ let package = Package(
         .testTarget(name: "TrawlObjectsTests", dependencies: ["TrawlObjects"], exclude: ["Fixtures"]),
         .testTarget(name: "TrawlAuditTests", dependencies: ["TrawlAudit"]),
         .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport"]),
-        .testTarget(name: "TrawlEndToEndTests", dependencies: ["TrawlCore"]),
+        .testTarget(name: "TrawlCoreTests", dependencies: ["TrawlCore"]),
+        // Runs the built `trawl` binary (a dependency so that `swift test` builds it first).
+        .testTarget(name: "TrawlEndToEndTests", dependencies: ["trawl", "TrawlCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

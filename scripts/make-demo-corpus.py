@@ -24,7 +24,7 @@ write("acme-customer-exports/exports/2024/03/customers.csv",
       "customer_id,full_name,email,ssn,credit_card_number,phone,date_of_birth,city\n"
       "10001,Maria Garcia,maria.garcia@example.org,536-22-1734,4556 7375 8689 9855,+1 415-555-0132,1984-07-12,San Francisco\n"
       "10002,James Miller,j.miller@example.net,482-71-3390,5425 2334 3010 9903,+1 212-555-0187,1979-11-03,New York\n"
-      "10003,Chen Wei,chen.wei@example.com,301-58-2216,3782 822463 10005,+1 312-555-0149,1991-02-28,Chicago\n"
+      "10003,Chen Wei,chen.wei@example.com,301-58-2216,3762 041857 30250,+1 312-555-0149,1991-02-28,Chicago\n"
       "10004,Ana Souza,ana.souza@example.org,,,,1988-05-19,Austin\n")
 write("acme-customer-exports/exports/2024/03/orders.tsv",
       "order_id\tcustomer_id\tamount\tcurrency\tstatus\n"
@@ -135,7 +135,7 @@ write("acme-docs/hr/offer-letter-garcia.docx", docx([
 inner = zipbytes({"bank-details.txt": "Vendor payout account\nIBAN: FR1420041010050500013M02606\nBIC: PSSTFRPPXXX\n"})
 write("acme-docs/archive/2023-contracts.zip", zipbytes({
     "contracts/readme.txt": "Signed contracts for 2023. Nothing sensitive in this note.\n",
-    "contracts/vendor-list.csv": "vendor,contact_email,bank_account_number\nNorthwind,ap@northwind.example.com,000123456789\n",
+    "contracts/vendor-list.csv": "vendor,contact_email,bank_account_number\nNorthwind,ap@northwind.example.com,40719263815\n",
     "contracts/payments.zip": inner,
 }))
 png = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)

@@ -94,6 +94,10 @@ public final class Analyzer {
                 return ObjectResult(object: object, status: .complete, mimeType: "application/octet-stream", sizeClassified: 0)
             }
             kind = head.withUnsafeBytes { ContentKind.sniff(fileExtension: object.fileExtension, head: $0) }
+            if let limit = FormatLimits.macie.maxFileSize(for: kind), object.size > limit {
+                let reason = FormatLimits.macie.sizeLimitReason(for: kind).rawValue
+                return ObjectResult(object: object, status: .skipped, reason: reason, message: "\(object.size) bytes is over the \(limit)-byte limit for \(kind.mimeType)", mimeType: kind.mimeType)
+            }
             try analyze(kind: kind, name: object.key, bytes: bytes, depth: 0, embeddedPath: nil, into: &context)
         } catch let error as ReadError {
             return finish(object, context: context, mime: nil, failure: (error.reason, error.message))
@@ -136,8 +140,7 @@ public final class Analyzer {
         var mimeType: String?
         var partialReason: (String, String)?
         var embedded: [ObjectResult.EmbeddedFile] = []
-        var extractedBytes: Int64 = 0
-        var extractedFiles = 0
+        var budget = ArchiveBudget(limits: .macie)
 
         mutating func markPartial(_ reason: String, _ message: String) {
             if partialReason == nil { partialReason = (reason, message) }
@@ -150,12 +153,14 @@ public final class Analyzer {
     }
 
     func analyze(kind: ContentKind, name: String, bytes: ObjectBytes, depth: Int, embeddedPath: String?, into context: inout ObjectContext) throws {
-        switch kind {
-        case .text:
+        if let reason = kind.unsupportedReason {
+            throw AnalysisFailure(reason: reason.rawValue, message: "\(kind.mimeType) is not a format trawl analyses")
+        }
+        if kind.isPlainText {
             try scanTextStream(bytes, embeddedPath: embeddedPath, into: &context)
-        case .gzip:
+        } else if kind == .gzip {
             try scanGzip(bytes, name: name, depth: depth, embeddedPath: embeddedPath, into: &context)
-        default:
+        } else {
             try analyzeStructured(kind: kind, name: name, bytes: bytes, depth: depth, embeddedPath: embeddedPath, into: &context)
         }
     }
@@ -182,20 +187,22 @@ public final class Analyzer {
     // MARK: - gzip
 
     func scanGzip(_ bytes: ObjectBytes, name: String, depth: Int, embeddedPath: String?, into context: inout ObjectContext) throws {
-        guard depth < settings.maxNestingDepth else {
-            throw AnalysisFailure(reason: "ARCHIVE_NESTING_LEVEL_OVER_LIMIT", message: "more than \(settings.maxNestingDepth) nested archives")
+        do {
+            try context.budget.checkNesting(depth: depth + 1)
+        } catch {
+            throw AnalysisFailure(reason: error.reason.rawValue, message: error.message)
         }
-        let compressed = try bytes.readAll(limit: Int(min(Int64(Int.max), 8 << 30)))
-        let innerName = Self.stripCompressionSuffix(name)
-        let budget = Int(min(settings.maxExtractedBytesPerFile, settings.maxExtractedBytes - context.extractedBytes))
+        let compressed = try bytes.readAll(limit: Int(clamping: FormatLimits.macie.maxFileSize(for: .gzip) ?? Int64(Int.max)))
+        let header = compressed.withUnsafeBytes { GzipHeader.parse($0) }
+        let innerName = GzipHeader.innerName(objectName: name, header: header)
+        let budget = context.budget.nextMemberByteLimit
         // Peek at the start of the decompressed data to pick the inner format.
         var head: [UInt8] = []
         _ = try? compressed.withUnsafeBytes { raw in
             try Inflate.inflate(raw, container: .gzip, maxOutput: 8192) { head.append(contentsOf: $0) }
         }
-        let innerExtension = ObjectRef.extensionOf(innerName)
-        let innerKind = head.withUnsafeBytes { ContentKind.sniff(fileExtension: innerExtension, head: $0) }
-        if innerKind == .text {
+        let innerKind = head.withUnsafeBytes { ContentKind.sniff(fileExtension: ContentKind.fileExtension(of: innerName), head: $0) }
+        if innerKind.isPlainText {
             var scanner = TextStreamScanner(analyzer: self, embeddedPath: embeddedPath)
             var produced = 0
             do {
@@ -205,11 +212,7 @@ public final class Analyzer {
                         scanner.feed(chunk, into: &context)
                     }
                 }
-                scanner.finish(into: &context)
-                context.extractedBytes += Int64(produced)
             } catch let error as InflateError {
-                scanner.finish(into: &context)
-                context.extractedBytes += Int64(produced)
                 switch error {
                 case .malformed(let why):
                     context.markPartial("MALFORMED_FILE", "gzip data is truncated or corrupt after \(produced) bytes: \(why)")
@@ -217,6 +220,8 @@ public final class Analyzer {
                     context.markPartial("ARCHIVE_TOTAL_BYTES_EXTRACTED_OVER_LIMIT", "decompressed data exceeds the extraction limit")
                 }
             }
+            scanner.finish(into: &context)
+            context.budget.record(extractedBytes: produced)
             return
         }
         // Structured or nested content: decompress whole (bounded), then analyse it.
@@ -231,13 +236,8 @@ public final class Analyzer {
                 throw AnalysisFailure(reason: "ARCHIVE_TOTAL_BYTES_EXTRACTED_OVER_LIMIT", message: "decompressed data exceeds the extraction limit")
             }
         }
-        context.extractedBytes += Int64(inflated.count)
+        context.budget.record(extractedBytes: inflated.count)
         try analyze(kind: innerKind, name: innerName, bytes: MemoryBytes(inflated), depth: depth + 1, embeddedPath: embeddedPath, into: &context)
-    }
-
-    static func stripCompressionSuffix(_ name: String) -> String {
-        for suffix in [".gz", ".gzip", ".GZ"] where name.hasSuffix(suffix) { return String(name.dropLast(suffix.count)) }
-        return name
     }
 
     // MARK: - Recording detections

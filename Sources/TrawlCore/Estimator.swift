@@ -189,7 +189,9 @@ public struct Estimator {
             // ISIZE (mod 2^32) is exact for single-member files under 4 GiB.
             guard object.size < 1 << 32, let bytes = tail(object, 4), bytes.count == 4 else { return nil }
             let size = Int64(bytes[0]) | Int64(bytes[1]) << 8 | Int64(bytes[2]) << 16 | Int64(bytes[3]) << 24
-            return size >= object.size / 2 ? size : nil
+            // Deflate cannot expand beyond ~1032:1; a larger "size" is a truncated or
+            // multi-member file's garbage trailer.
+            return size >= object.size / 2 && size <= object.size * 1032 ? size : nil
         case .zip, .docx, .xlsx:
             guard let bytes = tail(object, 1 << 20) else { return nil }
             return Self.zipUncompressedTotal(tail: bytes)

@@ -655,7 +655,7 @@ enum BuiltinCatalog {
               "category": "FINANCIAL_INFORMATION",
               "origin": "macie",
               "recommended": false,
-              "regex": "(?<![0-9A-Za-z/.,-])(?<![0-9] )(?<value>[0-9]{3,4})(?![0-9A-Za-z/-]|[.,][0-9]| [0-9])",
+              "regex": "(?<![0-9A-Za-z/.-]|[0-9],)(?<![0-9] )(?<value>[0-9]{3,4})(?![0-9A-Za-z/-]|\\.[0-9]|,[0-9]{3}(?![0-9])| [0-9])",
               "keywords": [
                 "cvv",
                 "cvv2",
@@ -738,7 +738,7 @@ enum BuiltinCatalog {
               "category": "FINANCIAL_INFORMATION",
               "origin": "macie",
               "recommended": false,
-              "regex": "(?<![0-9A-Za-z.,-])(?<value>[0-9]{9,17})(?![0-9A-Za-z-]|[.,][0-9])",
+              "regex": "(?<![0-9A-Za-z.-]|[0-9],)(?<value>[0-9]{9,17})(?![0-9A-Za-z-]|\\.[0-9])",
               "keywords": [
                 "bank account",
                 "bank acct",

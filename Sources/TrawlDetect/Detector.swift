@@ -36,7 +36,7 @@ public struct Detection: Sendable, Equatable {
 }
 
 /// Where keywords may come from besides the text itself, and how to scope them.
-public struct ScanContext: Sendable {
+public struct ScanContext {
     /// A byte range (a CSV cell, a JSON value) whose column name or path already satisfies
     /// the keyword requirement of some identifiers.
     public struct NamedSegment: Sendable {
@@ -51,20 +51,20 @@ public struct ScanContext: Sendable {
     public var namedSegments: [NamedSegment]
     /// When set, a keyword in the text counts only inside the same segment as the value
     /// (Macie: the same cell, the same JSON value).
-    public var segmentOf: (@Sendable (Int) -> Range<Int>?)?
+    public var segmentOf: ((Int) -> Range<Int>?)?
     /// Only values starting at or after this offset are reported (the overlap of a chunk
     /// with the previous one was reported there).
     public var reportFrom: Int
 
     public init(
-        namedSegments: [NamedSegment] = [], segmentOf: (@Sendable (Int) -> Range<Int>?)? = nil, reportFrom: Int = 0
+        namedSegments: [NamedSegment] = [], segmentOf: ((Int) -> Range<Int>?)? = nil, reportFrom: Int = 0
     ) {
         self.namedSegments = namedSegments
         self.segmentOf = segmentOf
         self.reportFrom = reportFrom
     }
 
-    public static let plain = ScanContext()
+    public static var plain: ScanContext { ScanContext() }
 }
 
 /// The result of scanning one buffer.
