@@ -25,7 +25,7 @@ struct EstimateCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let listing = try Listing.resolve(source, scopeOptions: scope)
+            let listing = try SourceListing.list(try ObjectSource.parse(source, bucket: scope.singleBucket), scope: try scope.scope())
             let detector = try detection.detector()
             let report = estimateOptions.estimator(listing: listing).estimate(
                 inScope: listing.inScope, selected: listing.selected, samplingPercentage: try scope.scope().samplingPercentage,
@@ -42,6 +42,8 @@ struct EstimateCommand: ParsableCommand {
             throw fail(error.description)
         } catch let error as CatalogError {
             throw fail(error.description)
+        } catch let error as SourceError {
+            throw fail(error.description)
         }
     }
 }
@@ -56,7 +58,7 @@ struct EstimateOptions: ParsableArguments {
     @Option(name: [.customShort("j"), .customLong("workers")], help: "Worker threads (default: one per core).")
     var workers: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    func estimator(listing: Listing) -> Estimator {
+    func estimator(listing: SourceListing) -> Estimator {
         var estimator = Estimator(region: region, workers: workers, head: listing.head, tail: listing.tail)
         estimator.applyFreeTier = !freeTierUsed
         return estimator

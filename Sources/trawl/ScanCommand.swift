@@ -67,6 +67,8 @@ struct ScanCommand: ParsableCommand {
             throw fail(error.description)
         } catch let error as CatalogError {
             throw fail(error.description)
+        } catch let error as SourceError {
+            throw fail(error.description)
         }
     }
 
@@ -74,7 +76,7 @@ struct ScanCommand: ParsableCommand {
         guard occurrences >= 1 && occurrences <= ScanLimits.occurrencesPerType else {
             throw UsageError("--occurrences takes 1 to \(ScanLimits.occurrencesPerType)")
         }
-        let listing = try Listing.resolve(source, scopeOptions: scope)
+        let listing = try SourceListing.list(try ObjectSource.parse(source, bucket: scope.singleBucket), scope: try scope.scope())
         let detector = try detection.detector()
         let scopeValue = try scope.scope()
         let report = estimateOptions.estimator(listing: listing).estimate(
@@ -115,7 +117,7 @@ struct ScanCommand: ParsableCommand {
         let context = FindingContext(
             accountId: accountId, region: estimateOptions.region, jobId: jobId ?? UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
             occurrencesPerFinding: occurrences)
-        let sink = try ScanSink(format: format, output: output, results: results, context: context)
+        let sink = try ScanSink(format: ScanSink.Format(rawValue: format.rawValue)!, output: output, results: results, context: context)
         for problem in listing.problems {
             try sink.consume(ObjectResult(
                 object: ObjectRef(bucket: problem.bucket, key: problem.key, size: 0, lastModified: Date(timeIntervalSince1970: 0), eTag: "", location: .file(path: "")),
@@ -144,47 +146,6 @@ struct ScanCommand: ParsableCommand {
         if cancellation.isCancelled { return 130 }
         if sink.summary.errors > 0 { return ExitStatus.errors }
         return sink.summary.findings > 0 ? ExitStatus.findings : ExitStatus.clean
-    }
-}
-
-/// Fans each result out to the findings writer, the results writer and the summary.
-final class ScanSink: ResultSink {
-    let findingsJSON: FindingsJSONWriter?
-    let findingsCSV: FindingsCSVWriter?
-    let output: TextOutput?
-    let results: DiscoveryResultsWriter?
-    var summary = ScanSummary()
-
-    init(format: OutputFormat, output path: String?, results: String?, context: FindingContext) throws {
-        switch format {
-        case .json:
-            output = try TextOutput(path: path)
-            findingsJSON = FindingsJSONWriter(output: output!, context: context)
-            findingsCSV = nil
-        case .csv:
-            output = try TextOutput(path: path)
-            findingsCSV = FindingsCSVWriter(output: output!)
-            findingsJSON = nil
-        case .text:
-            output = nil
-            findingsJSON = nil
-            findingsCSV = nil
-        }
-        self.results = try results.map { try DiscoveryResultsWriter(directory: $0, context: context) }
-    }
-
-    var resultsPath: String? { results?.path }
-
-    func consume(_ result: ObjectResult) throws {
-        summary.add(result)
-        try findingsJSON?.write(result)
-        try findingsCSV?.write(result)
-        try results?.write(result)
-    }
-
-    func finish() throws {
-        try output?.close()
-        try results?.finish()
     }
 }
 
