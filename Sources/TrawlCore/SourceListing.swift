@@ -6,6 +6,17 @@ public enum ObjectSource: Sendable, Equatable {
     /// A directory whose direct subdirectories are buckets; with `bucket`, the directory is
     /// that one bucket.
     case directory(path: String, bucket: String?)
+    /// An S3 Inventory report (`manifest.json` and its CSV or CSV.gz data files): object
+    /// metadata only, enough to estimate a scan without reading any object.
+    case inventory(manifest: String)
+
+    /// Whether the objects' bytes can be read from this source.
+    public var canReadObjects: Bool {
+        switch self {
+        case .directory: true
+        case .inventory: false
+        }
+    }
 
     /// Parses a SOURCE argument.
     public static func parse(_ text: String, bucket: String?) throws(SourceError) -> ObjectSource {
@@ -17,7 +28,11 @@ public enum ObjectSource: Sendable, Equatable {
             throw SourceError("\(text): no such file or directory")
         }
         guard isDirectory.boolValue else {
-            throw SourceError("\(text) is not a directory (SOURCE is a directory of buckets, or one bucket with --bucket NAME)")
+            if text.hasSuffix(".json"), let data = FileManager.default.contents(atPath: text),
+               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["files"] != nil {
+                return .inventory(manifest: text)
+            }
+            throw SourceError("\(text) is neither a directory (of buckets, or one bucket with --bucket NAME) nor an S3 Inventory manifest.json")
         }
         return .directory(path: text, bucket: bucket)
     }
@@ -52,6 +67,8 @@ public struct SourceListing {
         switch source {
         case .directory(let path, let bucket):
             return try listDirectory(path: path, bucket: bucket, scope: scope)
+        case .inventory(let manifest):
+            return try listInventory(manifest: manifest, scope: scope)
         }
     }
 
@@ -78,4 +95,50 @@ public struct SourceListing {
         }, problem: { listing.problems.append($0) })
         return listing
     }
+
+    /// Lists the current objects of an S3 Inventory report. Nothing is read from S3: the
+    /// estimate judges formats by extension and assumes 3:1 for compressed objects.
+    static func listInventory(manifest: String, scope: Scope) throws -> SourceListing {
+        let report: InventoryReport
+        do {
+            report = try InventoryReport.open(manifestAt: URL(fileURLWithPath: manifest))
+        } catch {
+            throw SourceError("\(manifest): \(error)")
+        }
+        var listing = SourceListing()
+        listing.bytes = { _ in UnreadableBytes() }
+        try report.forEachRecord(maxDecompressedBytes: 16 << 30) { record in
+            guard record.isCurrentObject else { return }
+            let object = ObjectRef(
+                bucket: record.bucket, key: record.key, size: record.size ?? 0,
+                lastModified: record.lastModified ?? Date(timeIntervalSince1970: 0), eTag: record.eTag ?? "",
+                storageClass: record.storageClass ?? "STANDARD",
+                serverSideEncryption: Self.encryption(record.encryptionStatus),
+                location: .s3(bucket: record.bucket, key: record.key, versionId: record.versionId))
+            if scope.isEligible(object) {
+                listing.inScope.append(object)
+                if scope.isSampled(object) { listing.selected.append(object) }
+            }
+        }
+        return listing
+    }
+
+    /// S3 Inventory's EncryptionStatus as the header value S3 reports on the object.
+    static func encryption(_ status: String?) -> String? {
+        switch status?.uppercased() {
+        case "SSE-S3": "AES256"
+        case "SSE-KMS": "aws:kms"
+        case "DSSE-KMS": "aws:kms:dsse"
+        case "SSE-C": "SSE-C"
+        default: nil
+        }
+    }
+}
+
+/// Bytes of an object that this source cannot read (an inventory lists objects only).
+struct UnreadableBytes: ObjectBytes {
+    func stream(chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws { throw Self.error }
+    func readAll(limit: Int) throws -> [UInt8] { throw Self.error }
+    func head(_ count: Int) throws -> [UInt8] { throw Self.error }
+    static let error = ReadError(reason: "PERMISSION_DENIED", message: "the source lists objects but cannot read them")
 }

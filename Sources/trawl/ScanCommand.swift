@@ -76,7 +76,11 @@ struct ScanCommand: ParsableCommand {
         guard occurrences >= 1 && occurrences <= ScanLimits.occurrencesPerType else {
             throw UsageError("--occurrences takes 1 to \(ScanLimits.occurrencesPerType)")
         }
-        let listing = try SourceListing.list(try ObjectSource.parse(source, bucket: scope.singleBucket), scope: try scope.scope())
+        let objectSource = try ObjectSource.parse(source, bucket: scope.singleBucket)
+        guard objectSource.canReadObjects else {
+            throw UsageError("\(source) lists objects but cannot read them: `trawl estimate` it, or scan the objects themselves")
+        }
+        let listing = try SourceListing.list(objectSource, scope: try scope.scope())
         let detector = try detection.detector()
         let scopeValue = try scope.scope()
         let report = estimateOptions.estimator(listing: listing).estimate(

@@ -8,13 +8,14 @@ struct Trawl: ParsableCommand {
         abstract: "Find sensitive data in object storage and flag exposed buckets — Amazon Macie's job, offline.",
         discussion: """
             SOURCE is a directory whose direct subdirectories are buckets (files below them are \
-            objects keyed by their relative path), or a single bucket with --bucket NAME.
+            objects keyed by their relative path), a single bucket with --bucket NAME, or (for \
+            estimate) an S3 Inventory manifest.json.
 
             Exit status: 0 nothing found, 1 findings, 2 errors (some objects could not be read), \
             3 scan not confirmed (pass --yes, --max-cost or --max-bytes), 64 bad usage.
             """,
         version: "0.1.0",
-        subcommands: [EstimateCommand.self, ScanCommand.self, PatternsCommand.self])
+        subcommands: [EstimateCommand.self, ScanCommand.self, AuditCommand.self, PatternsCommand.self])
 }
 
 /// Exit codes (ripgrep's contract plus the cost gate).

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import TrawlAudit
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Flag buckets that are public, shared with other accounts, unencrypted or replicated outside the organization.",
+        discussion: """
+            SOURCE is a directory of AWS CLI JSON outputs (one folder per bucket and `_account/`; \
+            scripts/collect-bucket-config.sh makes it) or an AWS Config snapshot / configuration item \
+            file. Every verdict comes with its evidence: the statement, grant or setting that made it. \
+            A missing or unreadable file makes that aspect UNKNOWN, never "safe". See docs/audit.md.
+
+            Exit status: 0 no High finding, 1 at least one High finding, 2 the source could not be \
+            read, 64 bad usage.
+            """)
+
+    @Argument(help: "AWS CLI output directory or AWS Config file (repeatable).")
+    var sources: [String]
+
+    @Option(name: .customLong("format"), help: "table (default), json (JSON Lines) or csv.")
+    var format: AuditRenderer.Format = .table
+
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the report here instead of standard output.")
+    var output: String?
+
+    @Flag(name: .customLong("sse-s3-is-disabled"), help: "Report buckets whose default encryption is only SSE-S3 as S3BucketEncryptionDisabled (Macie's post-2023 meaning).")
+    var sseS3IsDisabled = false
+
+    func run() throws {
+        let input: AuditInput
+        do {
+            input = try AuditSource.load(paths: sources)
+        } catch {
+            throw fail("\(error)", code: ExitStatus.errors)
+        }
+        let report = Auditor.audit(input, options: AuditOptions(sseS3CountsAsEncryptionDisabled: sseS3IsDisabled))
+        let text = AuditRenderer.render(report, format: format)
+        if let output, output != "-" {
+            do {
+                try text.write(toFile: output, atomically: true, encoding: .utf8)
+            } catch {
+                throw fail("cannot write \(output): \(error.localizedDescription)", code: ExitStatus.errors)
+            }
+        } else {
+            print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+        }
+        for warning in report.warnings { warn(warning) }
+        if report.hasHighFinding { throw ExitCode(ExitStatus.findings) }
+    }
+}
+
+extension AuditRenderer.Format: ExpressibleByArgument {}
