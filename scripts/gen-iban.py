@@ -189,7 +189,7 @@ def entry(name, code, spec, example):
     country = DISPLAY.get(name, name.replace("_", " ").title().replace(" And ", " and "))
     iban_matcher = {
         "regex": iban_regex,
-        "anchors": [{"digits": {"min": 2, "max": 34, "separators": "", "afterUpper": 2}}],
+        "anchors": [{"digits": {"min": 2, "max": 34, "separators": "", "afterUpper": 2, "after": code}}],
         "validator": "iban",
         "maxLength": length,
     }

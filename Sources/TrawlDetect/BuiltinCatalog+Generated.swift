@@ -999,7 +999,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "AL"
                   }
                 }
               ],
@@ -1035,7 +1036,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "AD"
                   }
                 }
               ],
@@ -1071,7 +1073,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "BA"
                   }
                 }
               ],
@@ -1107,7 +1110,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "BR"
                   }
                 }
               ],
@@ -1143,7 +1147,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "BG"
                   }
                 }
               ],
@@ -1179,7 +1184,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "CR"
                   }
                 }
               ],
@@ -1215,7 +1221,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "HR"
                   }
                 }
               ],
@@ -1251,7 +1258,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "CY"
                   }
                 }
               ],
@@ -1287,7 +1295,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "CZ"
                   }
                 }
               ],
@@ -1323,7 +1332,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "DK"
                   }
                 }
               ],
@@ -1359,7 +1369,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "DO"
                   }
                 }
               ],
@@ -1395,7 +1406,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "EG"
                   }
                 }
               ],
@@ -1431,7 +1443,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "EE"
                   }
                 }
               ],
@@ -1467,7 +1480,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "FO"
                   }
                 }
               ],
@@ -1503,7 +1517,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "FI"
                   }
                 }
               ],
@@ -1563,7 +1578,8 @@ enum BuiltinCatalog {
                         "min": 2,
                         "max": 34,
                         "separators": "",
-                        "afterUpper": 2
+                        "afterUpper": 2,
+                        "after": "FR"
                       }
                     }
                   ],
@@ -1606,7 +1622,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "GE"
                   }
                 }
               ],
@@ -1660,7 +1677,8 @@ enum BuiltinCatalog {
                         "min": 2,
                         "max": 34,
                         "separators": "",
-                        "afterUpper": 2
+                        "afterUpper": 2,
+                        "after": "DE"
                       }
                     }
                   ],
@@ -1703,7 +1721,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "GR"
                   }
                 }
               ],
@@ -1739,7 +1758,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "GL"
                   }
                 }
               ],
@@ -1775,7 +1795,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "HU"
                   }
                 }
               ],
@@ -1811,7 +1832,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "IS"
                   }
                 }
               ],
@@ -1847,7 +1869,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "IE"
                   }
                 }
               ],
@@ -1900,7 +1923,8 @@ enum BuiltinCatalog {
                         "min": 2,
                         "max": 34,
                         "separators": "",
-                        "afterUpper": 2
+                        "afterUpper": 2,
+                        "after": "IT"
                       }
                     }
                   ],
@@ -1943,7 +1967,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "JO"
                   }
                 }
               ],
@@ -1979,7 +2004,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "XK"
                   }
                 }
               ],
@@ -2015,7 +2041,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "LI"
                   }
                 }
               ],
@@ -2051,7 +2078,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "LT"
                   }
                 }
               ],
@@ -2087,7 +2115,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "MT"
                   }
                 }
               ],
@@ -2123,7 +2152,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "MR"
                   }
                 }
               ],
@@ -2159,7 +2189,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "MU"
                   }
                 }
               ],
@@ -2195,7 +2226,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "MC"
                   }
                 }
               ],
@@ -2231,7 +2263,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "ME"
                   }
                 }
               ],
@@ -2267,7 +2300,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "NL"
                   }
                 }
               ],
@@ -2303,7 +2337,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "MK"
                   }
                 }
               ],
@@ -2339,7 +2374,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "PL"
                   }
                 }
               ],
@@ -2375,7 +2411,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "PT"
                   }
                 }
               ],
@@ -2411,7 +2448,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "SM"
                   }
                 }
               ],
@@ -2447,7 +2485,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "SN"
                   }
                 }
               ],
@@ -2483,7 +2522,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "RS"
                   }
                 }
               ],
@@ -2519,7 +2559,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "SK"
                   }
                 }
               ],
@@ -2555,7 +2596,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "SI"
                   }
                 }
               ],
@@ -2610,7 +2652,8 @@ enum BuiltinCatalog {
                         "min": 2,
                         "max": 34,
                         "separators": "",
-                        "afterUpper": 2
+                        "afterUpper": 2,
+                        "after": "ES"
                       }
                     }
                   ],
@@ -2653,7 +2696,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "SE"
                   }
                 }
               ],
@@ -2689,7 +2733,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "CH"
                   }
                 }
               ],
@@ -2725,7 +2770,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "TL"
                   }
                 }
               ],
@@ -2761,7 +2807,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "TN"
                   }
                 }
               ],
@@ -2797,7 +2844,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "TR"
                   }
                 }
               ],
@@ -2849,7 +2897,8 @@ enum BuiltinCatalog {
                         "min": 2,
                         "max": 34,
                         "separators": "",
-                        "afterUpper": 2
+                        "afterUpper": 2,
+                        "after": "GB"
                       }
                     }
                   ],
@@ -2892,7 +2941,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "UA"
                   }
                 }
               ],
@@ -2928,7 +2978,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "AE"
                   }
                 }
               ],
@@ -2964,7 +3015,8 @@ enum BuiltinCatalog {
                     "min": 2,
                     "max": 34,
                     "separators": "",
-                    "afterUpper": 2
+                    "afterUpper": 2,
+                    "after": "VG"
                   }
                 }
               ],

@@ -203,7 +203,9 @@ enum IdentifierFileDecoder {
             let max = digits["max"] as? Int ?? Int.max
             guard min >= 1, max >= min else { throw reader.error("anchors", "digits needs 1 <= min <= max") }
             let separators = Array(((digits["separators"] as? String) ?? "").utf8)
-            return .digits(min: min, max: max, separators: separators, afterUpper: digits["afterUpper"] as? Int ?? 0)
+            let after = Array(((digits["after"] as? String) ?? "").utf8)
+            let afterUpper = Swift.max(digits["afterUpper"] as? Int ?? 0, after.count)
+            return .digits(min: min, max: max, separators: separators, afterUpper: afterUpper, after: after)
         }
         if item["everywhere"] as? Bool == true { return .everywhere }
         throw reader.error("anchors", "unknown anchor \(item.keys.sorted()); expected literals, byte, digits or everywhere")

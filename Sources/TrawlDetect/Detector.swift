@@ -92,6 +92,15 @@ public final class Detector: Sendable {
     let needles: NeedleMatcher
     let needleOwners: [NeedleOwner]
     let usesDigitRuns: Bool
+    /// Distinct digit-run specs; spans are computed once per spec and scan.
+    let digitSpecs: [DigitSpec]
+
+    struct DigitSpec: Hashable, Sendable {
+        var min: Int
+        var max: Int
+        var separators: [UInt8]
+        var afterUpper: Int
+    }
     let anchorBytes: [UInt8]
     let supersededBy: [Int?]
     let allowList: CompiledAllowList
@@ -117,7 +126,8 @@ public final class Detector: Sendable {
         var pattern: CompiledPattern
         var keywordMode: KeywordMode
         var bytes: [(UInt8, Int)]
-        var digits: [(min: Int, max: Int, separators: [UInt8], afterUpper: Int)]
+        /// Digit anchors: the index of the shared span spec and the bytes that must precede.
+        var digits: [(spec: Int, after: [UInt8])]
         var everywhere: Bool
         var validator: Validator?
         var maxLength: Int
@@ -135,6 +145,7 @@ public final class Detector: Sendable {
         var needles = NeedleMatcher()
         var owners: [NeedleOwner] = []
         var nameKeywords: [[String]] = []
+        var digitSpecs: [DigitSpec] = []
 
         func addKeywords(_ keywords: [String], info: Int, wordBounded: Bool) {
             for keyword in keywords {
@@ -185,8 +196,10 @@ public final class Detector: Sendable {
                                 owners.append(.literal(rule: ruleIndex, before: before))
                             }
                         case .byte(let byte, let before): compiled.bytes.append((byte, before))
-                        case .digits(let min, let max, let separators, let afterUpper):
-                            compiled.digits.append((min, max, separators, afterUpper))
+                        case .digits(let min, let max, let separators, let afterUpper, let after):
+                            let spec = DigitSpec(min: min, max: max, separators: separators, afterUpper: afterUpper)
+                            let index = digitSpecs.firstIndex(of: spec) ?? { digitSpecs.append(spec); return digitSpecs.count - 1 }()
+                            compiled.digits.append((index, after))
                         case .everywhere: compiled.everywhere = true
                         }
                     }
@@ -226,6 +239,7 @@ public final class Detector: Sendable {
         self.needles = needles
         self.needleOwners = owners
         self.usesDigitRuns = rules.contains { !$0.digits.isEmpty }
+        self.digitSpecs = digitSpecs
         self.anchorBytes = Array(Set(rules.flatMap { $0.bytes.map(\.0) })).sorted()
         self.supersededBy = superseded
         self.allowList = try CompiledAllowList(allowList)
@@ -279,6 +293,18 @@ public final class Detector: Sendable {
         }
         // 2. Digit runs and anchor bytes, only when some rule uses them.
         let runs = usesDigitRuns ? DigitRuns(buffer) : DigitRuns()
+        // Spans per digit spec, computed once; those preceded by letters are also indexed
+        // by the letters (an IBAN's country code) so each country's rule finds its own.
+        var spans = [[Range<Int>]](repeating: [], count: digitSpecs.count)
+        var spansAfter = [[UInt64: [Range<Int>]]](repeating: [:], count: digitSpecs.count)
+        for (index, spec) in digitSpecs.enumerated() {
+            runs.joined(separators: spec.separators, min: spec.min, max: spec.max, afterUpper: spec.afterUpper, buffer: buffer) { run in
+                spans[index].append(run)
+                if spec.afterUpper > 0 && spec.afterUpper <= 8 {
+                    spansAfter[index][Self.packed(buffer, run.lowerBound - spec.afterUpper..<run.lowerBound), default: []].append(run)
+                }
+            }
+        }
         var bytePositions: [UInt8: [Int]] = [:]
         for byte in anchorBytes { bytePositions[byte] = Self.positions(of: byte, in: buffer) }
 
@@ -313,8 +339,15 @@ public final class Detector: Sendable {
                             windows.append(max(0, position - before)..<min(n, position + rule.maxLength + 1))
                         }
                     }
-                    for spec in rule.digits {
-                        runs.joined(separators: spec.separators, min: spec.min, max: spec.max, afterUpper: spec.afterUpper, buffer: buffer) { run in
+                    for (specIndex, after) in rule.digits {
+                        let spec = digitSpecs[specIndex]
+                        let candidates: [Range<Int>]
+                        if !after.isEmpty && after.count == spec.afterUpper {
+                            candidates = spansAfter[specIndex][Self.packed(after)] ?? []
+                        } else {
+                            candidates = spans[specIndex]
+                        }
+                        for run in candidates {
                             let lo = max(0, run.lowerBound - spec.afterUpper - 8)
                             let hi = min(n, max(run.upperBound, lo + rule.maxLength) + 8)
                             windows.append(lo..<hi)
@@ -508,6 +541,17 @@ public final class Detector: Sendable {
         return count
     }
 
+    /// Up to eight bytes packed into an integer key.
+    static func packed(_ buffer: UnsafeRawBufferPointer, _ range: Range<Int>) -> UInt64 {
+        var key: UInt64 = 0
+        for i in range { key = key << 8 | UInt64(buffer[i]) }
+        return key
+    }
+
+    static func packed(_ bytes: [UInt8]) -> UInt64 {
+        bytes.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
     static func positions(of byte: UInt8, in buffer: UnsafeRawBufferPointer) -> [Int] {
         var result: [Int] = []
         guard let base = buffer.baseAddress else { return result }
@@ -564,6 +608,11 @@ extension DigitRuns {
         var i = 0
         while i < count {
             let start = Int(starts[i])
+            // Most runs are not preceded by letters: reject them before joining anything.
+            if afterUpper > 0 && (start < afterUpper || !isASCIIUpper(buffer[start - 1])) {
+                i += 1
+                continue
+            }
             var end = Int(ends[i])
             var digits = end - start
             var j = i + 1

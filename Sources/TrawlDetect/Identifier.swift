@@ -62,8 +62,9 @@ public enum Anchor: Sendable, Equatable {
     /// Every match contains this byte, at most `before` bytes into it.
     case byte(UInt8, before: Int)
     /// Every match contains a run of `min...max` digits split by single `separators`,
-    /// directly preceded by `afterUpper` uppercase ASCII letters.
-    case digits(min: Int, max: Int, separators: [UInt8], afterUpper: Int)
+    /// directly preceded by `afterUpper` uppercase ASCII letters, and by exactly the bytes
+    /// `after` when it is not empty (an IBAN's country code).
+    case digits(min: Int, max: Int, separators: [UInt8], afterUpper: Int, after: [UInt8])
     /// No prefilter.
     case everywhere
 }

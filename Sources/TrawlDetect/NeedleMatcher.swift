@@ -27,6 +27,8 @@ struct NeedleMatcher: Sendable {
     private(set) var needles: [Needle] = []
     private var bits4 = [UInt64](repeating: 0, count: 1 << 10)   // 65,536 bits: 8 KiB, in L1
     private var bits3 = [UInt64](repeating: 0, count: 1 << 10)
+    /// Both bitsets side by side in one immutable allocation, read by the scan loop.
+    private var table = BitTable(words: [])
     /// Needles grouped by hash (CSR layout): bucket h holds needleOrder[start[h]..<start[h+1]].
     private var start4: [Int32] = []
     private var order4: [Int32] = []
@@ -70,6 +72,7 @@ struct NeedleMatcher: Sendable {
         }
         (start4, order4) = group(false, Self.hash4)
         (start3, order3) = group(true, Self.hash3)
+        table = BitTable(words: bits4 + bits3)
     }
 
     @inline(__always) static func fold4(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) -> UInt32 {
@@ -87,46 +90,71 @@ struct NeedleMatcher: Sendable {
         guard n >= 3, !needles.isEmpty, let base = buffer.baseAddress else { return }
         precondition(!start4.isEmpty, "NeedleMatcher.build() was not called")
         let p = base.assumingMemoryBound(to: UInt8.self)
-        let hasShort = hasShort
-        bits4.withUnsafeBufferPointer { b4 in
-            bits3.withUnsafeBufferPointer { b3 in
-                needles.withUnsafeBufferPointer { table in
-                    var i = 0
-                    while i + 4 <= n {
-                        let key = UnsafeRawPointer(p + i).loadUnaligned(as: UInt32.self) | 0x2020_2020
-                        let h4 = Self.hash4(key)
-                        let hit4 = b4[h4 >> 6] & (1 << UInt64(h4 & 63))
-                        var hit3: UInt64 = 0
-                        var h3 = 0
-                        if hasShort {
-                            h3 = Self.hash3(key)
-                            hit3 = b3[h3 >> 6] & (1 << UInt64(h3 & 63))
-                        }
-                        if hit4 | hit3 != 0 {
-                            if hit4 != 0 { verify(bucket: h4, starts: start4, order: order4, key: key, table, at: i, p: p, n: n, into: &hits) }
-                            if hit3 != 0 { verify(bucket: h3, starts: start3, order: order3, key: key & 0x00FF_FFFF, table, at: i, p: p, n: n, into: &hits) }
-                        }
-                        i += 1
-                    }
-                    // Tail: only 3-byte needles can still start here.
-                    if hasShort && i + 3 <= n {
-                        let key = Self.fold4(p[i], p[i + 1], p[i + 2], 0) & 0x00FF_FFFF
-                        verify(bucket: Self.hash3(key), starts: start3, order: order3, key: key, table, at: i, p: p, n: n, into: &hits)
-                    }
+        let raw = UnsafeRawPointer(base)
+        let b4 = table.words
+        let b3 = table.words + (1 << 10)
+        var i = 0
+        // Four positions per step from one 8-byte load: eight bit tests, one branch.
+        while i + 8 <= n {
+            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) | 0x2020_2020_2020_2020
+            let k0 = UInt32(truncatingIfNeeded: word)
+            let k1 = UInt32(truncatingIfNeeded: word >> 8)
+            let k2 = UInt32(truncatingIfNeeded: word >> 16)
+            let k3 = UInt32(truncatingIfNeeded: word >> 24)
+            let a0 = Self.hash4(k0), a1 = Self.hash4(k1), a2 = Self.hash4(k2), a3 = Self.hash4(k3)
+            var any = (b4[a0 >> 6] >> UInt64(a0 & 63)) | (b4[a1 >> 6] >> UInt64(a1 & 63))
+                | (b4[a2 >> 6] >> UInt64(a2 & 63)) | (b4[a3 >> 6] >> UInt64(a3 & 63))
+            if hasShort {
+                let c0 = Self.hash3(k0), c1 = Self.hash3(k1), c2 = Self.hash3(k2), c3 = Self.hash3(k3)
+                any |= (b3[c0 >> 6] >> UInt64(c0 & 63)) | (b3[c1 >> 6] >> UInt64(c1 & 63))
+                    | (b3[c2 >> 6] >> UInt64(c2 & 63)) | (b3[c3 >> 6] >> UInt64(c3 & 63))
+            }
+            if any & 1 != 0 {
+                for (offset, key) in [(0, k0), (1, k1), (2, k2), (3, k3)] {
+                    check(key: key, at: i + offset, b4: b4, b3: b3, p: p, n: n, into: &hits)
                 }
+            }
+            i &+= 4
+        }
+        // The last few positions, one at a time (keys padded with zeros past the end).
+        while i + 3 <= n {
+            let key = Self.fold4(p[i], p[i + 1], p[i + 2], i + 3 < n ? p[i + 3] : 0)
+            if i + 4 <= n {
+                check(key: key, at: i, b4: b4, b3: b3, p: p, n: n, into: &hits)
+            } else if hasShort {
+                let short = key & 0x00FF_FFFF
+                verify(bucket: Self.hash3(short), starts: start3, order: order3, key: short, at: i, p: p, n: n, into: &hits)
+            }
+            i += 1
+        }
+    }
+
+    @inline(__always)
+    private func check(
+        key: UInt32, at i: Int, b4: UnsafeMutablePointer<UInt64>, b3: UnsafeMutablePointer<UInt64>,
+        p: UnsafePointer<UInt8>, n: Int, into hits: inout [Hit]
+    ) {
+        let h4 = Self.hash4(key)
+        if (b4[h4 >> 6] >> UInt64(h4 & 63)) & 1 != 0 {
+            verify(bucket: h4, starts: start4, order: order4, key: key, at: i, p: p, n: n, into: &hits)
+        }
+        if hasShort {
+            let h3 = Self.hash3(key)
+            if (b3[h3 >> 6] >> UInt64(h3 & 63)) & 1 != 0 {
+                verify(bucket: h3, starts: start3, order: order3, key: key & 0x00FF_FFFF, at: i, p: p, n: n, into: &hits)
             }
         }
     }
 
     @inline(__always)
     private func verify(
-        bucket h: Int, starts: [Int32], order: [Int32], key: UInt32, _ table: UnsafeBufferPointer<Needle>,
+        bucket h: Int, starts: [Int32], order: [Int32], key: UInt32,
         at i: Int, p: UnsafePointer<UInt8>, n: Int, into hits: inout [Hit]
     ) {
         var k = Int(starts[h])
         let end = Int(starts[h + 1])
         while k < end {
-            let needle = table[Int(order[k])]
+            let needle = needles[Int(order[k])]
             k += 1
             guard needle.key == key else { continue }
             let length = needle.bytes.count
@@ -149,6 +177,21 @@ struct NeedleMatcher: Sendable {
     }
 }
 
+/// An immutable block of bitset words with a stable address, so the scan loop reads it
+/// through a plain pointer.
+// SAFETY: written once in init, only read afterwards.
+final class BitTable: @unchecked Sendable {
+    let words: UnsafeMutablePointer<UInt64>
+    let count: Int
+    init(words source: [UInt64]) {
+        count = max(1, source.count)
+        words = .allocate(capacity: count)
+        words.initialize(repeating: 0, count: count)
+        for (index, word) in source.enumerated() { words[index] = word }
+    }
+    deinit { words.deallocate() }
+}
+
 @inline(__always) func asciiLower(_ b: UInt8) -> UInt8 { (b &- 0x41) < 26 ? b | 0x20 : b }
 @inline(__always) func isASCIILetter(_ b: UInt8) -> Bool { ((b | 0x20) &- 0x61) < 26 }
 @inline(__always) func isASCIIDigit(_ b: UInt8) -> Bool { (b &- 0x30) < 10 }
@@ -164,26 +207,69 @@ struct DigitRuns {
 
     init(_ buffer: UnsafeRawBufferPointer) {
         guard let base = buffer.baseAddress else { return }
-        let p = base.assumingMemoryBound(to: UInt8.self)
+        let raw = UnsafeRawPointer(base)
         let n = buffer.count
         var i = 0
-        // Skip eight bytes at a time while none is a digit: a digit is 0x30...0x39, so a
-        // word has one iff some byte b satisfies (b - 0x30) < 10 — tested with SWAR.
-        while i < n {
-            if i + 8 <= n {
-                let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                if !Self.mayHaveDigit(word) { i += 8; continue }
+        var runStart = -1
+        // Eight bytes at a time: a mask with one bit per digit byte; runs start and end at
+        // the mask's 0→1 and 1→0 transitions.
+        while i + 8 <= n {
+            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            var digits = Self.digitMask(word)
+            if digits == 0 {
+                if runStart >= 0 { append(runStart, i); runStart = -1 }
+                i &+= 8
+                continue
             }
-            if isASCIIDigit(p[i]) {
-                let start = i
-                i += 1
-                while i < n && isASCIIDigit(p[i]) { i += 1 }
-                starts.append(Int32(truncatingIfNeeded: start))
-                ends.append(Int32(truncatingIfNeeded: i))
-            } else {
-                i += 1
+            if digits == 0xFF && runStart >= 0 { i &+= 8; continue }
+            var position = 0
+            while position < 8 {
+                if runStart < 0 {
+                    // Skip to the next digit.
+                    let skip = (digits >> UInt64(position)).trailingZeroBitCount
+                    if skip >= 8 - position { break }
+                    position += skip
+                    runStart = i + position
+                } else {
+                    // Skip to the next non-digit.
+                    let skip = (~digits >> UInt64(position)).trailingZeroBitCount
+                    if skip >= 8 - position { break }
+                    position += skip
+                    append(runStart, i + position)
+                    runStart = -1
+                }
             }
+            digits = 0
+            i &+= 8
         }
+        let p = base.assumingMemoryBound(to: UInt8.self)
+        while i < n {
+            if isASCIIDigit(p[i]) {
+                if runStart < 0 { runStart = i }
+            } else if runStart >= 0 {
+                append(runStart, i)
+                runStart = -1
+            }
+            i += 1
+        }
+        if runStart >= 0 { append(runStart, n) }
+    }
+
+    private mutating func append(_ start: Int, _ end: Int) {
+        starts.append(Int32(truncatingIfNeeded: start))
+        ends.append(Int32(truncatingIfNeeded: end))
+    }
+
+    /// One bit per byte of `word` (bit k for byte k) that is an ASCII digit.
+    @inline(__always) static func digitMask(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let low7 = word & ~high
+        let geq30 = (low7 &+ (0x80 &- 0x30) &* ones) & high
+        let geq3A = (low7 &+ (0x80 &- 0x3A) &* ones) & high
+        let digit = geq30 & ~geq3A & ~(word & high)
+        // Gather the eight top bits into one byte.
+        return ((digit >> 7) &* 0x0102_0408_1020_4080) >> 56
     }
 
     /// True when some byte of `word` is an ASCII digit (SWAR: per byte, without carries).

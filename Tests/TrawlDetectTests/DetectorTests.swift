@@ -16,7 +16,7 @@ import Testing
             id: "TEST_CARD", name: "card", category: .financial, origin: .macie, recommended: false,
             regex: "(?<![0-9])4[0-9]{3}(?:[ -]?[0-9]{4}){3}(?![0-9])", caseless: false, keywords: [],
             keywordRequired: false, keywordDistance: 30,
-            anchors: [.digits(min: 16, max: 16, separators: Array(" -".utf8), afterUpper: 0)], validator: "luhn", ignore: [],
+            anchors: [.digits(min: 16, max: 16, separators: Array(" -".utf8), afterUpper: 0, after: [])], validator: "luhn", ignore: [],
             supersededBy: nil, severityBands: [.high, .high, .high], maxLength: 19, matchExamples: [], nomatchExamples: [])
     }
 
