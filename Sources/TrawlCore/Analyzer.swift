@@ -71,6 +71,9 @@ public final class Analyzer {
     public let detector: Detector
     public let settings: AnalyzerSettings
     let scratch = DetectorScratch()
+    /// Column names and JSON member names seen by this worker → the identifiers whose
+    /// keywords they satisfy (names repeat across rows, records and objects).
+    private var nameCache: [String: [Int]] = [:]
     /// Overlap kept between chunks: a value or its keyword never falls between two chunks.
     let overlap: Int
 
@@ -78,6 +81,16 @@ public final class Analyzer {
         self.detector = detector
         self.settings = settings
         self.overlap = max(16 * 1024, detector.maxWindowSpan)
+    }
+
+    /// The identifiers whose keyword requirement `name` (a column name, a JSON member name)
+    /// satisfies; cached per worker.
+    func identifiersSatisfied(byName name: String) -> [Int] {
+        if let cached = nameCache[name] { return cached }
+        let identifiers = detector.identifiersSatisfied(byName: name)
+        if nameCache.count > 100_000 { nameCache.removeAll(keepingCapacity: true) }
+        nameCache[name] = identifiers
+        return identifiers
     }
 
     /// Analyses one object. Never throws: every failure becomes a status and a reason.

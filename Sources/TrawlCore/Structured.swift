@@ -81,7 +81,7 @@ extension Analyzer {
         }
         var satisfiedColumns: [Int: [Int]] = [:]
         for (index, header) in table.headers.enumerated() {
-            let identifiers = detector.identifiersSatisfied(byName: header)
+            let identifiers = identifiersSatisfied(byName: header)
             if !identifiers.isEmpty { satisfiedColumns[index + 1] = identifiers }
         }
         var segments: [ScanContext.NamedSegment] = []
@@ -127,7 +127,7 @@ extension Analyzer {
             scanText(buffer, embeddedPath: embeddedPath, into: &context)
             return
         }
-        let document = JSONDocument(index: index, base: 0, detector: detector)
+        let document = JSONDocument(index: index, base: 0, satisfied: identifiersSatisfied(byName:))
         let scan = ScanContext(namedSegments: document.segments, segmentOf: { document.scalar(containing: $0) })
         let outcome = detector.scan(buffer, context: scan, scratch: scratch)
         let paths = document.paths(for: outcome.detections.map(\.range.lowerBound))
@@ -147,7 +147,7 @@ extension Analyzer {
                 documents.append((recordIndex, range, nil))
             } else {
                 let index = JSONIndex(UnsafeRawBufferPointer(rebasing: buffer[range]))
-                documents.append((recordIndex, range, JSONDocument(index: index, base: range.lowerBound, detector: detector)))
+                documents.append((recordIndex, range, JSONDocument(index: index, base: range.lowerBound, satisfied: identifiersSatisfied(byName:))))
             }
         }
         if malformed > 0 { context.markPartial("MALFORMED_FILE", "\(malformed) JSON Lines record(s) are malformed; read as text") }
@@ -202,7 +202,7 @@ extension Analyzer {
             var segments: [ScanContext.NamedSegment] = []
             var satisfied: [Int: [Int]] = [:]
             for (column, name) in sheet.columnNames {
-                let identifiers = detector.identifiersSatisfied(byName: name)
+                let identifiers = identifiersSatisfied(byName: name)
                 if !identifiers.isEmpty { satisfied[column] = identifiers }
             }
             for (index, cell) in sheet.cells.enumerated() where cell.row != sheet.headerRow {
@@ -320,19 +320,17 @@ struct JSONDocument {
     private(set) var scalars: [Range<Int>] = []
     private(set) var segments: [ScanContext.NamedSegment] = []
 
-    init(index: JSONIndex, base: Int, detector: Detector) {
+    init(index: JSONIndex, base: Int, satisfied: (String) -> [Int]) {
         self.index = index
         self.base = base
         var satisfiedByKey: [Int: [Int]] = [:]
-        var cache: [String: [Int]] = [:]
         var scalars: [Range<Int>] = []
         var segments: [ScanContext.NamedSegment] = []
         let bytes = index.bytes
         try? index.forEachScalar(includeKeys: true) { scalar, path in
             if scalar.kind == .key {
                 let name = JSONIndex.decodeString(UnsafeRawBufferPointer(rebasing: bytes[scalar.range]))
-                let identifiers = cache[name] ?? detector.identifiersSatisfied(byName: name)
-                cache[name] = identifiers
+                let identifiers = satisfied(name)
                 if !identifiers.isEmpty { satisfiedByKey[scalar.range.lowerBound] = identifiers }
                 return
             }

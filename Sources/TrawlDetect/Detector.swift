@@ -104,8 +104,8 @@ public final class Detector: Sendable {
     let anchorBytes: [UInt8]
     let supersededBy: [Int?]
     let allowList: CompiledAllowList
-    /// Normalized keywords per info, for matching column names and JSON paths.
-    let nameKeywords: [[String]]
+    /// Normalized keywords per info (bytes), for matching column names and JSON paths.
+    let nameKeywords: [[[UInt8]]]
 
     enum NeedleOwner: Sendable {
         case keyword(info: Int)
@@ -144,7 +144,7 @@ public final class Detector: Sendable {
         var rules: [CompiledRule] = []
         var needles = NeedleMatcher()
         var owners: [NeedleOwner] = []
-        var nameKeywords: [[String]] = []
+        var nameKeywords: [[[UInt8]]] = []
         var digitSpecs: [DigitSpec] = []
 
         func addKeywords(_ keywords: [String], info: Int, wordBounded: Bool) {
@@ -161,7 +161,7 @@ public final class Detector: Sendable {
             infos.append(DetectorInfo(
                 id: identifier.id, name: identifier.name, category: identifier.category, isCustom: false,
                 severityBands: identifier.severityBands, severityLevels: [], keywords: identifier.keywords))
-            nameKeywords.append(identifier.keywords.map(KeywordForms.normalizedName))
+            nameKeywords.append(identifier.keywords.map { Array(KeywordForms.normalizedName($0).utf8) })
             if !identifier.keywords.isEmpty { addKeywords(identifier.keywords, info: info, wordBounded: true) }
             let ignore = Set(identifier.ignore.map { Array($0.utf8).filter { $0 != 0x20 && $0 != 0x2D } })
             for rule in identifier.rules {
@@ -213,7 +213,7 @@ public final class Detector: Sendable {
             infos.append(DetectorInfo(
                 id: custom.name, name: custom.name, category: .custom, isCustom: true, severityBands: [],
                 severityLevels: custom.severityLevels, keywords: custom.keywords))
-            nameKeywords.append(custom.keywords.map(KeywordForms.normalizedName))
+            nameKeywords.append(custom.keywords.map { Array(KeywordForms.normalizedName($0).utf8) })
             let pattern: CompiledPattern
             do {
                 pattern = try CompiledPattern(custom.regex, options: [.utf])
@@ -262,11 +262,19 @@ public final class Detector: Sendable {
     /// JSON path element `name` satisfies: a keyword appears in it, ignoring case and the
     /// separators ` `, `_`, `-`, `.` (so `customer_SSN` and `customerSsn` both carry `ssn`).
     public func identifiersSatisfied(byName name: String) -> [Int] {
-        let normalized = KeywordForms.normalizedName(name)
+        var normalized: [UInt8] = []
+        normalized.reserveCapacity(name.utf8.count)
+        for byte in name.utf8 where byte != 0x20 && byte != 0x5F && byte != 0x2D && byte != 0x2E {
+            normalized.append(asciiLower(byte))
+        }
         guard !normalized.isEmpty else { return [] }
+        if name.utf8.contains(where: { $0 >= 0x80 }) {
+            // Non-ASCII names: Unicode lower-casing, then the same byte search.
+            normalized = Array(KeywordForms.normalizedName(name).utf8)
+        }
         var result: [Int] = []
         for (index, keywords) in nameKeywords.enumerated()
-        where keywords.contains(where: { !$0.isEmpty && normalized.contains($0) }) {
+        where keywords.contains(where: { !$0.isEmpty && Self.contains(normalized, $0) }) {
             result.append(index)
         }
         return result
