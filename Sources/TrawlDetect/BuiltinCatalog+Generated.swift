@@ -165,7 +165,7 @@ enum BuiltinCatalog {
               "category": "CREDENTIALS",
               "origin": "macie",
               "recommended": true,
-              "regex": "(?<value>-----BEGIN OPENSSH PRIVATE KEY-----(?:[A-Za-z0-9+/=\\s]|\\\\[nr]){20,}?-----END OPENSSH PRIVATE KEY-----)",
+              "regex": "(?<value>-----BEGIN OPENSSH PRIVATE KEY-----(?:[A-Za-z0-9+/=\\s]|\\\\+[nr]){20,}?-----END OPENSSH PRIVATE KEY-----)",
               "anchors": [
                 {
                   "literals": [
@@ -184,7 +184,8 @@ enum BuiltinCatalog {
               "examples": {
                 "match": [
                   "# id_ed25519\n«-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nPxZ9W3qLy7zKUVQDT7S8sTQCBNR3YbDgbleph1QHt61QTC4XATWS8PHp9NHfYjFM5DI4pZ\nj59fhZ5R1Py4oJe2JbmPTuSgR7cMy+UcU3zr1ZtoLuCr64CxqlIOdNKhiFXiQ2hzT/pLjH\nX2JiCLhKcIhP6Br1iQFeOUhGXZnnal5WisCgEBCY8f5N3/ynbdrZRzsGQBJg3UHKwkflF6\nXUi5AhuqpfEnbtXAqwK8jZfALhLSzFyCmmdKTxp/TkSF2RCdKDFRuNw5GCf+hA6ILI8gJh\n-----END OPENSSH PRIVATE KEY-----»\n",
-                  "{\"deploy_key\": \"«-----BEGIN OPENSSH PRIVATE KEY-----\\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\\nPxZ9W3qLy7zKUVQDT7S8sTQCBNR3YbDgbleph1QHt61QTC4XATWS8PHp9NHfYjFM5DI4pZ\\nj59fhZ5R1Py4oJe2JbmPTuSgR7cMy+UcU3zr1ZtoLuCr64CxqlIOdNKhiFXiQ2hzT/pLjH\\nX2JiCLhKcIhP6Br1iQFeOUhGXZnnal5WisCgEBCY8f5N3/ynbdrZRzsGQBJg3UHKwkflF6\\nXUi5AhuqpfEnbtXAqwK8jZfALhLSzFyCmmdKTxp/TkSF2RCdKDFRuNw5GCf+hA6ILI8gJh\\n-----END OPENSSH PRIVATE KEY-----»\\n\"}"
+                  "{\"deploy_key\": \"«-----BEGIN OPENSSH PRIVATE KEY-----\\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\\nPxZ9W3qLy7zKUVQDT7S8sTQCBNR3YbDgbleph1QHt61QTC4XATWS8PHp9NHfYjFM5DI4pZ\\nj59fhZ5R1Py4oJe2JbmPTuSgR7cMy+UcU3zr1ZtoLuCr64CxqlIOdNKhiFXiQ2hzT/pLjH\\nX2JiCLhKcIhP6Br1iQFeOUhGXZnnal5WisCgEBCY8f5N3/ynbdrZRzsGQBJg3UHKwkflF6\\nXUi5AhuqpfEnbtXAqwK8jZfALhLSzFyCmmdKTxp/TkSF2RCdKDFRuNw5GCf+hA6ILI8gJh\\n-----END OPENSSH PRIVATE KEY-----»\\n\"}",
+                  "{\"note\": \"\\\"private_key\\\": \\\"«-----BEGIN OPENSSH PRIVATE KEY-----\\\\\\\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\\\\\\\\n-----END OPENSSH PRIVATE KEY-----»\\\\\\\\n\\\"\"}"
                 ],
                 "nomatch": [
                   "-----BEGIN OPENSSH PRIVATE KEY-----\n(redacted)\n",
@@ -199,7 +200,7 @@ enum BuiltinCatalog {
               "category": "CREDENTIALS",
               "origin": "macie",
               "recommended": true,
-              "regex": "(?<value>-----BEGIN PGP PRIVATE KEY BLOCK-----(?:\\s|\\\\[nr])[\\s\\S]{20,}?-----END PGP PRIVATE KEY BLOCK-----)",
+              "regex": "(?<value>-----BEGIN PGP PRIVATE KEY BLOCK-----(?:\\s|\\\\+[nr])[\\s\\S]{20,}?-----END PGP PRIVATE KEY BLOCK-----)",
               "anchors": [
                 {
                   "literals": [
@@ -218,7 +219,8 @@ enum BuiltinCatalog {
               "examples": {
                 "match": [
                   "«-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: GnuPG v2\nComment: backup of ops key\n\nlQOYBFimTTfpsUepYhNVNZxTSmm3jZNNjax7EBz3cl7CSgzAf31ddXP63ohM1fzU\ng296C0XpBx+NEgbUZsM6a8Cvr06aXyPtHgjwzHBJ11thNcmzcy7bVQIY8cSt07lQ\n8tdiwg2X9Ajtfmp9+2KuTmxHKpRsBBaJlgMSdX5sTazVLmZ/bK4OPh1dR8/H97S+\nf/VAUp7/l7v21JXuDCFqM9+SEb1QrMur8ak3r2gGllt/zqisa/PqYomQLFzzGzmN\nAFY8HwSKbF6WMXE1MBvRnhmX1EoC3G/FP1z5IBxT80NK8bTB2ABPLbPQ8Cjf5XGu\nSKl/6gGEBHBKxnnV+Hov48VSOuU19x5iqljHqBTn2fwxwd5kAphi2UFkSSj/sK+w\n=ZdnH\n-----END PGP PRIVATE KEY BLOCK-----»",
-                  "backup.asc:\n«-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlFgEZy7agBx6LtIdyhp9ZYbYLXlutzTfF/vNv7KToDsjCMEa+bhj2M5QgErZXwKD\nGEv6+IyPLgodLyX5UvecWEgtHDGh9HMSoAZm4N8pvgxPv9wV4eSB7YEUcJvR5MxC\nJ5rpd9OuSqcHX5S4Ti10fTDilqVh+No69OTHb9kPgZu3heeMxl1UHlSC4rR4AkXu\n=3F0b\n-----END PGP PRIVATE KEY BLOCK-----»\n"
+                  "backup.asc:\n«-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlFgEZy7agBx6LtIdyhp9ZYbYLXlutzTfF/vNv7KToDsjCMEa+bhj2M5QgErZXwKD\nGEv6+IyPLgodLyX5UvecWEgtHDGh9HMSoAZm4N8pvgxPv9wV4eSB7YEUcJvR5MxC\nJ5rpd9OuSqcHX5S4Ti10fTDilqVh+No69OTHb9kPgZu3heeMxl1UHlSC4rR4AkXu\n=3F0b\n-----END PGP PRIVATE KEY BLOCK-----»\n",
+                  "{\"note\": \"\\\"private_key\\\": \\\"«-----BEGIN PGP PRIVATE KEY BLOCK-----\\\\\\\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\\\\\\\\n-----END PGP PRIVATE KEY BLOCK-----»\\\\\\\\n\\\"\"}"
                 ],
                 "nomatch": [
                   "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQENBFtMtpOEfgtY5C4OC+OJhXTlwSgi4BDrT+9EEJXy8U5ydJuqbnQFbVu7q7xtoA\n-----END PGP PUBLIC KEY BLOCK-----",
@@ -232,7 +234,7 @@ enum BuiltinCatalog {
               "category": "CREDENTIALS",
               "origin": "macie",
               "recommended": true,
-              "regex": "(?<value>-----BEGIN (?<kind>(?:RSA |EC |DSA |ENCRYPTED )?PRIVATE KEY)-----(?:[A-Za-z0-9+/=\\s:,.-]|\\\\[nr]){20,}?-----END \\k<kind>-----)",
+              "regex": "(?<value>-----BEGIN (?<kind>(?:RSA |EC |DSA |ENCRYPTED )?PRIVATE KEY)-----(?:[A-Za-z0-9+/=\\s:,.-]|\\\\+[nr]){20,}?-----END \\k<kind>-----)",
               "anchors": [
                 {
                   "literals": [
@@ -256,7 +258,8 @@ enum BuiltinCatalog {
                 "match": [
                   "«-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAead6/wJ9kFZJSqgmRB9H+iMb+lk777PZnK8Cl6J5ixaaJLShuQjOud\n/+yDUA+5zmS1swoPqApryPZBlgvIyxJu2jGjNGkTfi3oYv2DzaKG05Rk+GQV81rk\nmghzem9yPVUJa/c5q52RYfLWrLoevhZC0x0awirH/juQbLifxz53nCQE28+AJy75\nfNcTTN6KFAQdEmQg3OMJmYxhcABm6jof8efD0nHCY/1Kgd2vd/Er1uyZAlIa/ZnY\nd7chlN/Xc+1HSyGbDS1GHXy5oOKVqYX7Enwvq4VNAKjKs1Pawtn3LG8Zv5Ypu8D0\nfzFwE7IHgYIruiqFhojmAIDdN87xg3/Q/XBmTepo6uKZyUf0IE9pU2NJhKaM1/5W\ndR16ePlljivghZ4fXfeTkYpIygfdM7ENA8d5vFldPGYYJvW5hANsbEvrSFagEaBp\n-----END RSA PRIVATE KEY-----»",
                   "{\"type\": \"service_account\", \"private_key\": \"«-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC0vXnJaE/9I0MyTLUyi0kn1Gnt11CuZyz\\naA3U2OLzu6UQBGSyLvVSskUVINx+ZmQF9oGxLUczZ8XbFzUxtPTfYFEpPx6n1nf2\\nxv54WCA+7e56W8zNIQt3uL4FFQKoKGwRDIOYQ+kVcIsgUpj6Sg9aheovEZXzUjpw\\nVhOGu5NgyvhwvSuqK4dWGlgnoAEcTl31uGQ+dFCGAtmNtc0mRau8URBfT5MISizh\\n-----END PRIVATE KEY-----»\\n\"}",
-                  "«-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,8A3F0C2D1E4B5A69788796A5B4C3D2E1\n\nBHs4/fVAFHDzXeUHNBZS0Z1WnImG9Aw37K5WcNhdEPqhGi3hlbKBVheZUpYxqew8\n8AD3dnbyJVSEDONUsSDDFRFIFIuZIxNfaaOEELk9MQMalor2hCsgkGvp8kD0D3Ms\n8GbLkV3AZkGAs+M+X/shUkbd/VOK+NptMzyL2Dvamh2Vwd6QEspT5pV74gdQq7eY\n-----END EC PRIVATE KEY-----»"
+                  "«-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,8A3F0C2D1E4B5A69788796A5B4C3D2E1\n\nBHs4/fVAFHDzXeUHNBZS0Z1WnImG9Aw37K5WcNhdEPqhGi3hlbKBVheZUpYxqew8\n8AD3dnbyJVSEDONUsSDDFRFIFIuZIxNfaaOEELk9MQMalor2hCsgkGvp8kD0D3Ms\n8GbLkV3AZkGAs+M+X/shUkbd/VOK+NptMzyL2Dvamh2Vwd6QEspT5pV74gdQq7eY\n-----END EC PRIVATE KEY-----»",
+                  "{\"note\": \"\\\"private_key\\\": \\\"«-----BEGIN PRIVATE KEY-----\\\\\\\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\\\\\\\\n-----END PRIVATE KEY-----»\\\\\\\\n\\\"\"}"
                 ],
                 "nomatch": [
                   "-----BEGIN CERTIFICATE-----\nMIIDq9qdCf6FSSixiIhtREMZ2MukeSJmrufszqHrp9vfesTRaA6z5ymVISmngrJY\n-----END CERTIFICATE-----",
@@ -4033,7 +4036,7 @@ enum BuiltinCatalog {
               "category": "CREDENTIALS",
               "origin": "trawl",
               "recommended": false,
-              "regex": "(?i)(?<![A-Za-z0-9])(?:[A-Za-z0-9_.-]{0,30}[_.-])?(?:password|passwd|passphrase|pwd|pass)[\\\"']?[ \\t]*(?::=|=>|=(?!=)|:(?!:))[ \\t]*(?<q>[\\\"'])?(?<value>(?(q)[^\\\"'\\r\\n]{6,128}?|[^\\s\\\"'`,;<>(){}\\[\\]]{6,128}))(?(q)\\k<q>|(?![^\\s\\\"'`,;<>(){}\\[\\]]))",
+              "regex": "(?i)(?<![A-Za-z0-9])(?:[A-Za-z0-9_.-]{0,30}[_.-])?(?:password|passwd|passphrase|pwd|pass)(?:\\\\*[\\\"'])?[ \\t]*(?::=|=>|=(?!=)|:(?!:))[ \\t]*(?:\\\\*(?<q>[\\\"']))?(?<value>(?(q)[^\\\"'\\r\\n\\\\]{6,128}?|[^\\s\\\"'`,;<>(){}\\[\\]]{6,128}))(?(q)\\\\*\\k<q>|(?![^\\s\\\"'`,;<>(){}\\[\\]]))",
               "anchors": [
                 {
                   "literals": [
@@ -4056,7 +4059,8 @@ enum BuiltinCatalog {
                   "DB_PASSWORD=«Xq7!rT9#kLm2»",
                   "{\"user\": \"svc\", \"password\": \"«correct horse 42»\"}",
                   "spring.datasource.password: «S3cr3t-Pr0d»",
-                  "mysql --user=root --pwd='«r00t!Pass»'"
+                  "mysql --user=root --pwd='«r00t!Pass»'",
+                  "{\"msg\": \"db password = \\\\\"«14JiO#znf1SkX6A»\\\\\"\"}"
                 ],
                 "nomatch": [
                   "password = ${DB_PASSWORD}",
