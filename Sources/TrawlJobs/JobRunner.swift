@@ -256,3 +256,15 @@ final class JobSink: ResultSink {
         }
     }
 }
+
+extension JobRunner {
+    /// Lists every object of the definition's included buckets (object scoping left to the
+    /// plan): the baseline of a job created with `initialRun: false`.
+    public static func baseline(_ definition: JobDefinition) throws -> [ObjectRef] {
+        let scope = try definition.scope.scope()
+        var bucketScope = Scope()
+        bucketScope.buckets = scope.buckets
+        bucketScope.excludeBuckets = scope.excludeBuckets
+        return try SourceListing.list(try ObjectSource.parse(definition.source, bucket: definition.bucket), scope: bucketScope).inScope
+    }
+}
