@@ -69,8 +69,7 @@ public struct JobDefinition: Sendable, Equatable, Codable {
 
     /// Reads a file for `customIdentifiers` or `allowLists`.
     public static func storedFile(_ path: String, relativeTo base: URL? = nil) throws(JobError) -> StoredFile {
-        let url = base.map { URL(fileURLWithPath: path, relativeTo: $0) } ?? URL(fileURLWithPath: path)
-        let absolute = url.standardizedFileURL.path
+        let absolute = resolvePath(path, base: base)
         guard let data = FileManager.default.contents(atPath: absolute) else {
             throw JobError.invalid("cannot read \(path)")
         }
@@ -145,6 +144,13 @@ public struct JobDefinition: Sendable, Equatable, Codable {
         if region != other.region { fields.append("region") }
         return fields
     }
+}
+
+/// `path` made absolute: relative to `base` (a folder) when given, else to the current one.
+func resolvePath(_ path: String, base: URL?) -> String {
+    if path.hasPrefix("/") { return URL(fileURLWithPath: path).standardizedFileURL.path }
+    let folder = base ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    return folder.appendingPathComponent(path).standardizedFileURL.path
 }
 
 /// Job scoping as written in a jobs file: every field optional (unlike `Scope`'s own Codable

@@ -53,7 +53,7 @@ public struct JobsFile: Sendable, Equatable, Codable {
         public func definition(base: URL) throws(JobError) -> JobDefinition {
             func absolute(_ path: String) -> String {
                 if path.contains("://") { return path }
-                return URL(fileURLWithPath: path, relativeTo: base).standardizedFileURL.path
+                return resolvePath(path, base: base)
             }
             var custom: [JobDefinition.StoredFile] = []
             for path in customIdentifiers ?? [] { custom.append(try JobDefinition.storedFile(path, relativeTo: base)) }
