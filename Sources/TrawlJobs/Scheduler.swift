@@ -4,7 +4,8 @@ import Foundation
 public enum Scheduler {
     /// Why a job runs now.
     public enum Due: Sendable, Equatable {
-        /// Its run was interrupted (killed, stopped); resume it whatever the schedule says.
+        /// Its run was interrupted (killed, stopped) or paused by the user and the job resumed;
+        /// continue it whatever the schedule says.
         case resume
         /// A one-time job that has not run yet.
         case firstRun
@@ -20,7 +21,9 @@ public enum Scheduler {
     /// Whether `job` is due at `now`, given its runs (oldest first).
     public static func due(_ job: JobRecord, runs: [RunRecord], now: Date) -> Due? {
         guard job.userStatus == "ACTIVE" else { return nil }
-        if let last = runs.last, last.status == .interrupted { return .resume }
+        // Interrupted runs, and runs stopped by a pause the user has lifted, go on at once
+        // (Macie: a resumed job continues where it stopped).
+        if let last = runs.last, last.status == .interrupted || last.status == .userPaused { return .resume }
         guard let schedule = try? job.definition.parsedSchedule, let zone = try? job.definition.timeZone else { return nil }
         if schedule == .once {
             return runs.isEmpty ? .firstRun : nil

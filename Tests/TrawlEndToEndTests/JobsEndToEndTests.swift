@@ -204,3 +204,45 @@ import Glibc
         #expect(list.stdout.contains("COMPLETE"))
     }
 }
+
+extension JobsEndToEndTests {
+    @Test func sigtermStopsTheDaemonAtACheckpointAndTheNextTickResumes() throws {
+        let dir = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let src = dir.appendingPathComponent("src"), state = dir.appendingPathComponent("state").path
+        for index in 0..<20 { try write(src, "b1/f\(index).csv", index % 4 == 0 ? Self.ssn : "clean\n") }
+        #expect(try Binary.run(["job", "create", "once-job", src.path, "--state", state]).status == 0)
+
+        let daemon = Process()
+        daemon.executableURL = URL(fileURLWithPath: Binary.path)
+        daemon.arguments = ["daemon", "--once", "--state", state, "-j", "1"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["TRAWL_TEST_ONLY_DELAY_PER_OBJECT_MS"] = "150"
+        daemon.environment = environment
+        daemon.standardOutput = FileHandle.nullDevice
+        daemon.standardError = FileHandle.nullDevice
+        try daemon.run()
+        let deadline = Date().addingTimeInterval(30)
+        var classified = 0
+        while Date() < deadline && classified == 0 {
+            Thread.sleep(forTimeInterval: 0.1)
+            let show = try Binary.run(["job", "show", "once-job", "--state", state, "--format", "json"])
+            classified = (try json(show)["lastRun"] as? [String: Any])?["classified"] as? Int ?? 0
+        }
+        kill(daemon.processIdentifier, SIGTERM)
+        daemon.waitUntilExit()
+        #expect(daemon.terminationReason == .exit)
+        let stopped = try runs("once-job", state: state)
+        #expect(stopped.first?["status"] as? String == "INTERRUPTED")
+        let done = stopped.first?["classified"] as? Int ?? 0
+        #expect(done > 0 && done < 20)
+
+        let tick = try Binary.run(["daemon", "--once", "--state", state])
+        #expect(tick.stdout.contains("resuming its interrupted run"), "\(tick.stdout)")
+        let after = try runs("once-job", state: state)
+        #expect(after.count == 1)
+        #expect(after.first?["status"] as? String == "COMPLETE")
+        #expect(after.first?["classified"] as? Int == 20)
+        #expect(after.first?["findings"] as? Int == 5)
+    }
+}
