@@ -88,7 +88,20 @@ public struct JobRunner {
         let (run, resumed) = try store.beginRun(
             job: job, kind: kind, trigger: options.trigger, scheduledFor: options.scheduledFor, pid: pid, now: now())
         events.started(run, resumed)
+        do {
+            return try execute(job: job, run: run, resumed: resumed, scope: scope, detector: detector, options: options, cancellation: cancellation, events: events)
+        } catch {
+            // Whatever stopped the run, it must not stay RUNNING: what was recorded is its checkpoint.
+            try? store.finishRunIfRunning(run.id, status: .interrupted, message: "stopped by an error: \(error)", now: now())
+            throw error
+        }
+    }
 
+    func execute(
+        job: JobRecord, run: RunRecord, resumed: Bool, scope: Scope, detector: Detector, options: Options, cancellation: Cancellation, events: Events
+    ) throws -> Outcome {
+        let name = job.name
+        let definition = job.definition
         // List the included buckets whole (object scoping is applied by the plan, so objects
         // outside the scope are not mistaken for deleted ones).
         var bucketScope = Scope()

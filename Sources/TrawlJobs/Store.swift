@@ -598,6 +598,14 @@ extension JobStore {
         }
     }
 
+    func finishRunIfRunning(_ runId: Int64, status: RunStatus, message: String?, now: Date) throws {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE runs SET status = ?, message = ?, endedAt = ?, pid = NULL WHERE id = ? AND status = 'RUNNING'",
+                arguments: [status.rawValue, message, now.seconds, runId])
+        }
+    }
+
     static func upsertObject(_ db: Database, jobId: Int64, object: ObjectRef, classifiedRun: Int64?, status: String, reason: String?) throws {
         try db.execute(
             sql: """
