@@ -226,7 +226,7 @@ struct JobShow: ParsableCommand {
                 + "\(d.customIdentifiers.isEmpty ? "" : "; \(d.customIdentifiers.count) custom file(s)")"
                 + "\(d.allowLists.isEmpty && d.allowRegexes.isEmpty ? "" : "; \(d.allowLists.count) allow list(s), \(d.allowRegexes.count) allow regex(es)")\n"
             if d.maxCostUSD != nil || d.maxBytes != nil {
-                out += "  budgets       \(d.maxCostUSD.map { String(format: "$%.2f", $0) } ?? "-") per run, \(d.maxBytes.map { formatBytes($0) } ?? "-") per run\n"
+                out += "  budgets       \(d.maxCostUSD.map { "$\($0)" } ?? "-") per run, \(d.maxBytes.map { formatBytes($0) } ?? "-") per run\n"
             }
             out += "  objects       " + (counts.isEmpty ? "none recorded" : counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key.lowercased())" }.joined(separator: ", ")) + "\n"
             out += "  runs          \(runs.count)\n"
