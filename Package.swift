@@ -15,7 +15,8 @@ let package = Package(
         .executable(name: "trawl", targets: ["trawl"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // System libraries. Only TrawlRegex imports CPCRE2; only TrawlObjects imports CZlib.
@@ -40,11 +41,18 @@ let package = Package(
         .target(name: "TrawlReport", dependencies: ["TrawlDetect", "TrawlObjects", "TrawlAudit"]),
         // Scan orchestration: scoping, estimates, the concurrent runner.
         .target(name: "TrawlCore", dependencies: ["TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlAudit"], swiftSettings: optimized),
+        // Jobs: the SQLite job store (GRDB), schedules (pure), incremental runs with checkpoints.
+        .target(
+            name: "TrawlJobs",
+            dependencies: [
+                "TrawlCore", "TrawlDetect", "TrawlObjects", "TrawlReport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         // The executable: argument parsing and wiring only.
         .executableTarget(
             name: "trawl",
             dependencies: [
-                "TrawlCore", "TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlAudit",
+                "TrawlCore", "TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlAudit", "TrawlJobs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -57,6 +65,7 @@ let package = Package(
         .testTarget(name: "TrawlAuditTests", dependencies: ["TrawlAudit"]),
         .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport"]),
         .testTarget(name: "TrawlCoreTests", dependencies: ["TrawlCore"]),
+        .testTarget(name: "TrawlJobsTests", dependencies: ["TrawlJobs"]),
         // Runs the built `trawl` binary (a dependency so that `swift test` builds it first).
         .testTarget(name: "TrawlEndToEndTests", dependencies: ["trawl", "TrawlCore"]),
     ],

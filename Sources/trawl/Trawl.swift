@@ -15,7 +15,10 @@ struct Trawl: ParsableCommand {
             3 scan not confirmed (pass --yes, --max-cost or --max-bytes), 64 bad usage.
             """,
         version: "0.1.0",
-        subcommands: [EstimateCommand.self, ScanCommand.self, AuditCommand.self, PatternsCommand.self])
+        subcommands: [
+            EstimateCommand.self, ScanCommand.self, AuditCommand.self, PatternsCommand.self, JobCommand.self,
+            DaemonCommand.self, FindingsCommand.self,
+        ])
 }
 
 /// Exit codes (ripgrep's contract plus the cost gate).

@@ -1,0 +1,283 @@
+import Foundation
+import TrawlCore
+import TrawlDetect
+import TrawlObjects
+import TrawlReport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs one job once: lock, plan (incremental), estimate, budget gate, analysis with a
+/// checkpoint per batch, final status. Used by `trawl job run` and `trawl daemon`.
+public struct JobRunner {
+    public var store: JobStore
+    public var workers: Int
+    public var pid: Int32
+    /// The clock; injected so tests can pin it.
+    public var now: @Sendable () -> Date
+    /// Objects per write transaction (a kill loses at most one batch), and the longest a
+    /// batch waits before it is written anyway.
+    public var batchSize = 64
+    public var batchInterval: TimeInterval = 1
+    /// Test only: sleep this long after each object, so a test can kill a run mid-way.
+    /// Set from the environment variable `TRAWL_TEST_ONLY_DELAY_PER_OBJECT_MS` by the CLI.
+    public var testOnlyDelayPerObject: TimeInterval = 0
+
+    public init(store: JobStore, workers: Int, pid: Int32 = getpid(), now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.workers = workers
+        self.pid = pid
+        self.now = now
+    }
+
+    public struct Options {
+        /// manual or daemon.
+        public var trigger = "manual"
+        /// The schedule occurrence this run is for (daemon); moves the job's anchor.
+        public var scheduledFor: Date?
+        /// Analyse every object in scope, not only new and changed ones.
+        public var full = false
+        /// Run even if the estimate is over the job's budgets.
+        public var ignoreBudget = false
+        public init() {}
+    }
+
+    /// What the caller shows while a run goes (the CLI prints; tests ignore).
+    public struct Events {
+        public var started: (RunRecord, _ resumed: Bool) -> Void = { _, _ in }
+        public var planned: (IncrementalPlan) -> Void = { _ in }
+        public var estimated: (EstimateReport) -> Void = { _ in }
+        /// The sink that also receives every result (the CLI's findings output and summary).
+        public var output: ResultSink?
+        public init() {}
+    }
+
+    public struct Outcome {
+        public var run: RunRecord
+        public var plan: IncrementalPlan
+        public var estimate: EstimateReport?
+        public var resumed: Bool
+    }
+
+    /// Runs `name`. Throws `JobError` for what stops a run before it starts (unknown,
+    /// cancelled, paused, locked, unusable source).
+    public func run(_ name: String, options: Options = Options(), cancellation: Cancellation = Cancellation(), events: Events = Events()) throws -> Outcome {
+        let job = try store.job(named: name)
+        switch job.userStatus {
+        case "CANCELLED": throw JobError.notRunnable("job \(name) is cancelled (final); it no longer runs")
+        case "USER_PAUSED": throw JobError.notRunnable("job \(name) is paused; run `trawl job resume \(name)` first")
+        default: break
+        }
+        let definition = job.definition
+        let scope = try definition.scope.scope()
+        let detector: Detector
+        do {
+            detector = try definition.detector()
+        } catch let error as JobError {
+            throw error
+        } catch {
+            throw JobError.invalid("job \(name): \(error)")
+        }
+
+        try store.lock(job, pid: pid, now: now())
+        defer { try? store.unlock(job, pid: pid) }
+
+        let hasRuns = try !store.runs(of: job).isEmpty
+        let kind = options.full ? "FULL" : (!hasRuns && definition.initialRun ? "FULL" : "INCREMENTAL")
+        let (run, resumed) = try store.beginRun(
+            job: job, kind: kind, trigger: options.trigger, scheduledFor: options.scheduledFor, pid: pid, now: now())
+        events.started(run, resumed)
+        do {
+            return try execute(job: job, run: run, resumed: resumed, scope: scope, detector: detector, options: options, cancellation: cancellation, events: events)
+        } catch {
+            // Whatever stopped the run, it must not stay RUNNING: what was recorded is its checkpoint.
+            try? store.finishRunIfRunning(run.id, status: .interrupted, message: "stopped by an error: \(error)", now: now())
+            throw error
+        }
+    }
+
+    func execute(
+        job: JobRecord, run: RunRecord, resumed: Bool, scope: Scope, detector: Detector, options: Options, cancellation: Cancellation, events: Events
+    ) throws -> Outcome {
+        let name = job.name
+        let definition = job.definition
+        // List the included buckets whole (object scoping is applied by the plan, so objects
+        // outside the scope are not mistaken for deleted ones).
+        var bucketScope = Scope()
+        bucketScope.buckets = scope.buckets
+        bucketScope.excludeBuckets = scope.excludeBuckets
+        let listing: SourceListing
+        do {
+            listing = try SourceListing.list(try ObjectSource.parse(definition.source, bucket: definition.bucket), scope: bucketScope)
+        } catch {
+            let message = "the source cannot be listed: \(error)"
+            try store.finishRun(run.id, status: .failed, message: message, now: now())
+            throw JobError.state("job \(name): \(message)")
+        }
+
+        let plan = IncrementalPlan(
+            listing: listing.inScope, states: try store.objectStates(jobId: job.id), scope: scope, runId: run.id, full: run.kind == "FULL")
+        events.planned(plan)
+
+        // The estimate, stored and shown before anything is read.
+        var estimator = Estimator(region: definition.region, workers: workers, head: listing.head, tail: listing.tail)
+        estimator.applyFreeTier = true
+        let report = estimator.estimate(
+            inScope: plan.candidates, selected: plan.toClassify, samplingPercentage: scope.samplingPercentage, detector: detector)
+        try store.recordPlan(
+            run: run, jobId: job.id, plan: plan, estimateJSON: canonicalJSON(report), estimatedBytes: report.classifiableUncompressedBytes,
+            estimatedUSD: report.macie.usd, resumed: resumed)
+        events.estimated(report)
+
+        if !options.ignoreBudget, let over = Self.overBudget(report, definition: definition) {
+            try store.finishRun(run.id, status: .paused, message: over, now: now())
+            return Outcome(run: try store.run(id: run.id), plan: plan, estimate: report, resumed: resumed)
+        }
+        try store.recordSeen(run: run, jobId: job.id, plan: plan)
+
+        let context = FindingContext(accountId: "000000000000", region: definition.region, jobId: job.macieJobId, createdAt: now())
+        let sink = JobSink(
+            store: store, run: run, jobId: job.id, jobName: job.name, context: context, rules: try store.suppressionRules(),
+            output: events.output, cancellation: cancellation, batchSize: batchSize, batchInterval: batchInterval,
+            delay: testOnlyDelayPerObject, now: now)
+        // Entries that could not be listed count as errors of this run.
+        sink.listingErrors = listing.problems.count
+        for problem in listing.problems {
+            try events.output?.consume(ObjectResult(
+                object: ObjectRef(bucket: problem.bucket, key: problem.key, size: 0, lastModified: Date(timeIntervalSince1970: 0), eTag: "", location: .file(path: "")),
+                status: .skipped, reason: problem.reason, message: problem.message))
+        }
+
+        let runner = Runner(detector: detector, settings: AnalyzerSettings(), workers: workers, bytes: listing.bytes)
+        var failure: (any Error)?
+        do {
+            try runner.run(plan.toClassify, sink: sink, counters: ScanCounters(), cancellation: cancellation)
+        } catch {
+            failure = error
+        }
+        do {
+            try sink.flush()
+        } catch {
+            if failure == nil { failure = error }
+        }
+
+        let status: RunStatus
+        var message: String?
+        if let failure {
+            // The checkpoint holds what was recorded; the next run resumes from it.
+            status = .interrupted
+            message = "stopped by an error: \(failure)"
+        } else if let stop = sink.stoppedBy {
+            status = stop == "CANCELLED" ? .cancelled : .userPaused
+            message = stop == "CANCELLED" ? "cancelled by the user" : "paused by the user; resumes after `trawl job resume`"
+        } else if cancellation.isCancelled {
+            status = .interrupted
+            message = "stopped by a signal; resumes from its checkpoint"
+        } else {
+            status = .complete
+        }
+        try store.finishRun(run.id, status: status, message: message, now: now())
+        if let failure, let jobError = failure as? JobError { throw jobError }
+        return Outcome(run: try store.run(id: run.id), plan: plan, estimate: report, resumed: resumed)
+    }
+
+    /// Why the estimate is over the job's budgets, or nil.
+    static func overBudget(_ report: EstimateReport, definition: JobDefinition) -> String? {
+        if let limit = definition.maxCostUSD, report.macie.usd > limit {
+            return String(format: "paused: the estimated Macie charge $%.2f is over the job's maxCostUSD %.2f; raise it (trawl job apply) or run with --ignore-budget", report.macie.usd, limit)
+        }
+        if let limit = definition.maxBytes, report.classifiableUncompressedBytes > limit {
+            return "paused: \(report.classifiableUncompressedBytes) bytes to analyse is over the job's maxBytes \(limit); raise it (trawl job apply) or run with --ignore-budget"
+        }
+        return nil
+    }
+}
+
+/// Receives the runner's results (one at a time) and records them in batches: one write
+/// transaction per batch is the run's checkpoint.
+final class JobSink: ResultSink {
+    let store: JobStore
+    let run: RunRecord
+    let jobId: Int64
+    let jobName: String
+    let context: FindingContext
+    let rules: [FindingFilter]
+    let output: ResultSink?
+    let cancellation: Cancellation
+    let batchSize: Int
+    let batchInterval: TimeInterval
+    let delay: TimeInterval
+    let now: @Sendable () -> Date
+    var listingErrors = 0
+    private var pending: [JobStore.ClassifiedObject] = []
+    private var lastFlush = Date()
+    /// Set when the user paused or cancelled the job while this run went on.
+    private(set) var stoppedBy: String?
+
+    init(
+        store: JobStore, run: RunRecord, jobId: Int64, jobName: String, context: FindingContext, rules: [FindingFilter], output: ResultSink?,
+        cancellation: Cancellation, batchSize: Int, batchInterval: TimeInterval, delay: TimeInterval, now: @escaping @Sendable () -> Date
+    ) {
+        self.store = store
+        self.run = run
+        self.jobId = jobId
+        self.jobName = jobName
+        self.context = context
+        self.rules = rules
+        self.output = output
+        self.cancellation = cancellation
+        self.batchSize = max(1, batchSize)
+        self.batchInterval = batchInterval
+        self.delay = delay
+        self.now = now
+    }
+
+    func consume(_ result: ObjectResult) throws {
+        if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+        var finding: JobStore.StoredFinding?
+        var shown = result
+        if let json = MacieJSON.finding(result, context: context), let type = result.findingType, let severity = result.severity {
+            let identifiers = result.reportable.map(\.info.id).joined(separator: ",")
+            let candidate = FindingFilter.Candidate(
+                job: jobName, bucket: result.object.bucket, key: result.object.key, type: type, severity: severity.label, identifiers: identifiers)
+            let archived = rules.contains { $0.matches(candidate) }
+            var stored = json
+            stored["archived"] = archived
+            finding = .init(type: type, severity: severity.label, identifiers: identifiers, json: MacieJSON.line(stored), archived: archived)
+            // A suppressed finding is kept (archived) but not reported.
+            if archived { shown.detections = [] }
+        }
+        // Objects that could not be read are not recorded as classified: the next run retries them.
+        let isError = ScanSummary.errorReasons.contains(result.reason ?? "")
+        pending.append(.init(
+            object: result.object, status: result.status.rawValue, reason: result.reason, bytesClassified: result.sizeClassified, isError: isError,
+            finding: finding))
+        try output?.consume(shown)
+        if pending.count >= batchSize || Date().timeIntervalSince(lastFlush) >= batchInterval { try flush() }
+    }
+
+    func flush() throws {
+        guard !pending.isEmpty || listingErrors > 0 else { return }
+        let status = try store.recordBatch(run: run, jobId: jobId, objects: pending, extraErrors: listingErrors, now: now())
+        pending.removeAll(keepingCapacity: true)
+        listingErrors = 0
+        lastFlush = Date()
+        if status != "ACTIVE" && stoppedBy == nil {
+            stoppedBy = status
+            cancellation.cancel()
+        }
+    }
+}
+
+extension JobRunner {
+    /// Lists every object of the definition's included buckets (object scoping left to the
+    /// plan): the baseline of a job created with `initialRun: false`.
+    public static func baseline(_ definition: JobDefinition) throws -> [ObjectRef] {
+        let scope = try definition.scope.scope()
+        var bucketScope = Scope()
+        bucketScope.buckets = scope.buckets
+        bucketScope.excludeBuckets = scope.excludeBuckets
+        return try SourceListing.list(try ObjectSource.parse(definition.source, bucket: definition.bucket), scope: bucketScope).inScope
+    }
+}
