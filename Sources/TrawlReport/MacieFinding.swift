@@ -225,7 +225,6 @@ public enum MacieJSON {
 
     /// Serializes to one JSON line (keys sorted so the output is stable across runs).
     public static func line(_ object: [String: Any]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        JSONText.serialize(object)
     }
 }
