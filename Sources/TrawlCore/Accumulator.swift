@@ -24,11 +24,11 @@ struct Accumulator {
     }
 
     mutating func add(_ identifier: Int, occurrence: Occurrence?, value: UnsafeRawBufferPointer?) {
-        var entry = types[identifier] ?? TypeDetections(info: infos[identifier])
-        entry.count += 1
-        if let occurrence, entry.occurrences.count < occurrenceLimit { entry.occurrences.append(occurrence) }
-        if samples, let value, entry.redactedSamples.count < 3 { entry.redactedSamples.append(Self.redact(value)) }
-        types[identifier] = entry
+        // Mutated in place: copying the entry out and back would copy its occurrences each time.
+        if types[identifier] == nil { types[identifier] = TypeDetections(info: infos[identifier]) }
+        types[identifier]!.count += 1
+        if let occurrence, types[identifier]!.occurrences.count < occurrenceLimit { types[identifier]!.occurrences.append(occurrence) }
+        if samples, let value, types[identifier]!.redactedSamples.count < 3 { types[identifier]!.redactedSamples.append(Self.redact(value)) }
     }
 
     /// Keeps two characters at each end of values longer than six bytes, masks the rest.
