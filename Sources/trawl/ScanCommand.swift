@@ -122,6 +122,9 @@ struct ScanCommand: ParsableCommand {
             accountId: accountId, region: estimateOptions.region, jobId: jobId ?? UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
             occurrencesPerFinding: occurrences)
         let sink = try ScanSink(format: ScanSink.Format(rawValue: format.rawValue)!, output: output, results: results, context: context)
+        if let delay = ProcessInfo.processInfo.environment["TRAWL_TEST_ONLY_DELAY_PER_OBJECT_MS"].flatMap(Double.init) {
+            sink.testOnlyDelayPerObject = delay / 1000
+        }
         for problem in listing.problems {
             try sink.consume(ObjectResult(
                 object: ObjectRef(bucket: problem.bucket, key: problem.key, size: 0, lastModified: Date(timeIntervalSince1970: 0), eTag: "", location: .file(path: "")),

@@ -11,6 +11,9 @@ public final class ScanSink: ResultSink {
     let output: TextOutput?
     let results: DiscoveryResultsWriter?
     public private(set) var summary = ScanSummary()
+    /// Test only: sleep after each object so a test can interrupt a scan mid-way (set by the
+    /// CLI from `TRAWL_TEST_ONLY_DELAY_PER_OBJECT_MS`).
+    public var testOnlyDelayPerObject: TimeInterval = 0
 
     public init(format: Format, output path: String?, results: String?, context: FindingContext) throws {
         switch format {
@@ -37,6 +40,7 @@ public final class ScanSink: ResultSink {
         try findingsJSON?.write(result)
         try findingsCSV?.write(result)
         try results?.write(result)
+        if testOnlyDelayPerObject > 0 { Thread.sleep(forTimeInterval: testOnlyDelayPerObject) }
     }
 
     public func finish() throws {
