@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect"]),
         .testTarget(name: "TrawlObjectsTests", dependencies: ["TrawlObjects"], exclude: ["Fixtures"]),
         .testTarget(name: "TrawlAuditTests", dependencies: ["TrawlAudit"]),
-        .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport"]),
+        .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlAudit", "TrawlDetect"], exclude: ["Resources"]),
         .testTarget(name: "TrawlCoreTests", dependencies: ["TrawlCore"]),
         // Runs the built `trawl` binary (a dependency so that `swift test` builds it first).
         .testTarget(name: "TrawlEndToEndTests", dependencies: ["trawl", "TrawlCore"]),
