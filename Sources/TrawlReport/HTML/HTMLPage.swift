@@ -224,8 +224,8 @@ enum HTMLPage {
         table.data td{border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top}
         table.data td.num,table.data th.num{text-align:right;font-variant-numeric:tabular-nums}
         table.data tbody tr:hover{background:#f7f9fc}
-        table.data td.key{word-break:break-all;max-width:460px}
-        table.data td.name{min-width:150px}
+        table.data td.key{overflow-wrap:anywhere;max-width:460px}
+        table.data td.name{min-width:175px}
         table.data th button.sort{all:unset;cursor:pointer}
         table.data th button.sort::after{content:" \\2195";color:#b8bfca}
         table.data th[aria-sort=ascending] button.sort::after{content:" \\2191";color:var(--ink)}

@@ -111,7 +111,17 @@ public enum HTMLReport {
         var out = "<div class=\"grid2 row\" id=\"charts\">"
         out += "<section><h2>Findings by severity</h2><p class=\"lead\">Objects with sensitive data, by the finding's severity (the highest of any type in the object, as Macie rates it).</p><figure>"
         out += SVGChart.bars(severities, title: "Objects with findings by severity", width: 460, labelWidth: 80)
-        out += "</figure></section>"
+        out += "</figure>"
+        var categories: [String: Int] = [:]
+        for type in report.types { categories[type.category, default: 0] += type.occurrences }
+        let categoryBars = categories.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { category, count in
+            SVGChart.Bar(label: categoryLabel(category), value: count, color: "#1f4e79", note: "occurrences")
+        }
+        if !categoryBars.isEmpty {
+            out += "<h2 style=\"margin-top:22px\">Findings by category</h2><p class=\"lead\">Occurrences by Macie's data category.</p><figure>"
+            out += SVGChart.bars(categoryBars, title: "Occurrences by category", width: 460, labelWidth: 110) + "</figure>"
+        }
+        out += "</section>"
         out += "<section><h2>Findings by type</h2><p class=\"lead\">Occurrences of each identifier, coloured by the highest severity it gave an object.</p><figure>"
         out += SVGChart.bars(types, title: "Occurrences by identifier", width: 640, labelWidth: 220)
         if report.types.count > shown.count {
@@ -119,6 +129,16 @@ public enum HTMLReport {
         }
         out += "</figure></section></div>"
         return out
+    }
+
+    static func categoryLabel(_ category: String) -> String {
+        switch category {
+        case "CREDENTIALS": "Credentials"
+        case "FINANCIAL_INFORMATION": "Financial"
+        case "PERSONAL_INFORMATION": "Personal"
+        case "CUSTOM_IDENTIFIER": "Custom"
+        default: category
+        }
     }
 
     static func bucketsSection(_ buckets: [BucketReport]) -> String {
