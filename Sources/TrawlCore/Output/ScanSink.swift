@@ -30,9 +30,11 @@ public final class ScanSink: ResultSink {
     ///   - source: the SOURCE as the user gave it (the HTML report's header).
     ///   - buckets: where to write one bucket record (JSON Lines) per bucket, with its sensitivity score.
     ///   - inScope: the objects in scope before sampling, so bucket scores know what was left out.
+    ///   - collectReport: gather the HTML report's model whatever the format (a job store keeps
+    ///     `report()` per run to render it later with the job's trend).
     public init(
         format: Format, output path: String?, results: String?, context: FindingContext, source: String = "",
-        buckets: String? = nil, inScope: [ObjectRef]? = nil
+        buckets: String? = nil, inScope: [ObjectRef]? = nil, collectReport: Bool = false
     ) throws {
         self.context = context
         switch format {
@@ -44,7 +46,7 @@ public final class ScanSink: ResultSink {
         findingsJSON = format == .json ? FindingsJSONWriter(output: output!, context: context) : nil
         findingsCSV = format == .csv ? FindingsCSVWriter(output: output!) : nil
         sarif = format == .sarif ? SARIFWriter(output: output!, context: context) : nil
-        if format == .html || buckets != nil {
+        if format == .html || buckets != nil || collectReport {
             let collector = ScanReportCollector(
                 source: source, jobId: context.jobId, generatedAt: context.createdAt, locationsPerType: context.occurrencesPerFinding)
             if let inScope { collector.setScope(inScope) }
@@ -70,7 +72,7 @@ public final class ScanSink: ResultSink {
         try results?.write(result)
     }
 
-    /// The report the HTML output shows (nil unless HTML or bucket records were asked for).
+    /// The report the HTML output shows (nil unless HTML, bucket records or `collectReport` were asked for).
     public func report() -> ScanReport? {
         collector?.report(
             estimate: estimate.map(EstimateSnapshot.init), exposure: audit.map(BucketExposure.byBucket) ?? [:],
