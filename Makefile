@@ -6,7 +6,7 @@ SWIFT ?= swift
 APT_PACKAGES := libpcre2-dev zlib1g-dev libsqlite3-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test deps build release bench clean patterns
+.PHONY: demo test deps test-deps build release bench clean patterns report-screenshot
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -23,8 +23,23 @@ demo: build
 	.build/release/trawl estimate Corpus/buckets
 	.build/release/trawl scan Corpus/buckets --yes; test $$? -le 1
 
-test: deps
+test: deps test-deps
 	$(SWIFT) test
+
+# The test suite also needs headless Chromium (the HTML report is checked in a real browser) and
+# Python's jsonschema (SARIF output is validated against the 2.1.0 schema). Where Chromium cannot
+# be installed, the browser test is skipped with a loud warning rather than passing silently.
+test-deps:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 || { \
+	  echo "installing chromium (browser test of the HTML report)"; \
+	  ( $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium ) \
+	  || echo "WARNING: chromium could not be installed: the HTML report's browser test will be SKIPPED"; }
+	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema \
+	  || echo "WARNING: python3 jsonschema could not be installed: the SARIF schema tests will FAIL"
+
+# Re-take docs/report.png, the README's screenshot of the HTML report (needs chromium).
+report-screenshot:
+	scripts/report-screenshot.sh
 
 release: build
 

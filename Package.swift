@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect"]),
         .testTarget(name: "TrawlObjectsTests", dependencies: ["TrawlObjects"], exclude: ["Fixtures"]),
         .testTarget(name: "TrawlAuditTests", dependencies: ["TrawlAudit"]),
-        .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport"]),
+        .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlAudit", "TrawlDetect"], exclude: ["Resources"]),
         .testTarget(name: "TrawlCoreTests", dependencies: ["TrawlCore"]),
         .testTarget(name: "TrawlJobsTests", dependencies: ["TrawlJobs"]),
         // Runs the built `trawl` binary (a dependency so that `swift test` builds it first).

@@ -25,6 +25,7 @@ struct EstimateCommand: ParsableCommand {
 
     func run() throws {
         do {
+            guard format == .text || format == .json else { throw UsageError("estimate --format takes text or json") }
             let listing = try SourceListing.list(try ObjectSource.parse(source, bucket: scope.singleBucket), scope: try scope.scope())
             let detector = try detection.detector()
             let report = estimateOptions.estimator(listing: listing).estimate(
@@ -66,7 +67,7 @@ struct EstimateOptions: ParsableArguments {
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, csv
+    case text, json, csv, html, sarif
 }
 
 enum EstimateText {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import TrawlAudit
 import TrawlCore
 import TrawlDetect
 import TrawlObjects
@@ -27,11 +28,21 @@ struct ScanCommand: ParsableCommand {
     @OptionGroup var detection: DetectionOptions
     @OptionGroup var estimateOptions: EstimateOptions
 
-    @Option(name: .customLong("format"), help: "text: a summary (default); json: Macie findings as JSON Lines; csv: one row per object and type.")
+    @Option(
+        name: .customLong("format"),
+        help: "text: a summary (default); json: Macie findings as JSON Lines; csv: one row per object and type; html: a self-contained report with charts and a bucket map; sarif: SARIF 2.1.0 for code scanning.")
     var format: OutputFormat = .text
 
     @Option(name: [.customShort("o"), .customLong("output")], help: "Write findings here instead of standard output.")
     var output: String?
+
+    @Option(name: .customLong("buckets"), help: "Also write one record per bucket (JSON Lines: sensitivity score, statistics, identifiers found) to this file.")
+    var buckets: String?
+
+    @Option(
+        name: .customLong("audit"), parsing: .singleValue,
+        help: "Audit these bucket configurations too (as trawl audit reads them) and mark public or shared buckets in the HTML report and bucket records. Repeatable.")
+    var auditSources: [String] = []
 
     @Option(name: .customLong("results"), help: "Write per-object discovery results (JSON Lines, gzip) into this directory.")
     var results: String?
@@ -69,6 +80,8 @@ struct ScanCommand: ParsableCommand {
             throw fail(error.description)
         } catch let error as SourceError {
             throw fail(error.description)
+        } catch let error as AuditSourceError {
+            throw fail(error.description)
         }
     }
 
@@ -76,6 +89,7 @@ struct ScanCommand: ParsableCommand {
         guard occurrences >= 1 && occurrences <= ScanLimits.occurrencesPerType else {
             throw UsageError("--occurrences takes 1 to \(ScanLimits.occurrencesPerType)")
         }
+        let audit = auditSources.isEmpty ? nil : Auditor.audit(try AuditSource.load(paths: auditSources))
         let objectSource = try ObjectSource.parse(source, bucket: scope.singleBucket)
         guard objectSource.canReadObjects else {
             throw UsageError("\(source) lists objects but cannot read them: `trawl estimate` it, or scan the objects themselves")
@@ -121,7 +135,11 @@ struct ScanCommand: ParsableCommand {
         let context = FindingContext(
             accountId: accountId, region: estimateOptions.region, jobId: jobId ?? UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
             occurrencesPerFinding: occurrences)
-        let sink = try ScanSink(format: ScanSink.Format(rawValue: format.rawValue)!, output: output, results: results, context: context)
+        let sink = try ScanSink(
+            format: ScanSink.Format(rawValue: format.rawValue)!, output: output, results: results, context: context, source: source,
+            buckets: buckets, inScope: listing.inScope)
+        sink.estimate = report
+        sink.audit = audit
         if let delay = ProcessInfo.processInfo.environment["TRAWL_TEST_ONLY_DELAY_PER_OBJECT_MS"].flatMap(Double.init) {
             sink.testOnlyDelayPerObject = delay / 1000
         }
@@ -146,6 +164,8 @@ struct ScanCommand: ParsableCommand {
         progress?.stop()
         interrupt.stop()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        sink.elapsedSeconds = seconds
+        sink.interrupted = cancellation.isCancelled
         try sink.finish()
         info(SummaryText.render(sink.summary, seconds: seconds, interrupted: cancellation.isCancelled && runError == nil,
                                 resultsPath: sink.resultsPath, findingsPath: output))
