@@ -176,6 +176,15 @@ public final class JobStore: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v2") { db in
+            // The report model of each run (HTML report, trend), kept as JSON.
+            try db.execute(sql: """
+                CREATE TABLE run_reports (
+                    runId INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+                    json TEXT NOT NULL
+                )
+                """)
+        }
         return migrator
     }
 }
@@ -588,6 +597,18 @@ extension JobStore {
                     arguments: [run.id, jobId, key.bucket, key.key])
             }
         }
+    }
+
+    /// Keeps a run's report model (JSON of `ScanReport`); a resumed run replaces it.
+    public func saveReport(runId: Int64, json: String) throws {
+        try write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO run_reports (runId, json) VALUES (?, ?)", arguments: [runId, json])
+        }
+    }
+
+    /// The stored report model of a run, if any.
+    public func reportJSON(runId: Int64) throws -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT json FROM run_reports WHERE runId = ?", arguments: [runId]) }
     }
 
     public func finishRun(_ runId: Int64, status: RunStatus, message: String?, now: Date) throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrawlAudit
+import TrawlReport
 
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,8 +20,12 @@ struct AuditCommand: ParsableCommand {
     @Argument(help: "AWS CLI output directory or AWS Config file (repeatable).")
     var sources: [String]
 
-    @Option(name: .customLong("format"), help: "table (default), json (JSON Lines) or csv.")
-    var format: AuditRenderer.Format = .table
+    @Option(name: .customLong("format"), help: "table (default), json (JSON Lines), csv, or html (a self-contained report).")
+    var format: AuditFormat = .table
+
+    enum AuditFormat: String, ExpressibleByArgument, CaseIterable {
+        case table, json, csv, html
+    }
 
     @Option(name: [.customShort("o"), .customLong("output")], help: "Write the report here instead of standard output.")
     var output: String?
@@ -36,7 +41,12 @@ struct AuditCommand: ParsableCommand {
             throw fail("\(error)", code: ExitStatus.errors)
         }
         let report = Auditor.audit(input, options: AuditOptions(sseS3CountsAsEncryptionDisabled: sseS3IsDisabled))
-        let text = AuditRenderer.render(report, format: format)
+        let text: String
+        if format == .html {
+            text = HTMLReport.audit(report, source: sources.joined(separator: ", "))
+        } else {
+            text = AuditRenderer.render(report, format: AuditRenderer.Format(rawValue: format.rawValue)!)
+        }
         if let output, output != "-" {
             do {
                 try text.write(toFile: output, atomically: true, encoding: .utf8)
@@ -50,5 +60,3 @@ struct AuditCommand: ParsableCommand {
         if report.hasHighFinding { throw ExitCode(ExitStatus.findings) }
     }
 }
-
-extension AuditRenderer.Format: ExpressibleByArgument {}

@@ -80,7 +80,9 @@ struct JobRunFlow {
             runner.testOnlyDelayPerObject = delay / 1000
         }
         let context = FindingContext(accountId: "000000000000", region: job.definition.region, jobId: job.macieJobId)
-        let sink = try ScanSink(format: ScanSink.Format(rawValue: format.rawValue) ?? .text, output: output, results: nil, context: context)
+        let sink = try ScanSink(
+            format: ScanSink.Format(rawValue: format.rawValue) ?? .text, output: output, results: nil, context: context,
+            source: job.definition.source, collectReport: true)
         var events = JobRunner.Events()
         var runNumber = 0
         events.started = { run, resumed in
@@ -93,11 +95,22 @@ struct JobRunFlow {
             if !plan.notSampled.isEmpty { line += ", \(plan.notSampled.count) not sampled" }
             info(line + "; reading \(plan.toClassify.count)\n")
         }
-        events.estimated = { report in info(EstimateText.render(report, source: "run #\(runNumber) of \(name)")) }
         events.output = sink
         let start = DispatchTime.now().uptimeNanoseconds
+        events.estimated = { report in
+            sink.estimate = report
+            info(EstimateText.render(report, source: "run #\(runNumber) of \(name)"))
+        }
         let outcome = try runner.run(name, options: options, cancellation: cancellation, events: events)
         try sink.finish()
+        // Keep the run's report model for `trawl report` (HTML with the job's trend).
+        if var report = sink.report() {
+            report.title = "trawl job \(name), run #\(outcome.run.number)"
+            report.interrupted = outcome.run.status == .interrupted
+            if let data = try? JSONEncoder().encode(report) {
+                try? store.saveReport(runId: outcome.run.id, json: String(decoding: data, as: UTF8.self))
+            }
+        }
         let run = outcome.run
         if run.status == .paused {
             warn("job \(name): run #\(run.number) \(run.message ?? "paused")")

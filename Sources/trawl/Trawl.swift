@@ -17,7 +17,7 @@ struct Trawl: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             EstimateCommand.self, ScanCommand.self, AuditCommand.self, PatternsCommand.self, JobCommand.self,
-            DaemonCommand.self, FindingsCommand.self,
+            DaemonCommand.self, FindingsCommand.self, ReportCommand.self,
         ])
 }
 
