@@ -200,3 +200,16 @@ import Glibc
         ])
     }
 }
+
+@Suite struct PathologicalPatternTests {
+    @Test func matchLimitMarksTheObjectAndTheScanGoesOn() throws {
+        let detector = try Detector(identifiers: [], custom: [CustomIdentifier(name: "catastrophic", regex: "(a+)+$")])
+        let bytes = Array(String(repeating: "a", count: 30_000).utf8) + Array("!\n".utf8)
+        let object = ObjectRef(bucket: "b", key: "evil.txt", size: Int64(bytes.count), lastModified: Date(), eTag: "x", location: .file(path: ""))
+        let start = Date()
+        let result = Analyzer(detector: detector, settings: AnalyzerSettings()).analyze(object, bytes: MemoryBytes(bytes))
+        #expect(result.status == .partial)
+        #expect(result.reason == "TIME_CUT_OFF_REACHED")
+        #expect(Date().timeIntervalSince(start) < 30, "the limit must stop the match, not the clock")
+    }
+}
