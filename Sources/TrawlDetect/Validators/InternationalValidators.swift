@@ -346,12 +346,25 @@ public enum InternationalValidators {
     }
 
     /// Italy: landlines keep their leading 0 (6–11 digits), mobiles start with 3 (9–10 digits).
+    /// Dates written like numbers (01-02-2024, 01/02/24) are not phone numbers.
     static func itPhone(_ value: UnsafeRawBufferPointer) -> Bool {
+        if looksLikeDate(value) { return false }
         guard let n = significant(value, country: [3, 9], trunk: false), let first = n.first else { return false }
         guard !ValidatorSupport.allSame(Array(n.dropFirst())) else { return false }
         if first == 0 { return (6...11).contains(n.count) && n[1] != 0 }
         if first == 3 { return (9...10).contains(n.count) }
         return false
+    }
+
+    /// DD-MM-YYYY, DD/MM/YY and the like: groups of 2, 2 and 2 or 4 digits, the first two a
+    /// plausible day and month.
+    static func looksLikeDate(_ value: UnsafeRawBufferPointer) -> Bool {
+        var groups: [[UInt8]] = [[]]
+        for byte in value {
+            if isDigit(byte) { groups[groups.count - 1].append(byte) } else if !groups[groups.count - 1].isEmpty { groups.append([]) }
+        }
+        guard groups.count == 3, groups[0].count == 2, groups[1].count == 2, [2, 4].contains(groups[2].count) else { return false }
+        return (1...31).contains(number(groups[0])) && (1...12).contains(number(groups[1]))
     }
 
     /// Spain: nine digits starting with 6, 7 (mobile), 8 or 9 (fixed).
