@@ -3376,7 +3376,7 @@ enum BuiltinCatalog {
               "origin": "macie",
               "recommended": true,
               "regex": "(?<![0-9A-Za-z./-])(?<![0-9] )(?<value>[1-9][0-9] ?[0-9]{3} ?[0-9]{3} ?[0-9]{3})(?![0-9A-Za-z]|[./-][0-9])(?! [0-9])",
-              "keywords": ["steuer id", "steuer idnr", "steueridentifikationsnummer", "steuerliche identifikationsnummer", "identifikationsnummer", "idnr", "tax id", "tin", "steuer identifikationsnummer"],
+              "keywords": ["steuer id", "steuer idnr", "steueridentifikationsnummer", "steuerliche identifikationsnummer", "identifikationsnummer", "idnr", "tax id", "tin", "steuer identifikationsnummer", "steuernummer", "steuer nr"],
               "validator": "deSteuerID",
               "severity": ["High", "High", "High"],
               "maxLength": 14,
@@ -3388,6 +3388,7 @@ enum BuiltinCatalog {
                 ],
                 "nomatch": [
                   "Steuer-ID: 36574261890",
+                  "Steuernummer 181/815/08155",
                   "IdNr 36554266806",
                   "Rechnungsnummer 36574261809"
                 ]
@@ -4559,6 +4560,7 @@ enum BuiltinCatalog {
               "origin": "macie",
               "recommended": false,
               "regex": "(?<![0-9A-Za-z])(?<value>[A-Z][AEIOUX][A-Z]{2}[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[HMX](?:AS|BC|BS|CC|CL|CM|CS|CH|DF|DG|GT|GR|HG|JC|MC|MN|MS|NT|NL|OC|PL|QT|QR|SP|SL|SR|TC|TS|TL|VZ|YN|ZS|NE)[B-DF-HJ-NP-TV-Z]{3}[0-9A-Z][0-9])(?![0-9A-Za-z])",
+              "caseless": true,
               "keywords": ["curp", "c.u.r.p", "clave única de registro de población", "clave unica de registro de poblacion", "clave curp"],
               "validator": "mxCURP",
               "severity": ["High", "High", "High"],
@@ -4567,7 +4569,8 @@ enum BuiltinCatalog {
                 "match": [
                   "CURP: «BOXW310820HNERXN09»",
                   "nombre,curp\nEduardo,«GODE561231HDFRRN00»",
-                  "clave única de registro de población «HEGG560427MVZRRL04»"
+                  "clave única de registro de población «HEGG560427MVZRRL04»",
+                  "curp: «boxw310820hnerxn09»"
                 ],
                 "nomatch": [
                   "CURP: BOXW310820HNERXN08",
@@ -4656,6 +4659,7 @@ enum BuiltinCatalog {
               "origin": "macie",
               "recommended": false,
               "regex": "(?<![0-9A-Za-z])(?<value>[A-Z]{3}[ABCFGHLJPTKE][A-Z][0-9]{4}[A-Z])(?![0-9A-Za-z])",
+              "caseless": true,
               "keywords": ["pan", "pan no", "pan number", "pan card", "permanent account number", "income tax pan", "पैन"],
               "validator": "inPAN",
               "severity": ["High", "High", "High"],
@@ -4664,7 +4668,8 @@ enum BuiltinCatalog {
                 "match": [
                   "PAN: «ABCPD1234E»",
                   "name,pan_number\nRahul,«AAPPV8261K»",
-                  "Permanent Account Number «AAACR5055K» (company)"
+                  "Permanent Account Number «AAACR5055K» (company)",
+                  "pan card no. «abcpd1234e»"
                 ],
                 "nomatch": [
                   "PAN: ACUPA0000R",
