@@ -784,6 +784,108 @@ enum BuiltinCatalog {
           ]
         }
         """#),
+        ("health-intl.json", #"""
+        {
+          "identifiers": [
+            {
+              "id": "EUROPEAN_HEALTH_INSURANCE_CARD_NUMBER",
+              "name": "European Health Insurance Card (EHIC) number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z./-])(?<![0-9] )(?<value>80[0-9]{18}|80[0-9]{3}(?:[ -][0-9]{5}){3})(?![0-9A-Za-z]|[./-][0-9])(?! [0-9])",
+              "keywords": ["ehic", "european health insurance card", "european health insurance", "carte européenne d'assurance maladie", "carte europeenne d'assurance maladie", "ceam", "tarjeta sanitaria europea", "europäische krankenversicherungskarte", "europaeische krankenversicherungskarte", "ekvk", "tessera europea di assicurazione malattia", "cartão europeu de seguro de doença", "cartao europeu de seguro de doenca", "europese ziekteverzekeringskaart", "card identification number"],
+              "validator": "ehic",
+              "severity": ["High", "High", "High"],
+              "maxLength": 23,
+              "examples": {
+                "match": [
+                  "EHIC card number: «80276001234567890123»",
+                  "Carte européenne d'assurance maladie n° «80250 12345 67890 12345»",
+                  "tarjeta_sanitaria_europea;«80724000012345678901»"
+                ],
+                "nomatch": [
+                  "EHIC card number: 80999001234567890123",
+                  "EHIC: 8027600123456789012",
+                  "order 80276001234567890123"
+                ]
+              }
+            },
+            {
+              "id": "FINLAND_EUROPEAN_HEALTH_INSURANCE_NUMBER",
+              "name": "Finland European Health Insurance Card number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z./-])(?<![0-9] )(?<value>80246[0-9]{5}[ -]?[0-9]{10})(?![0-9A-Za-z]|[./-][0-9])(?! [0-9])",
+              "keywords": ["ehic", "european health insurance card", "european health insurance", "eurooppalainen sairaanhoitokortti", "eurooppalaisen sairaanhoitokortin", "sairaanhoitokortti", "sairaanhoitokortin", "kela-kortti", "kela kortti", "europeiskt sjukvårdskort", "sjukvårdskort", "terveydenhuoltokortti"],
+              "validator": "ehic",
+              "severity": ["High", "High", "High"],
+              "maxLength": 21,
+              "examples": {
+                "match": [
+                  "Eurooppalainen sairaanhoitokortti: «8024680246 1234567890»",
+                  "ehic;«80246000001234567891»"
+                ],
+                "nomatch": [
+                  "Eurooppalainen sairaanhoitokortti: 8024680246 123456789",
+                  "EHIC: 80276001234567890123",
+                  "lasku 8024680246 1234567890"
+                ]
+              }
+            },
+            {
+              "id": "FRANCE_HEALTH_INSURANCE_NUMBER",
+              "name": "France health insurance number (carte Vitale, NIR)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<![0-9] )(?<value>[1-478] ?[0-9]{2} ?(?:0[1-9]|1[0-2]|[2-9][0-9]) ?(?:[0-9]{2}|2[ABab]) ?[0-9]{3} ?[0-9]{3} ?[0-9]{2})(?![0-9A-Za-z])(?! [0-9])",
+              "keywords": ["carte vitale", "numéro de sécurité sociale", "numero de securite sociale", "sécurité sociale", "securite sociale", "assurance maladie", "numéro d'assuré", "numero d'assure", "n° d'assuré", "n° ss", "sécu", "ameli", "cpam", "french health insurance"],
+              "validator": "frNIR",
+              "severity": ["High", "High", "High"],
+              "maxLength": 21,
+              "examples": {
+                "match": [
+                  "Carte Vitale n° «1 85 05 78 006 084 91»",
+                  "nom;numero_securite_sociale\nBernard;«287067512345638»",
+                  "Assurance maladie : «1 79 12 99 123 321 63»"
+                ],
+                "nomatch": [
+                  "Carte Vitale n° 1 85 05 78 006 084 92",
+                  "Carte Vitale n° 9 85 05 78 006 084 91",
+                  "dossier 1 85 05 78 006 084 91"
+                ]
+              }
+            },
+            {
+              "id": "MEDICAL_DEVICE_UDI",
+              "name": "Medical device unique device identifier (UDI: GS1, HIBCC, ICCBBA)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z(+=])(?<value>\\(01\\)[0-9]{14}(?:\\([0-9]{2,4}\\)[0-9A-Za-z!%&*+./:;<=>?_-]{1,20})*|01[0-9]{14}(?:1[1-7][0-9]{6}){0,3}(?:(?:10|21)[0-9A-Za-z]{1,20})?|\\+[A-Z][A-Z0-9]{3}[A-Z0-9]{1,18}[0-9](?:/[A-Z0-9$+%./-]{1,40})?[A-Z0-9$+%./-]|=/[A-Z0-9]{16}[!-~]{0,80})(?![!-~])",
+              "keywords": ["udi", "unique device identifier", "unique device identification", "device identifier", "device id", "gs1", "gtin", "hibcc", "hibc", "iccbba", "isbt 128", "isbt128", "blood bag", "udi-di"],
+              "validator": "medicalDeviceUDI",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 160,
+              "examples": {
+                "match": [
+                  "UDI: «(01)00844588003288(17)141120(10)7654321D(21)10987654d321»",
+                  "GS1 UDI «0100844588003288» on the implant record",
+                  "HIBCC barcode «+A123BJC5D6E71G»",
+                  "ICCBBA UDI: «=/A9999XYZ100T0944=,000025=A99971312345600=>014032=}013032&,1000000000000XYZ123»"
+                ],
+                "nomatch": [
+                  "UDI: (01)00844588003289",
+                  "HIBCC barcode +A123BJC5D6E71H",
+                  "lot (01)00844588003288(17)141120"
+                ]
+              }
+            }
+          ]
+        }
+        """#),
         ("health.json", #"""
         {
           "identifiers": [
@@ -3039,6 +3141,1610 @@ enum BuiltinCatalog {
                   "beneficiary IBAN: VG97VPVG0000012345678901",
                   "beneficiary IBAN: VG96VPVG000001234567890",
                   "beneficiary IBAN: VG96 VPVG 0000 0123 4567 8901"
+                ]
+              }
+            }
+          ]
+        }
+        """#),
+        ("personal-eu.json", #"""
+        {
+          "identifiers": [
+            {
+              "id": "FRANCE_PASSPORT_NUMBER",
+              "name": "France passport number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{2}[A-Z]{2}[0-9]{5})(?![0-9A-Za-z])",
+              "keywords": ["passport", "passports", "passeport", "passeports", "numéro de passeport", "numero de passeport", "travel document", "document de voyage"],
+              "validator": "notAllSameDigits",
+              "severity": ["Medium", "High", "High"],
+              "maxLength": 9,
+              "examples": {
+                "match": [
+                  "Passeport n° «09AA12345» délivré le 12/03/2019 à Lyon",
+                  "nom;prenom;passeport\nDurand;Marie;«17FV84521»",
+                  "French passport: «05CK02237»"
+                ],
+                "nomatch": [
+                  "Passeport n° 09AA1234 délivré le 12/03/2019",
+                  "Passeport : 00AA00000",
+                  "référence commande 09AA12345"
+                ]
+              }
+            },
+            {
+              "id": "GERMANY_PASSPORT_NUMBER",
+              "name": "Germany passport number (Reisepass)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z])(?<value>[CFGHJK][CFGHJKLMNPRTVWXYZ0-9]{8}[0-9]?)(?![0-9A-Za-z])",
+              "keywords": ["reisepass", "reisepassnummer", "reisepass nr", "passnummer", "pass nr", "passport", "passports", "reisepässe"],
+              "validator": "deIdCard",
+              "severity": ["Medium", "High", "High"],
+              "maxLength": 10,
+              "examples": {
+                "match": [
+                  "Reisepass Nr. «C01X00T47», gültig bis 2031",
+                  "passport,«C01X00T478»",
+                  "Passnummer: «CF4H71K29»"
+                ],
+                "nomatch": [
+                  "Reisepass (MRZ): C01X00T479",
+                  "Reisepass Nr. CXYZHKLMN",
+                  "Bestellnummer C01X00T47"
+                ]
+              }
+            },
+            {
+              "id": "ITALY_PASSPORT_NUMBER",
+              "name": "Italy passport number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z])(?<value>[A-Z]{2}[0-9]{7})(?![0-9A-Za-z])",
+              "keywords": ["passaporto", "numero passaporto", "numero del passaporto", "n. passaporto", "passport", "passports"],
+              "validator": "notAllSameDigits",
+              "severity": ["Medium", "High", "High"],
+              "maxLength": 9,
+              "examples": {
+                "match": [
+                  "Passaporto n. «YA1234567» rilasciato dalla Questura di Roma",
+                  "nome,cognome,passaporto\nMario,Rossi,«AA7654321»"
+                ],
+                "nomatch": [
+                  "Passaporto n. YA123456 rilasciato",
+                  "Passaporto: YA0000000",
+                  "codice articolo YA1234567"
+                ]
+              }
+            },
+            {
+              "id": "SPAIN_PASSPORT_NUMBER",
+              "name": "Spain passport number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z])(?<value>[A-Z]{2}[A-Z0-9]?[0-9]{6})(?![0-9A-Za-z])",
+              "keywords": ["pasaporte", "número de pasaporte", "numero de pasaporte", "nº pasaporte", "passport", "passports"],
+              "validator": "notAllSameDigits",
+              "severity": ["Medium", "High", "High"],
+              "maxLength": 9,
+              "examples": {
+                "match": [
+                  "Número de pasaporte: «PAA123456»",
+                  "pasaporte;«XDB654321»;caduca 2030",
+                  "Spanish passport «AF1234567»"
+                ],
+                "nomatch": [
+                  "Número de pasaporte: PAA12345",
+                  "Pasaporte: PAA000000",
+                  "pedido PAA123456"
+                ]
+              }
+            },
+            {
+              "id": "FRANCE_NATIONAL_IDENTIFICATION_NUMBER",
+              "name": "France national identification number (INSEE / NIR)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z])(?<![0-9] )(?<value>[1-478] ?[0-9]{2} ?(?:0[1-9]|1[0-2]|[2-9][0-9]) ?(?:[0-9]{2}|2[ABab]) ?[0-9]{3} ?[0-9]{3} ?[0-9]{2})(?![0-9A-Za-z])(?! [0-9])",
+              "keywords": ["insee", "numéro insee", "numero insee", "nir", "numéro d'inscription au répertoire", "numero d'inscription au repertoire", "numéro de sécurité sociale", "numero de securite sociale", "sécurité sociale", "securite sociale", "french national id"],
+              "validator": "frNIR",
+              "severity": ["High", "High", "High"],
+              "maxLength": 21,
+              "examples": {
+                "match": [
+                  "N° de sécurité sociale : «1 85 05 78 006 084 91»",
+                  "nom;insee\nMartin;«269029934173285»",
+                  "NIR «2 53 07 2B 073 004 70» (né à Bastia)"
+                ],
+                "nomatch": [
+                  "N° de sécurité sociale : 1 85 05 78 006 084 92",
+                  "NIR : 5 85 05 78 006 084 91",
+                  "matricule 1 85 05 78 006 084 91"
+                ]
+              }
+            },
+            {
+              "id": "GERMANY_NATIONAL_IDENTIFICATION_NUMBER",
+              "name": "Germany identity card number (Personalausweis)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z])(?<value>[CFGHJKLMNPRTVWXYZ0-9]{9}[0-9]?)(?![0-9A-Za-z])",
+              "keywords": ["personalausweis", "personalausweisnummer", "personalausweis nr", "ausweisnummer", "ausweis nr", "ausweis", "identity card", "id card", "idcard", "personalausweises", "perso nr"],
+              "validator": "deIdCard",
+              "severity": ["High", "High", "High"],
+              "maxLength": 10,
+              "examples": {
+                "match": [
+                  "Personalausweis-Nr.: «T22000129»",
+                  "ausweisnummer,«L01X00T471»",
+                  "Ausweis (alt): «1220001297»"
+                ],
+                "nomatch": [
+                  "Personalausweis: T220001294",
+                  "Personalausweis: 111111111",
+                  "Kundennummer T22000129"
+                ]
+              }
+            },
+            {
+              "id": "ITALY_NATIONAL_IDENTIFICATION_NUMBER",
+              "name": "Italy fiscal code (codice fiscale)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z])(?<value>[A-Z]{6}[0-9LMNP-V]{2}[ABCDEHLMPRST][0-9LMNP-V]{2}[A-Z][0-9LMNP-V]{3}[A-Z])(?![0-9A-Za-z])",
+              "caseless": true,
+              "keywords": ["codice fiscale", "cod fiscale", "cod. fiscale", "c.f.", "fiscal code", "italian tax code", "tessera sanitaria", "codice fiscale n"],
+              "validator": "itCodiceFiscale",
+              "severity": ["High", "High", "High"],
+              "maxLength": 16,
+              "examples": {
+                "match": [
+                  "Codice Fiscale: «RSSMRA85T10A562S»",
+                  "nome;codice_fiscale\nMatteo;«MRTMTT91D08F205J»",
+                  "C.F. «rccmnl83s18d969h» (minuscolo)",
+                  "codice fiscale «BNCGLI80A01H501Y», omocodia «BNCGLI80A01H50MQ»"
+                ],
+                "nomatch": [
+                  "Codice Fiscale: RSSMRA85T10A562T",
+                  "Codice Fiscale: RSSMRA85T99A562S",
+                  "utente RSSMRA85T10A562S"
+                ]
+              }
+            },
+            {
+              "id": "SPAIN_DNI_NUMBER",
+              "name": "Spain national identity document (DNI)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z./-])(?<![0-9] )(?<value>[0-9]{8}[ -]?[A-Za-z]|[0-9]{2}\\.[0-9]{3}\\.[0-9]{3}[ -]?[A-Za-z])(?![0-9A-Za-z])",
+              "keywords": ["dni", "d.n.i", "documento nacional de identidad", "número de dni", "numero de dni", "nº dni", "dni-e", "documento de identidad"],
+              "validator": "esDNI",
+              "ignore": ["99999999", "99.999.999", "00000000"],
+              "severity": ["High", "High", "High"],
+              "maxLength": 13,
+              "examples": {
+                "match": [
+                  "DNI: «12345678Z»",
+                  "D.N.I. «12.345.678-Z»",
+                  "nombre,dni\nLucía,«54362315k»"
+                ],
+                "nomatch": [
+                  "DNI: 12345678A",
+                  "DNI: 99999999R",
+                  "DNI: 00000000T",
+                  "pedido 12345678Z"
+                ]
+              }
+            },
+            {
+              "id": "FRANCE_TAX_IDENTIFICATION_NUMBER",
+              "name": "France tax identification number (numéro fiscal, SPI)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z./-])(?<![0-9] )(?<value>[0-3][0-9] ?[0-9]{2} ?[0-9]{3} ?[0-9]{3} ?[0-9]{3})(?![0-9A-Za-z]|[./-][0-9])(?! [0-9])",
+              "keywords": ["numéro fiscal", "numero fiscal", "numéro fiscal de référence", "spi", "identifiant fiscal", "numéro d'identification fiscale", "numero d'identification fiscale", "n° fiscal", "référence fiscale", "tax identification number", "french tin"],
+              "validator": "frSPI",
+              "severity": ["High", "High", "High"],
+              "maxLength": 17,
+              "examples": {
+                "match": [
+                  "Numéro fiscal : «30 23 217 600 053»",
+                  "nom;spi\nDupont;«1234567890066»",
+                  "identifiant fiscal «0198765432229» (avis d'impôt 2024)"
+                ],
+                "nomatch": [
+                  "Numéro fiscal : 30 23 217 600 054",
+                  "Numéro fiscal : 9701987765432",
+                  "facture 3023217600053"
+                ]
+              }
+            },
+            {
+              "id": "GERMANY_TAX_IDENTIFICATION_NUMBER",
+              "name": "Germany tax identification number (Steuer-ID, IdNr)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z./-])(?<![0-9] )(?<value>[1-9][0-9] ?[0-9]{3} ?[0-9]{3} ?[0-9]{3})(?![0-9A-Za-z]|[./-][0-9])(?! [0-9])",
+              "keywords": ["steuer id", "steuer idnr", "steueridentifikationsnummer", "steuerliche identifikationsnummer", "identifikationsnummer", "idnr", "tax id", "tin", "steuer identifikationsnummer", "steuernummer", "steuer nr"],
+              "validator": "deSteuerID",
+              "severity": ["High", "High", "High"],
+              "maxLength": 14,
+              "examples": {
+                "match": [
+                  "Steuer-ID: «36 574 261 809»",
+                  "Ihre steuerliche Identifikationsnummer lautet «72328601290».",
+                  "name,steuer_id\nMüller,«82510273461»"
+                ],
+                "nomatch": [
+                  "Steuer-ID: 36574261890",
+                  "Steuernummer 181/815/08155",
+                  "IdNr 36554266806",
+                  "Rechnungsnummer 36574261809"
+                ]
+              }
+            },
+            {
+              "id": "SPAIN_NIE_NUMBER",
+              "name": "Spain foreigner identity number (NIE)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z])(?<value>[XYZxyz][ -]?[0-9]{7}[ -]?[A-Za-z])(?![0-9A-Za-z])",
+              "keywords": ["nie", "n.i.e", "número de identidad de extranjero", "numero de identidad de extranjero", "identidad de extranjero", "número de identificación de extranjero", "numero de identificacion de extranjero", "tarjeta de identidad de extranjero"],
+              "validator": "esNIE",
+              "severity": ["High", "High", "High"],
+              "maxLength": 11,
+              "examples": {
+                "match": [
+                  "NIE: «X1234567L»",
+                  "nombre;nie\nJohn Smith;«Y-1234567-X»",
+                  "Número de identidad de extranjero «Z7654321H»"
+                ],
+                "nomatch": [
+                  "NIE: X1234567A",
+                  "NIE: X0000000T",
+                  "ref X1234567L"
+                ]
+              }
+            },
+            {
+              "id": "SPAIN_NIF_NUMBER",
+              "name": "Spain tax identification number of a person (NIF)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z./-])(?<![0-9] )(?<value>(?:[0-9]{8}|[0-9]{2}\\.[0-9]{3}\\.[0-9]{3}|[XYZKLMxyzklm][ -]?[0-9]{7})[ -]?[A-Za-z])(?![0-9A-Za-z])",
+              "keywords": ["nif", "n.i.f", "número de identificación fiscal", "numero de identificacion fiscal", "identificación fiscal", "identificacion fiscal"],
+              "validator": "esNIF",
+              "ignore": ["99999999R", "00000000T"],
+              "severity": ["High", "High", "High"],
+              "maxLength": 13,
+              "examples": {
+                "match": [
+                  "NIF: «54362315K»",
+                  "nombre,nif\nAnna Müller,«X-5253868-R»",
+                  "NIF (no residente) «M1234567L»"
+                ],
+                "nomatch": [
+                  "NIF: 54362315Z",
+                  "NIF: M1234567A",
+                  "cliente 54362315K"
+                ]
+              }
+            },
+            {
+              "id": "SPAIN_TAX_IDENTIFICATION_NUMBER",
+              "name": "Spain tax identification number of an entity (CIF)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z])(?<value>[ABCDEFGHJNPQRSUVW][ -]?[0-9]{7}[ -]?[0-9A-J])(?![0-9A-Za-z])",
+              "keywords": ["cif", "c.i.f", "código de identificación fiscal", "codigo de identificacion fiscal", "nif de la empresa", "nif empresa", "tax identification number", "número de identificación fiscal", "numero de identificacion fiscal"],
+              "validator": "esCIF",
+              "severity": ["High", "High", "High"],
+              "maxLength": 11,
+              "examples": {
+                "match": [
+                  "CIF: «B64717838»",
+                  "razón social;cif\nEjemplo SL;«A58000027»",
+                  "C.I.F. «Q2826000H» (organismo público)"
+                ],
+                "nomatch": [
+                  "CIF: B64717839",
+                  "CIF: A0000000J",
+                  "pedido B64717838"
+                ]
+              }
+            },
+            {
+              "id": "SPAIN_SOCIAL_SECURITY_NUMBER",
+              "name": "Spain social security number (NUSS)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z./-])(?<![0-9] )(?<value>[0-9]{2}([ /-]?)[0-9]{8}\\g{-1}[0-9]{2})(?![0-9A-Za-z]|[./-][0-9])(?! [0-9])",
+              "keywords": ["seguridad social", "número de la seguridad social", "numero de la seguridad social", "nuss", "naf", "número de afiliación", "numero de afiliacion", "afiliación a la seguridad social", "social security", "ssn"],
+              "validator": "esSSN",
+              "severity": ["High", "High", "High"],
+              "maxLength": 14,
+              "examples": {
+                "match": [
+                  "Nº Seguridad Social: «28/12345678/40»",
+                  "nombre;nuss\nPedro;«084012345654»",
+                  "número de afiliación «28 12345678 40»"
+                ],
+                "nomatch": [
+                  "Nº Seguridad Social: 28/12345678/41",
+                  "Nº Seguridad Social: 99/12345678/06",
+                  "factura 281234567840"
+                ]
+              }
+            },
+            {
+              "id": "FRANCE_PHONE_NUMBER",
+              "name": "France phone number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z+/])(?<![0-9)][ .-])(?<value>\\+33[ .-]?(?:\\(0\\)[ .-]?)?[1-9](?:[ .-]?[0-9]{2}){4}|(?<!\\+[0-9][ .-])(?<!\\+[0-9]{2}[ .-])(?<!\\+[0-9]{3}[ .-])(?<!\\+[0-9]\\()(?<!\\+[0-9] \\()(?<!\\+[0-9]{2} \\()(?:0[1-9](?:[ .-]?[0-9]{2}){4}))(?![0-9])",
+              "keywords": ["téléphone", "telephone", "tél", "tel", "portable", "mobile", "fax", "phone", "gsm", "numéro de téléphone", "joignable"],
+              "validator": "frPhone",
+              "alternatives": [
+                {"regex": "(?<![0-9A-Za-z+/])(?<![0-9)][ .-])(?<value>\\+33[ .-]?(?:\\(0\\)[ .-]?)?[1-9](?:[ .-]?[0-9]{2}){4})(?![0-9])", "keywordRequired": false, "anchors": [{"literals": ["+33"], "before": 0}]}
+              ],
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 40,
+              "examples": {
+                "match": [
+                  "Tél. : «01 42 68 53 00»",
+                  "portable «06.12.34.56.78»",
+                  "appelez le «+33 6 12 34 56 78»",
+                  "contact «+33 (0)1 42 68 53 00» (standard)"
+                ],
+                "nomatch": [
+                  "commande 06 12 34 56 78",
+                  "Tél : 00 12 34 56 78",
+                  "id +3361234567890"
+                ]
+              }
+            },
+            {
+              "id": "GERMANY_PHONE_NUMBER",
+              "name": "Germany phone number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z+/])(?<![0-9)][ .-])(?<value>\\+49[ -]?(?:\\(0\\)[ -]?)?[1-9][0-9]{1,4}(?:[ /-]?[0-9]){3,9}|(?<!\\+[0-9][ .-])(?<!\\+[0-9]{2}[ .-])(?<!\\+[0-9]{3}[ .-])(?<!\\+[0-9]\\()(?<!\\+[0-9] \\()(?<!\\+[0-9]{2} \\()(?:(?:\\(0[1-9][0-9]{1,4}\\)|0[1-9][0-9]{1,4})(?:[ /-]?[0-9]){3,9}))(?![0-9])",
+              "keywords": ["telefon", "telefonnummer", "tel", "handy", "handynummer", "mobil", "mobilnummer", "mobiltelefon", "rufnummer", "festnetz", "fax", "phone"],
+              "validator": "dePhone",
+              "alternatives": [
+                {"regex": "(?<![0-9A-Za-z+/])(?<![0-9)][ .-])(?<value>\\+49[ -]?(?:\\(0\\)[ -]?)?[1-9][0-9]{1,4}(?:[ /-]?[0-9]){3,9})(?![0-9])", "keywordRequired": false, "anchors": [{"literals": ["+49"], "before": 0}]}
+              ],
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 40,
+              "examples": {
+                "match": [
+                  "Telefon: «030 12345678»",
+                  "Handy «0171 1234567»",
+                  "Tel. «(089) 123456»",
+                  "erreichbar unter «+49 30 12345678»",
+                  "Zentrale «+49 (0)89 2345-678»"
+                ],
+                "nomatch": [
+                  "Auftrag 030 12345678",
+                  "Telefon: 0123",
+                  "Telefon: 0030 1234567"
+                ]
+              }
+            },
+            {
+              "id": "ITALY_PHONE_NUMBER",
+              "name": "Italy phone number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z+/])(?<![0-9)][ .-])(?<value>\\+39[ .-]?(?:0[0-9]{1,3}|3[1-9][0-9])[ ./-]?[0-9](?:[ -]?[0-9]){3,7}|(?<!\\+[0-9][ .-])(?<!\\+[0-9]{2}[ .-])(?<!\\+[0-9]{3}[ .-])(?<!\\+[0-9]\\()(?<!\\+[0-9] \\()(?<!\\+[0-9]{2} \\()(?:(?:0[0-9]{1,3}|3[1-9][0-9])[ ./-]?[0-9](?:[ -]?[0-9]){3,7}))(?![0-9])",
+              "keywords": ["telefono", "numero di telefono", "tel", "cellulare", "cell", "fax", "phone", "mobile", "recapito telefonico"],
+              "validator": "itPhone",
+              "alternatives": [
+                {"regex": "(?<![0-9A-Za-z+/])(?<![0-9)][ .-])(?<value>\\+39[ .-]?(?:0[0-9]{1,3}|3[1-9][0-9])[ ./-]?[0-9](?:[ -]?[0-9]){3,7})(?![0-9])", "keywordRequired": false, "anchors": [{"literals": ["+39"], "before": 0}]}
+              ],
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 40,
+              "examples": {
+                "match": [
+                  "Tel. «06 1234 5678»",
+                  "cellulare «347 123 4567»",
+                  "chiamare il «+39 02 1234567»",
+                  "tel: «02/12345678»",
+                  "whatsapp «+39 347 1234567»"
+                ],
+                "nomatch": [
+                  "ordine 06 1234 5678",
+                  "phone: +1 347-555-0149",
+                  "Tel. 00 1234 5678",
+                  "telefono aggiornato il 01-02-2024",
+                  "Tel. 12/05/1985",
+                  "cellulare 347 12"
+                ]
+              }
+            },
+            {
+              "id": "SPAIN_PHONE_NUMBER",
+              "name": "Spain phone number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z+/])(?<![0-9)][ .-])(?<value>\\+34[ .-]?[6-9](?:[ .-]?[0-9]){8}|(?<!\\+[0-9][ .-])(?<!\\+[0-9]{2}[ .-])(?<!\\+[0-9]{3}[ .-])(?<!\\+[0-9]\\()(?<!\\+[0-9] \\()(?<!\\+[0-9]{2} \\()(?:[6-9](?:[ .-]?[0-9]){8}))(?![0-9])",
+              "keywords": ["teléfono", "telefono", "tel", "tfno", "móvil", "movil", "celular", "fax", "phone"],
+              "validator": "esPhone",
+              "alternatives": [
+                {"regex": "(?<![0-9A-Za-z+/])(?<![0-9)][ .-])(?<value>\\+34[ .-]?[6-9](?:[ .-]?[0-9]){8})(?![0-9])", "keywordRequired": false, "anchors": [{"literals": ["+34"], "before": 0}]}
+              ],
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 40,
+              "examples": {
+                "match": [
+                  "Teléfono: «912 345 678»",
+                  "móvil «612 34 56 78»",
+                  "llame al «+34 612 345 678»",
+                  "from=«+34912345678» status=ok"
+                ],
+                "nomatch": [
+                  "pedido 912 345 678",
+                  "phone: +1 912-555-0132",
+                  "Teléfono: 512 345 678",
+                  "Teléfono: 600 000 000"
+                ]
+              }
+            },
+            {
+              "id": "AUSTRIA_DRIVERS_LICENSE",
+              "name": "Austria driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{8})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "führerschein", "führerscheinnummer", "führerschein nr", "fuehrerschein", "fuehrerscheinnummer", "lenkberechtigung"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 8,
+              "examples": {
+                "match": [
+                  "Führerscheinnummer: «12345678»",
+                  "fuehrerschein;«40718293»"
+                ],
+                "nomatch": [
+                  "Führerschein: 1234567",
+                  "Führerschein: 00000000",
+                  "Kontonummer 12345678"
+                ]
+              }
+            },
+            {
+              "id": "BELGIUM_DRIVERS_LICENSE",
+              "name": "Belgium driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{10})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "rijbewijs", "rijbewijsnummer", "rijbewijs nr", "permis de conduire", "numéro de permis", "führerschein"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 10,
+              "examples": {
+                "match": [
+                  "Rijbewijsnummer: «1234567890»",
+                  "permis de conduire n° «9876543210»"
+                ],
+                "nomatch": [
+                  "Rijbewijs: 123456789",
+                  "Rijbewijs: 0000000000",
+                  "factuur 1234567890"
+                ]
+              }
+            },
+            {
+              "id": "BULGARIA_DRIVERS_LICENSE",
+              "name": "Bulgaria driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{9})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "шофьорска книжка", "свидетелство за управление", "свидетелство за управление на мпс", "номер на шофьорска книжка"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 9,
+              "examples": {
+                "match": [
+                  "шофьорска книжка № «123456789»",
+                  "Driving licence: «287654321»"
+                ],
+                "nomatch": [
+                  "шофьорска книжка № 12345678",
+                  "шофьорска книжка № 000000000",
+                  "фактура 123456789"
+                ]
+              }
+            },
+            {
+              "id": "CROATIA_DRIVERS_LICENSE",
+              "name": "Croatia driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{8})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "vozačka dozvola", "vozacka dozvola", "vozačke dozvole", "vozacke dozvole", "broj vozačke dozvole"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 8,
+              "examples": {
+                "match": [
+                  "Vozačka dozvola br. «12345678»",
+                  "vozacka_dozvola,«87654321»"
+                ],
+                "nomatch": [
+                  "Vozačka dozvola br. 1234567",
+                  "Vozačka dozvola: 00000000",
+                  "račun 12345678"
+                ]
+              }
+            },
+            {
+              "id": "CYPRUS_DRIVERS_LICENSE",
+              "name": "Cyprus driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{12})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "άδεια οδήγησης", "αδεια οδηγησης", "άδειας οδήγησης", "αδειας οδηγησης", "ehliyet"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 12,
+              "examples": {
+                "match": [
+                  "άδεια οδήγησης: «123456789012»",
+                  "driving licence «987654321098»"
+                ],
+                "nomatch": [
+                  "άδεια οδήγησης: 12345678901",
+                  "άδεια οδήγησης: 000000000000",
+                  "τιμολόγιο 123456789012"
+                ]
+              }
+            },
+            {
+              "id": "CZECHIA_DRIVERS_LICENSE",
+              "name": "Czechia driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>E[A-Z] ?[0-9]{6})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "řidičský průkaz", "ridicsky prukaz", "řidičského průkazu", "ridicskeho prukazu", "číslo řidičského průkazu"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 9,
+              "examples": {
+                "match": [
+                  "Držitel: Jan Novák, řidičský průkaz č. «EA 123456»",
+                  "ridicsky_prukaz;«EB654321»"
+                ],
+                "nomatch": [
+                  "Řidičský průkaz č. AB 123456",
+                  "Řidičský průkaz: EA000000",
+                  "faktura EA123456"
+                ]
+              }
+            },
+            {
+              "id": "DENMARK_DRIVERS_LICENSE",
+              "name": "Denmark driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{8})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "kørekort", "kørekortnummer", "kørekort nr", "korekort", "koerekort"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 8,
+              "examples": {
+                "match": [
+                  "Kørekort nr. «12345678»",
+                  "navn,kørekortnummer\nJens,«87654321»"
+                ],
+                "nomatch": [
+                  "Kørekort nr. 1234567",
+                  "Kørekort: 00000000",
+                  "faktura 12345678"
+                ]
+              }
+            },
+            {
+              "id": "ESTONIA_DRIVERS_LICENSE",
+              "name": "Estonia driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[A-Z]{2}[0-9]{6})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "juhiluba", "juhiloa", "juhiloa number", "juhtimisõigus", "juhtimisoigus"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 8,
+              "examples": {
+                "match": [
+                  "Juhiloa number: «ET123456»",
+                  "juhiluba;«AB654321»"
+                ],
+                "nomatch": [
+                  "Juhiloa number: ET12345",
+                  "Juhiluba: ET000000",
+                  "arve ET123456"
+                ]
+              }
+            },
+            {
+              "id": "FINLAND_DRIVERS_LICENSE",
+              "name": "Finland driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{6}[-+A-FU-Y][0-9]{3}[0-9A-Ya-y])(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "ajokortti", "ajokortin", "ajokortin numero", "ajokorttinumero", "körkort", "korkort"],
+              "validator": "fiHETU",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 11,
+              "examples": {
+                "match": [
+                  "Ajokortin numero: «131052-308T»",
+                  "ajokortti;«150385-456R»"
+                ],
+                "nomatch": [
+                  "Ajokortin numero: 131052-308U",
+                  "Ajokortti: 310252-308Y",
+                  "lasku 131052-308T"
+                ]
+              }
+            },
+            {
+              "id": "FRANCE_DRIVERS_LICENSE",
+              "name": "France driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{12})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "permis de conduire", "numéro de permis", "numero de permis", "n° de permis", "permis de conduite", "permis n°"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 12,
+              "examples": {
+                "match": [
+                  "Permis de conduire n° «120675123456»",
+                  "nom;permis_de_conduire\nDurand;«991234567890»"
+                ],
+                "nomatch": [
+                  "Permis de conduire n° 12067512345",
+                  "Permis de conduire : 000000000000",
+                  "facture 120675123456"
+                ]
+              }
+            },
+            {
+              "id": "GERMANY_DRIVERS_LICENSE",
+              "name": "Germany driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[A-Z0-9][0-9]{2}[A-Z0-9]{6}[0-9][A-Z0-9])(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "führerschein", "führerscheinnummer", "führerschein nr", "fuehrerschein", "fuehrerscheinnummer", "fahrerlaubnis"],
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 11,
+              "examples": {
+                "match": [
+                  "Führerscheinnummer: «B072RRE2I55»",
+                  "fuehrerschein;«J010000SD51»"
+                ],
+                "nomatch": [
+                  "Führerscheinnummer: B072RRE2I5",
+                  "Führerschein: B072RRE2IX5",
+                  "Auftrag B072RRE2I55"
+                ]
+              }
+            },
+            {
+              "id": "GREECE_DRIVERS_LICENSE",
+              "name": "Greece driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{9})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "άδεια οδήγησης", "αδεια οδηγησης", "άδειας οδήγησης", "αδειας οδηγησης", "δίπλωμα οδήγησης", "διπλωμα οδηγησης", "διπλώματος οδήγησης"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 9,
+              "examples": {
+                "match": [
+                  "Αριθμός άδειας οδήγησης: «123456789»",
+                  "δίπλωμα οδήγησης «987654321»"
+                ],
+                "nomatch": [
+                  "άδεια οδήγησης: 12345678",
+                  "άδεια οδήγησης: 000000000",
+                  "τιμολόγιο 123456789"
+                ]
+              }
+            },
+            {
+              "id": "HUNGARY_DRIVERS_LICENSE",
+              "name": "Hungary driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[A-Z]{2}[0-9]{6})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "vezetői engedély", "vezetoi engedely", "jogosítvány", "jogositvany", "vezetői engedély száma", "jogosítvány száma"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 8,
+              "examples": {
+                "match": [
+                  "Jogosítvány száma: «AB123456»",
+                  "vezetoi_engedely,«CD654321»"
+                ],
+                "nomatch": [
+                  "Jogosítvány száma: AB12345",
+                  "Jogosítvány: AB000000",
+                  "számla AB123456"
+                ]
+              }
+            },
+            {
+              "id": "IRELAND_DRIVERS_LICENSE",
+              "name": "Ireland driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{6}[A-Z]{4}|[0-9]{9})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "ceadúnas tiomána", "ceadunas tiomana", "licence number", "licence no"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 10,
+              "examples": {
+                "match": [
+                  "Driving licence number: «123456ABCD»",
+                  "driver_licence;«171234567»"
+                ],
+                "nomatch": [
+                  "Driving licence number: 123456ABC",
+                  "Driving licence: 000000000",
+                  "invoice 171234567"
+                ]
+              }
+            },
+            {
+              "id": "ITALY_DRIVERS_LICENSE",
+              "name": "Italy driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[A-Z][AV][0-9]{7}[A-Z]|U1[A-Z0-9]{7}[A-Z])(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "patente di guida", "patente", "numero patente", "n. patente", "patente n"],
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 10,
+              "examples": {
+                "match": [
+                  "Patente di guida n. «RA1234567B»",
+                  "patente;«U1H12345KZ»"
+                ],
+                "nomatch": [
+                  "Patente di guida n. RB1234567B",
+                  "Patente: RA123456B",
+                  "ordine RA1234567B"
+                ]
+              }
+            },
+            {
+              "id": "LATVIA_DRIVERS_LICENSE",
+              "name": "Latvia driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[A-Z]{3}[0-9]{6})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "vadītāja apliecība", "vaditaja apliecība", "vaditaja aplieciba", "autovadītāja apliecība", "vadītāja apliecības"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 9,
+              "examples": {
+                "match": [
+                  "Vadītāja apliecība Nr. «AAB123456»",
+                  "vaditaja_aplieciba;«XYZ654321»"
+                ],
+                "nomatch": [
+                  "Vadītāja apliecība Nr. AB123456",
+                  "Vadītāja apliecība: AAB000000",
+                  "rēķins AAB123456"
+                ]
+              }
+            },
+            {
+              "id": "LITHUANIA_DRIVERS_LICENSE",
+              "name": "Lithuania driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{8})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "vairuotojo pažymėjimas", "vairuotojo pazymejimas", "vairuotojo pažymėjimo", "vairuotojo pazymejimo"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 8,
+              "examples": {
+                "match": [
+                  "Vairuotojo pažymėjimas Nr. «12345678»",
+                  "vairuotojo_pazymejimas,«87654321»"
+                ],
+                "nomatch": [
+                  "Vairuotojo pažymėjimas Nr. 1234567",
+                  "Vairuotojo pažymėjimas: 00000000",
+                  "sąskaita 12345678"
+                ]
+              }
+            },
+            {
+              "id": "LUXEMBOURG_DRIVERS_LICENSE",
+              "name": "Luxembourg driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{6})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "permis de conduire", "führerschein", "fahrerlaubnis", "numéro de permis", "führerscheinnummer"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 6,
+              "examples": {
+                "match": [
+                  "Permis de conduire n° «123456»",
+                  "führerschein;«654321»"
+                ],
+                "nomatch": [
+                  "Permis de conduire n° 12345",
+                  "Permis de conduire : 000000",
+                  "facture 123456"
+                ]
+              }
+            },
+            {
+              "id": "MALTA_DRIVERS_LICENSE",
+              "name": "Malta driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[A-Z0-9]{2} ?[0-9]{3} ?[0-9]{3})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "liċenzja tas-sewqan", "licenzja tas-sewqan", "liċenzja tas sewqan", "licenzja tas sewqan", "licence number", "licence no"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 10,
+              "examples": {
+                "match": [
+                  "Driving licence no. «MT 123 456»",
+                  "licenzja tas-sewqan «12345678»"
+                ],
+                "nomatch": [
+                  "Driving licence no. MT 123 45",
+                  "Driving licence: 00 000 000",
+                  "invoice MT 123 456"
+                ]
+              }
+            },
+            {
+              "id": "NETHERLANDS_DRIVERS_LICENSE",
+              "name": "Netherlands driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{10})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "rijbewijs", "rijbewijsnummer", "rijbewijs nr", "nummer rijbewijs", "rijbewijzen"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 10,
+              "examples": {
+                "match": [
+                  "Rijbewijsnummer: «4123456789»",
+                  "naam;rijbewijs\nJansen;«5012345678»"
+                ],
+                "nomatch": [
+                  "Rijbewijsnummer: 412345678",
+                  "Rijbewijs: 0000000000",
+                  "factuur 4123456789"
+                ]
+              }
+            },
+            {
+              "id": "POLAND_DRIVERS_LICENSE",
+              "name": "Poland driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{5}/[0-9]{2}/[0-9]{4}(?:[0-9]{3})?)(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "prawo jazdy", "prawa jazdy", "numer prawa jazdy", "nr prawa jazdy"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 16,
+              "examples": {
+                "match": [
+                  "Prawo jazdy nr «12345/06/1234»",
+                  "numer_prawa_jazdy;«00271/15/0421234»"
+                ],
+                "nomatch": [
+                  "Prawo jazdy nr 1234/06/1234",
+                  "Prawo jazdy: 00000/00/0000",
+                  "faktura 12345/06/1234"
+                ]
+              }
+            },
+            {
+              "id": "PORTUGAL_DRIVERS_LICENSE",
+              "name": "Portugal driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>(?:[A-Z]{2}-?[0-9]{5,6}|[A-Z]-?[0-9]{6}(?:[0-9]{2})?) ?[0-9])(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "carta de condução", "carta de conducao", "número da carta de condução", "numero da carta de conducao", "licença de condução", "licenca de conducao"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 12,
+              "examples": {
+                "match": [
+                  "Carta de condução n.º «AV-123456 7»",
+                  "carta_de_conducao;«L-123456 7»",
+                  "carta de condução «P-12345678 9»"
+                ],
+                "nomatch": [
+                  "Carta de condução n.º AV-1234 7",
+                  "Carta de condução: L-000000 0",
+                  "fatura AV-123456 7"
+                ]
+              }
+            },
+            {
+              "id": "ROMANIA_DRIVERS_LICENSE",
+              "name": "Romania driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[A-Z0-9][0-9]{8})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "permis de conducere", "permisul de conducere", "permis conducere", "numărul permisului", "numarul permisului"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 9,
+              "examples": {
+                "match": [
+                  "Permis de conducere nr. «A12345678»",
+                  "permis_de_conducere;«112345678»"
+                ],
+                "nomatch": [
+                  "Permis de conducere nr. A1234567",
+                  "Permis de conducere: 000000000",
+                  "factura A12345678"
+                ]
+              }
+            },
+            {
+              "id": "SLOVAKIA_DRIVERS_LICENSE",
+              "name": "Slovakia driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[A-Z0-9][0-9]{7})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "vodičský preukaz", "vodicsky preukaz", "vodičského preukazu", "vodicskeho preukazu", "číslo vodičského preukazu"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 8,
+              "examples": {
+                "match": [
+                  "Vodičský preukaz č. «S1234567»",
+                  "vodicsky_preukaz,«01234567»"
+                ],
+                "nomatch": [
+                  "Vodičský preukaz č. S123456",
+                  "Vodičský preukaz: 00000000",
+                  "faktúra S1234567"
+                ]
+              }
+            },
+            {
+              "id": "SLOVENIA_DRIVERS_LICENSE",
+              "name": "Slovenia driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{9})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "vozniško dovoljenje", "vozniskega dovoljenja", "vozniško dovoljenje št", "vozniskega dovoljenje", "vozniško", "vozniska"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 9,
+              "examples": {
+                "match": [
+                  "Vozniško dovoljenje št. «123456789»",
+                  "vozniško;«987654321»"
+                ],
+                "nomatch": [
+                  "Vozniško dovoljenje št. 12345678",
+                  "Vozniško dovoljenje: 000000000",
+                  "račun 123456789"
+                ]
+              }
+            },
+            {
+              "id": "SPAIN_DRIVERS_LICENSE",
+              "name": "Spain driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{8}[ -]?[A-Za-z]|[XYZxyz][ -]?[0-9]{7}[ -]?[A-Za-z])(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "permiso de conducir", "permiso de conducción", "permiso de conduccion", "carnet de conducir", "carné de conducir", "licencia de conducir", "licencia de conducción", "licencia de conduccion"],
+              "validator": "esDNIorNIE",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 11,
+              "examples": {
+                "match": [
+                  "Permiso de conducir nº «12345678Z»",
+                  "carnet_de_conducir;«X1234567L»"
+                ],
+                "nomatch": [
+                  "Permiso de conducir nº 12345678A",
+                  "Permiso de conducir: 1234567Z",
+                  "pedido 12345678Z"
+                ]
+              }
+            },
+            {
+              "id": "SWEDEN_DRIVERS_LICENSE",
+              "name": "Sweden driver's licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>(?:19|20)?[0-9]{6}[-+]?[0-9]{4})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "körkort", "körkortsnummer", "körkort nr", "korkort", "korkortsnummer", "körkortet"],
+              "validator": "sePersonnummer",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 13,
+              "examples": {
+                "match": [
+                  "Körkortsnummer: «880320-0016»",
+                  "körkort;«19811228-9874»"
+                ],
+                "nomatch": [
+                  "Körkortsnummer: 880320-0018",
+                  "Körkort: 881320-0016",
+                  "faktura 880320-0016"
+                ]
+              }
+            }
+          ]
+        }
+        """#),
+        ("personal-intl.json", #"""
+        {
+          "identifiers": [
+            {
+              "id": "ARGENTINA_DNI_NUMBER",
+              "name": "Argentina national identity document (DNI)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z./-])(?<![0-9] )(?<value>[0-9]{1,2}\\.?[0-9]{3}\\.?[0-9]{3})(?![0-9A-Za-z]|[./-][0-9])",
+              "keywords": ["dni", "d.n.i", "documento nacional de identidad", "número de documento", "numero de documento", "nro de documento", "documento de identidad", "nº de dni", "nro dni"],
+              "validator": "notAllSameDigits",
+              "ignore": ["99999999", "99.999.999", "00000000", "00.000.000"],
+              "severity": ["High", "High", "High"],
+              "maxLength": 10,
+              "examples": {
+                "match": [
+                  "DNI: «20.123.456»",
+                  "apellido,nombre,dni\nGómez,Ana,«12345678»",
+                  "D.N.I. N° «7.654.321»"
+                ],
+                "nomatch": [
+                  "DNI: 99.999.999",
+                  "DNI: 00000000",
+                  "DNI: 123456",
+                  "pedido 20.123.456"
+                ]
+              }
+            },
+            {
+              "id": "ARGENTINA_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
+              "name": "Argentina individual tax ID (CUIT/CUIL of a person)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z./-])(?<![0-9] )(?<value>2[0347]([ -]?)[0-9]{8}\\g{-1}[0-9])(?![0-9A-Za-z]|[./-][0-9])",
+              "keywords": ["cuit", "cuil", "c.u.i.t", "c.u.i.l", "clave única de identificación tributaria", "clave unica de identificacion tributaria", "código único de identificación laboral", "codigo unico de identificacion laboral", "clave de identificación"],
+              "validator": "arCUIT",
+              "severity": ["High", "High", "High"],
+              "maxLength": 13,
+              "examples": {
+                "match": [
+                  "CUIL: «20-12345678-6»",
+                  "razón social;cuit\nJuan Pérez;«20055361682»",
+                  "C.U.I.T. «27-35000000-9»"
+                ],
+                "nomatch": [
+                  "CUIL: 20-12345678-7",
+                  "CUIT: 30-71234567-1",
+                  "factura 20-12345678-6"
+                ]
+              }
+            },
+            {
+              "id": "ARGENTINA_ORGANIZATION_TAX_IDENTIFICATION_NUMBER",
+              "name": "Argentina organization tax ID (CUIT of a company)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z./-])(?<![0-9] )(?<value>3[034]([ -]?)[0-9]{8}\\g{-1}[0-9])(?![0-9A-Za-z]|[./-][0-9])",
+              "keywords": ["cuit", "cuil", "c.u.i.t", "c.u.i.l", "clave única de identificación tributaria", "clave unica de identificacion tributaria", "código único de identificación laboral", "codigo unico de identificacion laboral", "clave de identificación"],
+              "validator": "arCUIT",
+              "severity": ["Medium", "Medium", "High"],
+              "maxLength": 13,
+              "examples": {
+                "match": [
+                  "CUIT: «30-71234567-1»",
+                  "proveedor;cuit\nEjemplo SA;«30123456781»"
+                ],
+                "nomatch": [
+                  "CUIT: 30-71234567-2",
+                  "CUIT: 20-12345678-6",
+                  "factura 30-71234567-1"
+                ]
+              }
+            },
+            {
+              "id": "ARGENTINA_TARJETA_SUBE",
+              "name": "Argentina SUBE public transport card number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>6061([ -]?)[0-9]{4}\\g{-1}[0-9]{4}\\g{-1}[0-9]{4})(?![0-9A-Za-z])",
+              "keywords": ["sube", "tarjeta sube", "número de tarjeta sube", "numero de tarjeta sube", "sistema único de boleto electrónico", "sistema unico de boleto electronico"],
+              "validator": "luhn",
+              "severity": ["Medium", "Medium", "High"],
+              "maxLength": 19,
+              "examples": {
+                "match": [
+                  "Tarjeta SUBE: «6061 2690 1234 5678»",
+                  "sube;«6061000045678912»"
+                ],
+                "nomatch": [
+                  "Tarjeta SUBE: 6061 2690 1234 5679",
+                  "Tarjeta SUBE: 6062 2690 1234 5678",
+                  "tarjeta 6061 2690 1234 5678"
+                ]
+              }
+            },
+            {
+              "id": "BRAZIL_CPF_NUMBER",
+              "name": "Brazil individual taxpayer registry (CPF)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z./-])(?<![0-9] )(?<value>[0-9]{3}\\.?[0-9]{3}\\.?[0-9]{3}[-.]?[0-9]{2})(?![0-9A-Za-z]|[./-][0-9])",
+              "keywords": ["cpf", "c.p.f", "cadastro de pessoas físicas", "cadastro de pessoas fisicas", "cadastro de pessoa física", "cadastro de pessoa fisica", "número do cpf", "numero do cpf"],
+              "validator": "brCPF",
+              "severity": ["High", "High", "High"],
+              "maxLength": 14,
+              "examples": {
+                "match": [
+                  "CPF: «390.533.447-05»",
+                  "nome;cpf\nJoão Silva;«52998224725»",
+                  "Cadastro de Pessoa Física nº «111.444.777-35»"
+                ],
+                "nomatch": [
+                  "CPF: 231.002.999-00",
+                  "CPF: 111.111.111-11",
+                  "pedido 390.533.447-05"
+                ]
+              }
+            },
+            {
+              "id": "BRAZIL_CNPJ_NUMBER",
+              "name": "Brazil company registry (CNPJ)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z./-])(?<![0-9] )(?<value>[0-9A-Z]{2}\\.?[0-9A-Z]{3}\\.?[0-9A-Z]{3}/?[0-9A-Z]{4}-?[0-9]{2})(?![0-9A-Za-z]|[./-][0-9])",
+              "keywords": ["cnpj", "c.n.p.j", "cadastro nacional da pessoa jurídica", "cadastro nacional da pessoa juridica", "cadastro nacional de pessoa jurídica", "cadastro nacional de pessoa juridica"],
+              "validator": "brCNPJ",
+              "severity": ["High", "High", "High"],
+              "maxLength": 18,
+              "examples": {
+                "match": [
+                  "CNPJ: «16.727.230/0001-97»",
+                  "razao_social,cnpj\nExemplo Ltda,«11222333000181»",
+                  "CNPJ alfanumérico «12.ABC.345/01DE-35»"
+                ],
+                "nomatch": [
+                  "CNPJ: 16.727.230/0001-98",
+                  "CNPJ: 00.000.000/0000-00",
+                  "nota fiscal 16.727.230/0001-97"
+                ]
+              }
+            },
+            {
+              "id": "BRAZIL_RG_NUMBER",
+              "name": "Brazil general registry identity card (RG)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z./-])(?<![0-9] )(?<value>(?:[A-Z]{2}-?)?[0-9]{1,2}\\.?[0-9]{3}\\.?[0-9]{3}(?:-?[0-9Xx])?)(?![0-9A-Za-z]|[./-][0-9])",
+              "keywords": ["registro geral", "carteira de identidade", "cédula de identidade", "cedula de identidade", "identidade", "rg:", "rg nº", "rg n°", "rg no", "número do rg", "numero do rg", "documento de identidade"],
+              "validator": "notAllSameDigits",
+              "severity": ["High", "High", "High"],
+              "maxLength": 16,
+              "examples": {
+                "match": [
+                  "RG: «12.345.678-9»",
+                  "Carteira de identidade nº «MG-12.345.678»",
+                  "nome;identidade\nMaria;«23456789X»"
+                ],
+                "nomatch": [
+                  "RG: 00.000.000-0",
+                  "RG: 1234",
+                  "pedido 12.345.678-9"
+                ]
+              }
+            },
+            {
+              "id": "BRAZIL_CEP_CODE",
+              "name": "Brazil postal code (CEP)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z./-])(?<![0-9] )(?<value>[0-9]{2}\\.?[0-9]{3}-?[0-9]{3})(?![0-9A-Za-z]|[./-][0-9])",
+              "keywords": ["cep", "c.e.p", "código postal", "codigo postal", "código de endereçamento postal", "codigo de enderecamento postal"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 10,
+              "examples": {
+                "match": [
+                  "Av. Paulista, 1578 - São Paulo/SP - CEP: «01310-200»",
+                  "logradouro;cep\nRua da Assembleia;«20011000»",
+                  "CEP «70.040-010» Brasília"
+                ],
+                "nomatch": [
+                  "CEP: 00000-000",
+                  "CEP: 0131-020",
+                  "pedido 01310-200"
+                ]
+              }
+            },
+            {
+              "id": "BRAZIL_PHONE_NUMBER",
+              "name": "Brazil phone number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z+/])(?<![0-9)][ .-])(?<value>\\+55[ .-]?(?:\\([1-9]{2}\\)|[1-9]{2})[ .-]?(?:9[ .-]?[0-9]{4}|[2-5][0-9]{3})[ .-]?[0-9]{4}|(?<!\\+[0-9][ .-])(?<!\\+[0-9]{2}[ .-])(?<!\\+[0-9]{3}[ .-])(?<!\\+[0-9]\\()(?<!\\+[0-9] \\()(?<!\\+[0-9]{2} \\()(?:(?:\\(0?[1-9]{2}\\)|0?[1-9]{2})[ .-]?(?:9[ .-]?[0-9]{4}|[2-5][0-9]{3})[ .-]?[0-9]{4}))(?![0-9])",
+              "keywords": ["telefone", "tel", "celular", "fone", "whatsapp", "fax", "phone", "contato", "número de telefone"],
+              "validator": "brPhone",
+              "alternatives": [
+                {"regex": "(?<![0-9A-Za-z+/])(?<![0-9)][ .-])(?<value>\\+55[ .-]?(?:\\([1-9]{2}\\)|[1-9]{2})[ .-]?(?:9[ .-]?[0-9]{4}|[2-5][0-9]{3})[ .-]?[0-9]{4})(?![0-9])", "keywordRequired": false, "anchors": [{"literals": ["+55"], "before": 0}]}
+              ],
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 40,
+              "examples": {
+                "match": [
+                  "Telefone: «(11) 3456-7890»",
+                  "celular «(21) 98765-4321»",
+                  "ligue para «+55 11 98765-4321»",
+                  "whatsapp «+55 (61) 3322-4455»"
+                ],
+                "nomatch": [
+                  "pedido (11) 98765-4321",
+                  "phone: +1 (415) 3456-7890",
+                  "Telefone: (10) 3456-7890",
+                  "Telefone: (11) 1234-5678"
+                ]
+              }
+            },
+            {
+              "id": "CHILE_RUT_NUMBER",
+              "name": "Chile national tax and identity number (RUT/RUN)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z./-])(?<![0-9] )(?<value>(?:[0-9]{1,2}\\.[0-9]{3}\\.[0-9]{3}|[0-9]{7,8})-?[0-9Kk])(?![0-9A-Za-z])",
+              "keywords": ["rut", "r.u.t", "r.u.n", "rol único tributario", "rol unico tributario", "rol único nacional", "rol unico nacional", "número de rut", "numero de rut"],
+              "validator": "clRUT",
+              "ignore": ["00000000-K", "0000000-K"],
+              "severity": ["High", "High", "High"],
+              "maxLength": 12,
+              "examples": {
+                "match": [
+                  "RUT: «12.345.678-5»",
+                  "nombre;rut\nCamila;«7654321-6»",
+                  "R.U.T. empresa «76.086.428-5»",
+                  "rut «15.678.902-k»"
+                ],
+                "nomatch": [
+                  "RUT: 12.345.678-4",
+                  "RUT: 00.000.000-0",
+                  "pedido 12.345.678-5"
+                ]
+              }
+            },
+            {
+              "id": "COLOMBIA_CITIZENSHIP_CARD_NUMBER",
+              "name": "Colombia citizenship card number (cédula de ciudadanía)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z./-])(?<![0-9] )(?<value>[0-9]{1,3}(?:\\.[0-9]{3}){2,3}|[0-9]{3}\\.[0-9]{3}|[0-9]{6,10})(?![0-9A-Za-z]|[./-][0-9])",
+              "keywords": ["cédula de ciudadanía", "cedula de ciudadania", "cédula", "cedula", "c.c.", "número de cédula", "numero de cedula", "documento de identidad", "tarjeta de identidad"],
+              "validator": "notAllSameDigits",
+              "severity": ["High", "High", "High"],
+              "maxLength": 13,
+              "examples": {
+                "match": [
+                  "Cédula de ciudadanía: «1.020.304.050»",
+                  "nombre;cedula\nCarlos;«79123456»",
+                  "C.C. «52.123.456» de Bogotá"
+                ],
+                "nomatch": [
+                  "Cédula de ciudadanía: 0000000",
+                  "Cédula: 12345",
+                  "pedido 1.020.304.050"
+                ]
+              }
+            },
+            {
+              "id": "COLOMBIA_INDIVIDUAL_NIT_NUMBER",
+              "name": "Colombia individual tax ID (NIT of a person)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z./-])(?<![0-9] )(?<value>(?:[0-9]{1,3}(?:\\.[0-9]{3}){2,3}|[0-9]{3}\\.[0-9]{3}|[0-9]{6,10})[ -]?[0-9])(?![0-9A-Za-z]|[./-][0-9])",
+              "keywords": ["nit", "n.i.t", "número de identificación tributaria", "numero de identificacion tributaria", "identificación tributaria", "identificacion tributaria"],
+              "validator": "coNITPerson",
+              "severity": ["High", "High", "High"],
+              "maxLength": 15,
+              "examples": {
+                "match": [
+                  "NIT: «79.123.456-0»",
+                  "nombre;nit\nLaura;«1020304050-8»",
+                  "N.I.T. «52123456-2»"
+                ],
+                "nomatch": [
+                  "NIT: 79.123.456-1",
+                  "NIT: 900.123.456-8",
+                  "factura 79.123.456-0"
+                ]
+              }
+            },
+            {
+              "id": "COLOMBIA_ORGANIZATION_NIT_NUMBER",
+              "name": "Colombia organization tax ID (NIT of a company)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z./-])(?<![0-9] )(?<value>[89][0-9]{2}\\.?[0-9]{3}\\.?[0-9]{3}[ -]?[0-9])(?![0-9A-Za-z]|[./-][0-9])",
+              "keywords": ["nit", "n.i.t", "número de identificación tributaria", "numero de identificacion tributaria", "identificación tributaria", "identificacion tributaria"],
+              "validator": "coNITCompany",
+              "severity": ["Medium", "Medium", "High"],
+              "maxLength": 13,
+              "examples": {
+                "match": [
+                  "NIT: «900.123.456-8»",
+                  "razón social;nit\nEjemplo SAS;«860034313-7»"
+                ],
+                "nomatch": [
+                  "NIT: 900.123.456-7",
+                  "NIT: 79.123.456-0",
+                  "factura 900.123.456-8"
+                ]
+              }
+            },
+            {
+              "id": "MEXICO_CURP_NUMBER",
+              "name": "Mexico population registry key (CURP)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[A-Z][AEIOUX][A-Z]{2}[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[HMX](?:AS|BC|BS|CC|CL|CM|CS|CH|DF|DG|GT|GR|HG|JC|MC|MN|MS|NT|NL|OC|PL|QT|QR|SP|SL|SR|TC|TS|TL|VZ|YN|ZS|NE)[B-DF-HJ-NP-TV-Z]{3}[0-9A-Z][0-9])(?![0-9A-Za-z])",
+              "caseless": true,
+              "keywords": ["curp", "c.u.r.p", "clave única de registro de población", "clave unica de registro de poblacion", "clave curp"],
+              "validator": "mxCURP",
+              "severity": ["High", "High", "High"],
+              "maxLength": 18,
+              "examples": {
+                "match": [
+                  "CURP: «BOXW310820HNERXN09»",
+                  "nombre,curp\nEduardo,«GODE561231HDFRRN00»",
+                  "clave única de registro de población «HEGG560427MVZRRL04»",
+                  "curp: «boxw310820hnerxn09»"
+                ],
+                "nomatch": [
+                  "CURP: BOXW310820HNERXN08",
+                  "CURP: BOXW310230HNERXN09",
+                  "folio BOXW310820HNERXN09"
+                ]
+              }
+            },
+            {
+              "id": "MEXICO_INDIVIDUAL_RFC_NUMBER",
+              "name": "Mexico individual tax ID (RFC of a person)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z&\\x80-\\xFF])(?<value>(?:[A-Z&]|\\xC3\\x91){4}[ -]?[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[ -]?[A-Z0-9]{2}[0-9A])(?![0-9A-Za-z])",
+              "keywords": ["rfc", "r.f.c", "registro federal de contribuyentes", "clave rfc", "clave del rfc"],
+              "validator": "mxRFC",
+              "ignore": ["XAXX010101000", "XEXX010101000"],
+              "severity": ["High", "High", "High"],
+              "maxLength": 16,
+              "examples": {
+                "match": [
+                  "RFC: «GODE561231GR8»",
+                  "nombre;rfc\nCecilia;«VACE-460910-SX6»",
+                  "R.F.C. «MUÑO800101AB1»"
+                ],
+                "nomatch": [
+                  "RFC: XAXX010101000",
+                  "RFC: GODE561331GR8",
+                  "cliente GODE561231GR8"
+                ]
+              }
+            },
+            {
+              "id": "MEXICO_ORGANIZATION_RFC_NUMBER",
+              "name": "Mexico organization tax ID (RFC of a company)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z&\\x80-\\xFF])(?<value>(?:[A-Z&]|\\xC3\\x91){3}[ -]?[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[ -]?[A-Z0-9]{2}[0-9A])(?![0-9A-Za-z])",
+              "keywords": ["rfc", "r.f.c", "registro federal de contribuyentes", "clave rfc", "clave del rfc"],
+              "validator": "mxRFC",
+              "ignore": ["XAXX010101000", "XEXX010101000"],
+              "severity": ["Medium", "Medium", "High"],
+              "maxLength": 16,
+              "examples": {
+                "match": [
+                  "RFC: «MAB-930714-8T4»",
+                  "razón social;rfc\nEjemplo SA de CV;«ABC680524P76»"
+                ],
+                "nomatch": [
+                  "RFC: ABC681324P76",
+                  "RFC: GODE561231GR8",
+                  "empresa MAB9307148T4"
+                ]
+              }
+            },
+            {
+              "id": "INDIA_AADHAAR_NUMBER",
+              "name": "India Aadhaar number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z./-])(?<![0-9] )(?<value>[2-9][0-9]{3}([ -]?)[0-9]{4}\\g{-1}[0-9]{4})(?![0-9A-Za-z]|[./-][0-9])(?! [0-9])",
+              "keywords": ["aadhaar", "aadhar", "aadhaar number", "aadhaar no", "uidai", "आधार", "unique identification number"],
+              "validator": "inAadhaar",
+              "severity": ["High", "High", "High"],
+              "maxLength": 14,
+              "examples": {
+                "match": [
+                  "Aadhaar No: «2341 2341 2346»",
+                  "name,aadhaar_number\nPriya,«499118665246»",
+                  "आधार संख्या «9876-5432-1012»"
+                ],
+                "nomatch": [
+                  "Aadhaar: 2341 2341 2347",
+                  "Aadhaar: 1234 1234 1234",
+                  "invoice 2341 2341 2346"
+                ]
+              }
+            },
+            {
+              "id": "INDIA_PERMANENT_ACCOUNT_NUMBER",
+              "name": "India permanent account number (PAN)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[A-Z]{3}[ABCFGHLJPTKE][A-Z][0-9]{4}[A-Z])(?![0-9A-Za-z])",
+              "caseless": true,
+              "keywords": ["pan", "pan no", "pan number", "pan card", "permanent account number", "income tax pan", "पैन"],
+              "validator": "inPAN",
+              "severity": ["High", "High", "High"],
+              "maxLength": 10,
+              "examples": {
+                "match": [
+                  "PAN: «ABCPD1234E»",
+                  "name,pan_number\nRahul,«AAPPV8261K»",
+                  "Permanent Account Number «AAACR5055K» (company)",
+                  "pan card no. «abcpd1234e»"
+                ],
+                "nomatch": [
+                  "PAN: ACUPA0000R",
+                  "PAN: ABMXA3211G",
+                  "ref ABCPD1234E"
+                ]
+              }
+            },
+            {
+              "id": "INDIA_DRIVERS_LICENSE",
+              "name": "India driving licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>(?:AN|AP|AR|AS|BR|CH|CG|CT|DD|DL|DN|GA|GJ|HR|HP|JK|JH|KA|KL|LA|LD|MP|MH|MN|ML|MZ|NL|OD|OR|PY|PB|RJ|SK|TN|TS|TG|TR|UP|UK|UA|WB)[ -]?[0-9]{2}[ -]?(?:19[5-9][0-9]|20[0-9]{2})[ -]?[0-9]{7})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "dl no", "dl number", "licence no", "license no", "ड्राइविंग लाइसेंस"],
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 20,
+              "examples": {
+                "match": [
+                  "Driving Licence No: «MH14 20110062821»",
+                  "name,driving_license\nAmit,«DL-0420110149646»"
+                ],
+                "nomatch": [
+                  "Driving Licence No: XX14 20110062821",
+                  "Driving Licence No: MH14 18110062821",
+                  "order MH14 20110062821"
+                ]
+              }
+            },
+            {
+              "id": "AUSTRALIA_TAX_FILE_NUMBER",
+              "name": "Australia tax file number (TFN)",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": true,
+              "regex": "(?<![0-9A-Za-z./-])(?<![0-9] )(?<value>[0-9]{3}([ -]?)[0-9]{3}\\g{-1}[0-9]{2,3})(?![0-9A-Za-z]|[./-][0-9])(?! [0-9])",
+              "keywords": ["tfn", "tax file number", "tax file no", "tax file", "tax file num"],
+              "validator": "auTFN",
+              "severity": ["High", "High", "High"],
+              "maxLength": 11,
+              "examples": {
+                "match": [
+                  "TFN: «123 456 782»",
+                  "name,tax_file_number\nJack,«876543210»",
+                  "Tax file number (old) «378 765 40»"
+                ],
+                "nomatch": [
+                  "TFN: 123 456 783",
+                  "TFN: 999 999 999",
+                  "order 123 456 782"
+                ]
+              }
+            },
+            {
+              "id": "AUSTRALIA_DRIVERS_LICENSE",
+              "name": "Australia driver licence number",
+              "category": "PERSONAL_INFORMATION",
+              "origin": "macie",
+              "recommended": false,
+              "regex": "(?<![0-9A-Za-z])(?<value>[A-Z]{0,2}[0-9]{4,10}|[0-9]{2}[A-Z]{2}[0-9]{5})(?![0-9A-Za-z])",
+              "keywords": ["driver's licence", "driver's license", "drivers licence", "drivers license", "driver licence", "driver license", "driving licence", "driving license", "driving permit", "dl#", "licence number", "licence no", "dl no", "driver licence number", "licence #"],
+              "validator": "notAllSameDigits",
+              "severity": ["Low", "Medium", "High"],
+              "maxLength": 12,
+              "examples": {
+                "match": [
+                  "Driver Licence No: «12345678» (NSW)",
+                  "drivers_licence,«NT123456»",
+                  "Driver's licence: «036218974» VIC"
+                ],
+                "nomatch": [
+                  "Driver Licence No: 123",
+                  "Driver Licence No: 00000000",
+                  "invoice 12345678"
                 ]
               }
             }
