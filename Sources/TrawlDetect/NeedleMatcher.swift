@@ -169,8 +169,10 @@ struct NeedleMatcher: Sendable {
             }
             guard equal else { continue }
             if needle.wordBounded {
-                if i > 0 && isASCIILetter(p[i - 1]) { continue }
-                if i + length < n && isASCIILetter(p[i + length]) { continue }
+                // A keyword is not part of a longer word: no letter on either side. Bytes of
+                // multi-byte UTF-8 characters count as letters ("téléphone" holds no "phone").
+                if i > 0 && isWordByte(p[i - 1]) { continue }
+                if i + length < n && isWordByte(p[i + length]) { continue }
             }
             hits.append(Hit(start: i, end: i + length, tag: needle.tag))
         }
@@ -194,6 +196,7 @@ final class BitTable: @unchecked Sendable {
 
 @inline(__always) func asciiLower(_ b: UInt8) -> UInt8 { (b &- 0x41) < 26 ? b | 0x20 : b }
 @inline(__always) func isASCIILetter(_ b: UInt8) -> Bool { ((b | 0x20) &- 0x61) < 26 }
+@inline(__always) func isWordByte(_ b: UInt8) -> Bool { isASCIILetter(b) || b >= 0x80 }
 @inline(__always) func isASCIIDigit(_ b: UInt8) -> Bool { (b &- 0x30) < 10 }
 @inline(__always) func isASCIIUpper(_ b: UInt8) -> Bool { (b &- 0x41) < 26 }
 
