@@ -81,9 +81,10 @@ for s in "${sets[@]}"; do
     [ -x .build-bench/scanbench ] && row "read() whole files (C)" "$s" $t .build-bench/scanbench read "$DATA/$s.list" -j $t
     row "ripgrep default --no-unicode, 40 regexes" "$s" $t rg --no-unicode -c -j $t -f "$PATTERNS" --no-ignore --hidden -a "$DATA/$s"
     [ "$s" = subset ] && row "rg -P (PCRE2 JIT), 40 regexes" "$s" $t rg -P -c -j $t -f "$PATTERNS" --no-ignore --hidden -a "$DATA/$s"
-    [ -x .build-bench/scanbench ] && row "Hyperscan, 40 regexes, SOM" "$s" $t .build-bench/scanbench hs-som "$DATA/$s.list" -j $t
-    [ -x .build-bench/scanbench ] && row "PCRE2 JIT, 40 passes (naive)" "$s" $t .build-bench/scanbench pcre2-each "$DATA/$s.list" -j $t
+    [ -x .build-bench/scanbench ] && row "Hyperscan, 40 regexes, SOM" "$s" $t .build-bench/scanbench hs-som "$DATA/$s.list" -j $t -p "$PATTERNS"
+    [ -x .build-bench/scanbench ] && row "PCRE2 JIT, 40 passes (naive)" "$s" $t .build-bench/scanbench pcre2-each "$DATA/$s.list" -j $t -p "$PATTERNS"
     row "trawl detector, whole catalog" "$s" $t $BIN/trawl-bench "$DATA/$s.list" -j $t --identifiers all
+    row "trawl detector, recommended set (default)" "$s" $t $BIN/trawl-bench "$DATA/$s.list" -j $t --identifiers recommended
     row "trawl scan end to end (all ids, JSON)" "$s" $t $BIN/trawl scan "$DATA/$s" --identifiers all --format json --yes -o /dev/null -j $t --no-progress
   done
 done

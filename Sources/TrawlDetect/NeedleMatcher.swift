@@ -25,7 +25,7 @@ struct NeedleMatcher: Sendable {
     }
 
     private(set) var needles: [Needle] = []
-    private var bits4 = [UInt64](repeating: 0, count: 1 << 10)   // 65,536 bits: 8 KiB, in L1
+    private var bits4 = [UInt64](repeating: 0, count: 1 << 12)   // 262,144 bits: 32 KiB
     private var bits3 = [UInt64](repeating: 0, count: 1 << 10)
     /// Both bitsets side by side in one immutable allocation, read by the scan loop.
     private var table = BitTable(words: [])
@@ -58,7 +58,7 @@ struct NeedleMatcher: Sendable {
     /// Groups needles by hash; called once after the last `add`.
     mutating func build() {
         func group(_ short: Bool, _ hash: (UInt32) -> Int) -> ([Int32], [Int32]) {
-            var counts = [Int32](repeating: 0, count: (1 << 16) + 1)
+            var counts = [Int32](repeating: 0, count: (1 << 18) + 1)
             for needle in needles where needle.short == short { counts[hash(needle.key) + 1] += 1 }
             for i in 1..<counts.count { counts[i] += counts[i - 1] }
             var fill = counts
@@ -79,7 +79,7 @@ struct NeedleMatcher: Sendable {
         (UInt32(a) | UInt32(b) << 8 | UInt32(c) << 16 | UInt32(d) << 24) | 0x2020_2020
     }
 
-    @inline(__always) static func hash4(_ key: UInt32) -> Int { Int((key &* 0x9E37_79B1) >> 16) }
+    @inline(__always) static func hash4(_ key: UInt32) -> Int { Int((key &* 0x9E37_79B1) >> 14) }
     @inline(__always) static func hash3(_ key: UInt32) -> Int { Int(((key & 0x00FF_FFFF) &* 0x85EB_CA6B) >> 16) }
 
     static func set(_ bits: inout [UInt64], _ h: Int) { bits[h >> 6] |= 1 << UInt64(h & 63) }
@@ -92,7 +92,7 @@ struct NeedleMatcher: Sendable {
         let p = base.assumingMemoryBound(to: UInt8.self)
         let raw = UnsafeRawPointer(base)
         let b4 = table.words
-        let b3 = table.words + (1 << 10)
+        let b3 = table.words + (1 << 12)
         var i = 0
         // Four positions per step from one 8-byte load: eight bit tests, one branch.
         while i + 8 <= n {
