@@ -24,7 +24,7 @@ struct EstimateCommand: ParsableCommand {
     var format: OutputFormat = .text
 
     func run() throws {
-        do {
+        try withUsageErrors {
             guard format == .text || format == .json else { throw UsageError("estimate --format takes text or json") }
             let listing = try SourceListing.list(try ObjectSource.parse(source, bucket: scope.singleBucket), scope: try scope.scope())
             let detector = try detection.detector()
@@ -39,12 +39,7 @@ struct EstimateCommand: ParsableCommand {
             default:
                 print(EstimateText.render(report, source: source), terminator: "")
             }
-        } catch let error as UsageError {
-            throw fail(error.description)
-        } catch let error as CatalogError {
-            throw fail(error.description)
-        } catch let error as SourceError {
-            throw fail(error.description)
+            return 0
         }
     }
 }

@@ -45,14 +45,8 @@ func withJobErrors(_ body: () throws -> Int32) throws {
         case .state: throw fail(error.description, code: ExitStatus.errors)
         default: throw fail(error.description)
         }
-    } catch let error as UsageError {
-        throw fail(error.description)
-    } catch let error as CatalogError {
-        throw fail(error.description)
-    } catch let error as SourceError {
-        throw fail(error.description)
-    } catch let error as ScheduleError {
-        throw fail(error.description)
+    } catch let error where usageMessage(error) != nil {
+        throw fail(usageMessage(error)!)
     }
     if status != 0 { throw ExitCode(status) }
 }

@@ -83,12 +83,9 @@ struct PatternsCommand: ParsableCommand {
         var patternsDirectory: String?
 
         func run() throws {
-            do {
+            try withUsageErrors {
                 try test()
-            } catch let error as CatalogError {
-                throw fail(error.description)
-            } catch let error as UsageError {
-                throw fail(error.description)
+                return 0
             }
         }
 

@@ -72,17 +72,7 @@ struct ScanCommand: ParsableCommand {
     var jobId: String?
 
     func run() throws {
-        do {
-            throw ExitCode(try scan())
-        } catch let error as UsageError {
-            throw fail(error.description)
-        } catch let error as CatalogError {
-            throw fail(error.description)
-        } catch let error as SourceError {
-            throw fail(error.description)
-        } catch let error as AuditSourceError {
-            throw fail(error.description)
-        }
+        try withUsageErrors { try scan() }
     }
 
     func scan() throws -> Int32 {

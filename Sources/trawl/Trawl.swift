@@ -1,5 +1,9 @@
 import ArgumentParser
 import Foundation
+import TrawlAudit
+import TrawlCore
+import TrawlDetect
+import TrawlJobs
 
 @main
 struct Trawl: ParsableCommand {
@@ -34,6 +38,34 @@ enum ExitStatus {
 struct UsageError: Error, CustomStringConvertible {
     var description: String
     init(_ message: String) { description = message }
+}
+
+/// Runs a command's body and turns the errors a user can act on (a bad flag, an unknown
+/// identifier, an invalid regex, an unusable source) into their message and exit status 64.
+/// The body returns the exit status.
+func withUsageErrors(_ body: () throws -> Int32) throws {
+    let status: Int32
+    do {
+        status = try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        guard let message = usageMessage(error) else { throw error }
+        throw fail(message)
+    }
+    if status != 0 { throw ExitCode(status) }
+}
+
+/// The message of an error that means bad usage (exit 64), or nil for any other error.
+func usageMessage(_ error: any Error) -> String? {
+    switch error {
+    case let error as UsageError: error.description
+    case let error as CatalogError: error.description
+    case let error as SourceError: error.description
+    case let error as AuditSourceError: error.description
+    case let error as ScheduleError: error.description
+    default: nil
+    }
 }
 
 func fail(_ message: String, code: Int32 = ExitStatus.usage) -> ExitCode {
