@@ -11,6 +11,11 @@ public struct AnalyzerSettings: Sendable {
     public var redactedSamples = false
     /// Bytes read per chunk when streaming text.
     public var chunkSize = 1 << 20
+    /// Local text files at least this large are split into segments that several workers
+    /// scan at once (one 2 GB log must not leave the other cores idle).
+    public var splitThreshold: Int64 = 64 << 20
+    /// The size of those segments.
+    public var segmentSize: Int64 = 32 << 20
     /// Largest object parsed whole (CSV, JSON, OOXML, archives): bigger ones are read as
     /// text when they are text, otherwise skipped with FILE_EXCEEDS_SIZE_LIMIT.
     public var wholeObjectLimit = 512 << 20
@@ -279,10 +284,20 @@ struct TextStreamScanner {
     var carryBase = 0
     var lines = LineTracker()
     var total = 0
+    /// Detections starting before this stream offset are not reported (a segment's prefix,
+    /// read only as context).
+    var reportStart = 0
 
     init(analyzer: Analyzer, embeddedPath: String?) {
         self.analyzer = analyzer
         self.embeddedPath = embeddedPath
+    }
+
+    /// The line and column at the end of everything fed so far.
+    mutating func endPosition() -> (line: Int, column: Int) {
+        var tracker = lines
+        carry.withUnsafeBytes { tracker.advance(to: carryBase + $0.count, in: $0, base: carryBase) }
+        return (tracker.line, tracker.column)
     }
 
     mutating func feed(_ chunk: UnsafeRawBufferPointer, into context: inout Analyzer.ObjectContext) {
@@ -313,7 +328,8 @@ struct TextStreamScanner {
     }
 
     private mutating func scan(_ buffer: UnsafeRawBufferPointer, base: Int, reportFrom: Int, into context: inout Analyzer.ObjectContext) {
-        let outcome = analyzer.detector.scan(buffer, context: ScanContext(reportFrom: reportFrom), scratch: analyzer.scratch)
+        let from = max(reportFrom, reportStart - base)
+        let outcome = analyzer.detector.scan(buffer, context: ScanContext(reportFrom: max(0, from)), scratch: analyzer.scratch)
         if outcome.limitExceeded { context.accumulator.limitExceeded = true }
         guard !outcome.detections.isEmpty else { return }
         // Locations in position order, with one forward pass of the line tracker.

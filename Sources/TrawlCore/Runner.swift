@@ -4,12 +4,6 @@ import TrawlDetect
 import TrawlObjects
 import TrawlReport
 
-/// An object to analyse with where its bytes come from.
-public struct WorkItem: Sendable {
-    public var object: ObjectRef
-    public init(object: ObjectRef) { self.object = object }
-}
-
 /// Receives results as workers finish objects; called one result at a time.
 public protocol ResultSink: AnyObject {
     func consume(_ result: ObjectResult) throws
@@ -55,26 +49,56 @@ public struct Runner {
         _ objects: [ObjectRef], sink: ResultSink, counters: ScanCounters = ScanCounters(),
         cancellation: Cancellation = Cancellation()
     ) throws {
-        let order = objects.indices.sorted { objects[$0].size > objects[$1].size }
+        // Work items, largest first: whole objects, and segments of large text files so that
+        // one huge file is scanned by every worker.
+        let planner = Analyzer(detector: detector, settings: settings)
+        var work: [(size: Int64, item: WorkItem)] = []
+        var pending: [Int: [SegmentResult?]] = [:]
+        for (index, object) in objects.enumerated() {
+            if workers > 1 && planner.shouldSplit(object) {
+                let ranges = planner.segments(of: object)
+                pending[index] = Array(repeating: nil, count: ranges.count)
+                for (part, range) in ranges.enumerated() { work.append((Int64(range.count), .segment(index, part, range))) }
+            } else {
+                work.append((object.size, .whole(index)))
+            }
+        }
+        work.sort { $0.size > $1.size }
         let next = Atomic<Int>(0)
         let sinkLock = Mutex<Void>(())
         let failure = Mutex<(any Error)?>(nil)
-        let box = UncheckedBox((sink: sink, objects: objects, order: order))
+        let box = UncheckedBox(RunState(sink: sink, objects: objects, work: work.map(\.item), pending: pending))
         let detector = detector, settings = settings, bytes = bytes
 
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let analyzer = Analyzer(detector: detector, settings: settings)
+            let state = box.value
             while !cancellation.isCancelled {
                 let index = next.add(1, ordering: .relaxed).oldValue
-                guard index < box.value.order.count else { return }
-                let object = box.value.objects[box.value.order[index]]
-                let result = analyzer.analyze(object, bytes: bytes(object))
+                guard index < state.work.count else { return }
+                var finished: ObjectResult?
+                switch state.work[index] {
+                case .whole(let objectIndex):
+                    let object = state.objects[objectIndex]
+                    finished = analyzer.analyze(object, bytes: bytes(object))
+                    counters.bytesDone.add(object.size, ordering: .relaxed)
+                case .segment(let objectIndex, let part, let range):
+                    let result = analyzer.analyzeSegment(state.objects[objectIndex], range: range)
+                    counters.bytesDone.add(Int64(range.count), ordering: .relaxed)
+                    sinkLock.withLock { _ in
+                        state.pending[objectIndex]![part] = result
+                        if state.pending[objectIndex]!.allSatisfy({ $0 != nil }) {
+                            finished = analyzer.merge(state.objects[objectIndex], state.pending[objectIndex]!.map { $0! })
+                            state.pending[objectIndex] = nil
+                        }
+                    }
+                }
+                guard let result = finished else { continue }
                 counters.objectsDone.add(1, ordering: .relaxed)
-                counters.bytesDone.add(object.size, ordering: .relaxed)
                 if result.hasFinding { counters.findings.add(1, ordering: .relaxed) }
                 sinkLock.withLock { _ in
                     do {
-                        try box.value.sink.consume(result)
+                        try state.sink.consume(result)
                     } catch {
                         failure.withLock { if $0 == nil { $0 = error } }
                         cancellation.cancel()
@@ -83,6 +107,25 @@ public struct Runner {
             }
         }
         if let error = failure.withLock({ $0 }) { throw error }
+    }
+
+    enum WorkItem {
+        case whole(Int)
+        case segment(Int, Int, Range<Int>)
+    }
+
+    /// What the workers share; `pending` is only touched under the sink lock.
+    final class RunState {
+        let sink: ResultSink
+        let objects: [ObjectRef]
+        let work: [WorkItem]
+        var pending: [Int: [SegmentResult?]]
+        init(sink: ResultSink, objects: [ObjectRef], work: [WorkItem], pending: [Int: [SegmentResult?]]) {
+            self.sink = sink
+            self.objects = objects
+            self.work = work
+            self.pending = pending
+        }
     }
 }
 

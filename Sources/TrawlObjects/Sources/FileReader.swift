@@ -37,6 +37,23 @@ public struct FileReader: Sendable {
         }
     }
 
+    /// Streams the bytes of `range` (clamped to the file) in chunks of up to `chunkSize`.
+    public func stream(path: String, range: Range<Int>, chunkSize: Int = 1 << 20, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
+        let fd = try open(path)
+        defer { close(fd) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { buffer.deallocate() }
+        var offset = range.lowerBound
+        while offset < range.upperBound {
+            let want = min(chunkSize, range.upperBound - offset)
+            let count = pread(fd, buffer.baseAddress, want, off_t(offset))
+            if count < 0 { throw ReadError(reason: "UNABLE_TO_PARSE_FILE", message: "read failed: \(String(cString: strerror(errno)))") }
+            if count == 0 { return }
+            offset += count
+            if try !body(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) { return }
+        }
+    }
+
     /// Reads the whole file (at most `limit` bytes; more is an error the caller maps to
     /// `FILE_EXCEEDS_SIZE_LIMIT`).
     public func readAll(path: String, limit: Int) throws -> [UInt8] {
