@@ -5012,10 +5012,23 @@ enum BuiltinCatalog {
               "origin": "macie",
               "recommended": true,
               "regex": "(?<![0-9A-Za-z])(?<![0-9]-)(?<value>[0-9]{3}([- .]?)[0-9]{2}\\g{-1}[0-9]{4})(?![0-9A-Za-z])(?!-[0-9])",
-              "keywords": ["ssn", "ssns", "ss#", "social security", "soc sec"],
+              "keywords": [
+                "ssn",
+                "ssns",
+                "ss#",
+                "social security",
+                "soc sec"
+              ],
               "validator": "usSSN",
-              "ignore": ["078-05-1120", "219-09-9999"],
-              "severity": ["High", "High", "High"],
+              "ignore": [
+                "078-05-1120",
+                "219-09-9999"
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
               "maxLength": 11,
               "examples": {
                 "match": [
@@ -5043,8 +5056,21 @@ enum BuiltinCatalog {
               "origin": "macie",
               "recommended": true,
               "regex": "(?<![0-9A-Za-z])(?<![0-9]-)(?<value>9[0-9]{2}([- ]?)(?:5[0-9]|6[0-5]|7[0-9]|8[0-8]|9[0-2]|9[4-9])\\g{-1}[0-9]{4})(?![0-9A-Za-z])(?!-[0-9])",
-              "keywords": ["itin", "itins", "i.t.i.n", "individual taxpayer", "taxpayer identification", "taxpayer id", "tax id", "tin"],
-              "severity": ["High", "High", "High"],
+              "keywords": [
+                "itin",
+                "itins",
+                "i.t.i.n",
+                "individual taxpayer",
+                "taxpayer identification",
+                "taxpayer id",
+                "tax id",
+                "tin"
+              ],
+              "severity": [
+                "High",
+                "High",
+                "High"
+              ],
               "maxLength": 11,
               "examples": {
                 "match": [
@@ -5067,9 +5093,19 @@ enum BuiltinCatalog {
               "origin": "macie",
               "recommended": true,
               "regex": "(?<![0-9A-Za-z])(?<value>[0-9]{9}|[A-Z][0-9]{8})(?![0-9A-Za-z])",
-              "keywords": ["passport", "passports", "passport no", "travel document", "passport book"],
+              "keywords": [
+                "passport",
+                "passports",
+                "passport no",
+                "travel document",
+                "passport book"
+              ],
               "validator": "usPassport",
-              "severity": ["Medium", "High", "High"],
+              "severity": [
+                "Medium",
+                "High",
+                "High"
+              ],
               "maxLength": 9,
               "examples": {
                 "match": [
@@ -5091,9 +5127,32 @@ enum BuiltinCatalog {
               "origin": "macie",
               "recommended": true,
               "regex": "(?<![0-9A-Za-z])(?<value>[A-Z]{1,2}[0-9]{4,14}|[A-Z]{1,2}-?[0-9]{2,4}(?:[- ][0-9]{1,5}){2,4}|[0-9]{3}[- ][0-9]{3}[- ][0-9]{3}|[0-9]{2}[A-Z]{3}[0-9]{5}|WDL[0-9A-Z]{9}|[0-9]{7,12})(?![0-9A-Za-z])(?![- ][0-9])",
-              "keywords": ["dl#", "dl #", "dl no", "dl number", "dln", "driver license", "driver's license", "drivers license", "driver’s license", "driver licence", "driver's licence", "drivers licence", "driver lic", "driver's lic", "drivers lic", "driver's permit", "operator license", "cdl number"],
+              "keywords": [
+                "dl#",
+                "dl #",
+                "dl no",
+                "dl number",
+                "dln",
+                "driver license",
+                "driver's license",
+                "drivers license",
+                "driver’s license",
+                "driver licence",
+                "driver's licence",
+                "drivers licence",
+                "driver lic",
+                "driver's lic",
+                "drivers lic",
+                "driver's permit",
+                "operator license",
+                "cdl number"
+              ],
               "validator": "usDriversLicense",
-              "severity": ["Low", "Medium", "High"],
+              "severity": [
+                "Low",
+                "Medium",
+                "High"
+              ],
               "maxLength": 20,
               "examples": {
                 "match": [
@@ -5117,12 +5176,28 @@ enum BuiltinCatalog {
               "category": "PERSONAL_INFORMATION",
               "origin": "macie",
               "recommended": false,
-              "regex": "(?:(?<![A-Za-z])(?i:phone|phones|telephone|tel|mobile|cell|cellphone|fax|toll[ _-]?free|sms|whatsapp|contact)(?![A-Za-z])[^0-9+\\n]{0,30}?|(?<![0-9A-Za-z+])(?=\\+1)|(?<![0-9A-Za-z+.-])(?=1-[2-9][0-9]{2}-[2-9][0-9]{2}-[0-9]{4}(?![0-9])))(?<value>(?:\\+1[ .-]?|1[ .-]?)?(?:\\([2-9][0-9]{2}\\)[ .-]?|[2-9][0-9]{2}[ .-]?)[2-9][0-9]{2}[ .-]?[0-9]{4})(?![0-9])",
-              "keywords": ["phone", "phones", "telephone", "tel", "mobile", "cell", "cellphone", "fax", "toll free", "sms", "whatsapp", "contact"],
-              "keywordRequired": false,
-              "anchors": [{"byte": "+", "before": 0}, {"literals": ["phone", "tel", "mobile", "cell", "fax", "toll", "sms", "whatsapp", "contact"], "caseless": true, "before": 0}, {"digits": {"min": 11, "max": 11, "separators": "-"}}],
+              "regex": "(?<![0-9A-Za-z+.-])(?<value>(?:\\+1[ .-]?|1[ .-]?)?(?:\\([2-9][0-9]{2}\\)[ .-]?|[2-9][0-9]{2}[ .-]?)[2-9][0-9]{2}[ .-]?[0-9]{4})(?![0-9])",
+              "keywords": [
+                "phone",
+                "phones",
+                "telephone",
+                "tel",
+                "mobile",
+                "cell",
+                "cellphone",
+                "fax",
+                "toll free",
+                "sms",
+                "whatsapp",
+                "contact"
+              ],
+              "keywordRequired": true,
               "validator": "nanpPhone",
-              "severity": ["Low", "Medium", "High"],
+              "severity": [
+                "Low",
+                "Medium",
+                "High"
+              ],
               "maxLength": 80,
               "examples": {
                 "match": [
@@ -5141,7 +5216,34 @@ enum BuiltinCatalog {
                   "id +12065550142987",
                   "Phone: 415-555-267"
                 ]
-              }
+              },
+              "alternatives": [
+                {
+                  "regex": "(?<![0-9A-Za-z+])(?<value>\\+1[ .-]?(?:\\([2-9][0-9]{2}\\)[ .-]?|[2-9][0-9]{2}[ .-]?)[2-9][0-9]{2}[ .-]?[0-9]{4})(?![0-9])",
+                  "keywordRequired": false,
+                  "anchors": [
+                    {
+                      "byte": "+",
+                      "before": 0
+                    }
+                  ],
+                  "validator": "nanpPhone"
+                },
+                {
+                  "regex": "(?<![0-9A-Za-z+.-])(?<value>1-[2-9][0-9]{2}-[2-9][0-9]{2}-[0-9]{4})(?![0-9])",
+                  "keywordRequired": false,
+                  "anchors": [
+                    {
+                      "digits": {
+                        "min": 11,
+                        "max": 11,
+                        "separators": "-"
+                      }
+                    }
+                  ],
+                  "validator": "nanpPhone"
+                }
+              ]
             },
             {
               "id": "DATE_OF_BIRTH",
@@ -5150,9 +5252,23 @@ enum BuiltinCatalog {
               "origin": "macie",
               "recommended": false,
               "regex": "(?<![0-9A-Za-z])(?<value>(?:1[89]|20)[0-9]{2}([-/. ])(?:0?[1-9]|1[0-2])\\g{-1}(?:0?[1-9]|[12][0-9]|3[01])|(?:1[89]|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])|(?:0?[1-9]|[12][0-9]|3[01])([-/. ])(?:0?[1-9]|[12][0-9]|3[01])\\g{-1}(?:(?:1[89]|20)[0-9]{2}|[0-9]{2})|(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?[ -](?:0?[1-9]|[12][0-9]|3[01])(?i:st|nd|rd|th)?,?[ -]?(?:(?:1[89]|20)[0-9]{2}|'?[0-9]{2})|(?:0?[1-9]|[12][0-9]|3[01])(?i:st|nd|rd|th)?[ -](?i:of )?(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?,?[ -](?:(?:1[89]|20)[0-9]{2}|'?[0-9]{2}))(?:(?=T[0-9]{2}:)|(?![0-9A-Za-z]|:[0-9]))",
-              "keywords": ["bday", "b-day", "birth date", "birthday", "date of birth", "dob", "d.o.b", "born on", "date de naissance"],
+              "keywords": [
+                "bday",
+                "b-day",
+                "birth date",
+                "birthday",
+                "date of birth",
+                "dob",
+                "d.o.b",
+                "born on",
+                "date de naissance"
+              ],
               "validator": "dateOfBirth",
-              "severity": ["Low", "Medium", "High"],
+              "severity": [
+                "Low",
+                "Medium",
+                "High"
+              ],
               "maxLength": 24,
               "examples": {
                 "match": [
@@ -5181,9 +5297,32 @@ enum BuiltinCatalog {
               "origin": "macie",
               "recommended": false,
               "regex": "(?<![0-9A-Za-z.+-])(?<value>[-+]?(?:[0-8]?[0-9]|90)\\.[0-9]{3,15}(?:\\xC2\\xB0)?(?: ?[NS])?(?:[ \\t]*[,;/][ \\t]*|[ \\t]+)[-+]?(?:1[0-7][0-9]|180|[0-9]{1,2})\\.[0-9]{3,15}(?:\\xC2\\xB0)?(?: ?[EW])?)(?![0-9A-Za-z.])",
-              "keywords": ["coordinate", "coordinates", "coords", "lat long", "lat lng", "lat lon", "lat/long", "lat/lng", "lat/lon", "latitude longitude", "latitude/longitude", "latitude", "longitude", "position", "gps", "geolocation", "geo", "location"],
+              "keywords": [
+                "coordinate",
+                "coordinates",
+                "coords",
+                "lat long",
+                "lat lng",
+                "lat lon",
+                "lat/long",
+                "lat/lng",
+                "lat/lon",
+                "latitude longitude",
+                "latitude/longitude",
+                "latitude",
+                "longitude",
+                "position",
+                "gps",
+                "geolocation",
+                "geo",
+                "location"
+              ],
               "validator": "latLong",
-              "severity": ["Low", "Medium", "Medium"],
+              "severity": [
+                "Low",
+                "Medium",
+                "Medium"
+              ],
               "maxLength": 60,
               "examples": {
                 "match": [
@@ -5207,8 +5346,20 @@ enum BuiltinCatalog {
               "origin": "macie",
               "recommended": false,
               "regex": "(?<![A-Za-z0-9_-])(?<value>(?i:set-cookie|cookie)\"?[ \\t]*:[ \\t]*\"?[!#$%&*+.^_`|~0-9A-Za-z-]{1,256}=[^\\r\\n\"\\']*[^\\r\\n\"\\' \\t;])",
-              "anchors": [{"literals": ["cookie"], "caseless": true, "before": 4}],
-              "severity": ["Low", "Medium", "High"],
+              "anchors": [
+                {
+                  "literals": [
+                    "cookie"
+                  ],
+                  "caseless": true,
+                  "before": 4
+                }
+              ],
+              "severity": [
+                "Low",
+                "Medium",
+                "High"
+              ],
               "maxLength": 4096,
               "examples": {
                 "match": [
@@ -5231,9 +5382,38 @@ enum BuiltinCatalog {
               "origin": "macie",
               "recommended": false,
               "regex": "(?<![0-9A-Za-z])(?<value>[A-HJ-NPR-Z0-9]{17})(?![0-9A-Za-z])",
-              "keywords": ["vin", "vins", "vin#", "vehicle identification", "vehicle identification number", "vehicle id", "chassis number", "chassis no", "fahrgestellnummer", "fahrzeug-identifizierungsnummer", "fahrzeugidentifizierungsnummer", "niv", "numéro d'identification", "numéro d'identification du véhicule", "numéro de série", "numero di telaio", "telaio", "número de bastidor", "bastidor", "número de chasis", "chassi", "número do chassi", "chassisnummer", "voertuigidentificatienummer"],
+              "keywords": [
+                "vin",
+                "vins",
+                "vin#",
+                "vehicle identification",
+                "vehicle identification number",
+                "vehicle id",
+                "chassis number",
+                "chassis no",
+                "fahrgestellnummer",
+                "fahrzeug-identifizierungsnummer",
+                "fahrzeugidentifizierungsnummer",
+                "niv",
+                "numéro d'identification",
+                "numéro d'identification du véhicule",
+                "numéro de série",
+                "numero di telaio",
+                "telaio",
+                "número de bastidor",
+                "bastidor",
+                "número de chasis",
+                "chassi",
+                "número do chassi",
+                "chassisnummer",
+                "voertuigidentificatienummer"
+              ],
               "validator": "vin",
-              "severity": ["Low", "Low", "Medium"],
+              "severity": [
+                "Low",
+                "Low",
+                "Medium"
+              ],
               "maxLength": 17,
               "examples": {
                 "match": [
