@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TrawlDetect
 import TrawlObjects
 import TrawlReport
@@ -127,7 +132,7 @@ extension Analyzer {
             scanText(buffer, embeddedPath: embeddedPath, into: &context)
             return
         }
-        let document = JSONDocument(index: index, base: 0, satisfied: identifiersSatisfied(byName:))
+        let document = try JSONDocument(index: index, base: 0, satisfied: identifiersSatisfied(byName:))
         let scan = ScanContext(namedSegments: document.segments, segmentOf: { document.scalar(containing: $0) })
         let outcome = detector.scan(buffer, context: scan, scratch: scratch)
         let paths = document.paths(for: outcome.detections.map(\.range.lowerBound))
@@ -138,17 +143,29 @@ extension Analyzer {
     }
 
     func scanJSONLines(_ buffer: UnsafeRawBufferPointer, embeddedPath: String?, into context: inout ObjectContext) {
-        let lines = JSONLines(buffer)
         var documents: [(record: Int, range: Range<Int>, document: JSONDocument?)] = []
         var malformed = 0
-        lines.forEachRecord { recordIndex, range, failure in
-            if failure != nil {
-                malformed += 1
-                documents.append((recordIndex, range, nil))
+        // One walk per record both checks it and finds its member names (no separate
+        // validation pass): a record that does not parse is read as text.
+        var start = 0, line = 0
+        let n = buffer.count
+        while start < n {
+            var end = start
+            if let base = buffer.baseAddress, let found = memchr(base + start, 0x0A, n - start) {
+                end = UnsafeRawPointer(found) - base
             } else {
-                let index = JSONIndex(UnsafeRawBufferPointer(rebasing: buffer[range]))
-                documents.append((recordIndex, range, JSONDocument(index: index, base: range.lowerBound, satisfied: identifiersSatisfied(byName:))))
+                end = n
             }
+            var range = start..<end
+            if range.upperBound > range.lowerBound && buffer[range.upperBound - 1] == 0x0D { range = range.lowerBound..<(range.upperBound - 1) }
+            if !buffer[range].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                let index = JSONIndex(UnsafeRawBufferPointer(rebasing: buffer[range]))
+                let document = try? JSONDocument(index: index, base: range.lowerBound, satisfied: identifiersSatisfied(byName:))
+                if document == nil { malformed += 1 }
+                documents.append((line, range, document))
+            }
+            line += 1
+            start = end + 1
         }
         if malformed > 0 { context.markPartial("MALFORMED_FILE", "\(malformed) JSON Lines record(s) are malformed; read as text") }
         let starts = documents.map(\.range.lowerBound)
@@ -320,14 +337,15 @@ struct JSONDocument {
     private(set) var scalars: [Range<Int>] = []
     private(set) var segments: [ScanContext.NamedSegment] = []
 
-    init(index: JSONIndex, base: Int, satisfied: (String) -> [Int]) {
+    /// Throws when the document does not parse (or nests deeper than the limit).
+    init(index: JSONIndex, base: Int, satisfied: (String) -> [Int]) throws {
         self.index = index
         self.base = base
         var satisfiedByKey: [Int: [Int]] = [:]
         var scalars: [Range<Int>] = []
         var segments: [ScanContext.NamedSegment] = []
         let bytes = index.bytes
-        try? index.forEachScalar(includeKeys: true) { scalar, path in
+        try index.forEachScalar(includeKeys: true) { scalar, path in
             if scalar.kind == .key {
                 let name = JSONIndex.decodeString(UnsafeRawBufferPointer(rebasing: bytes[scalar.range]))
                 let identifiers = satisfied(name)
