@@ -8,7 +8,9 @@ struct Trawl: ParsableCommand {
         abstract: "Find sensitive data in object storage and flag exposed buckets — Amazon Macie's job, offline.",
         discussion: """
             SOURCE is a directory whose direct subdirectories are buckets (files below them are \
-            objects keyed by their relative path), or a single bucket with --bucket NAME.
+            objects keyed by their relative path), a single bucket with --bucket NAME, or \
+            s3://BUCKET[/PREFIX] (s3:// for every bucket the credentials list) with --endpoint-url, \
+            --region and --profile resolved as the AWS CLI does (see docs/s3.md).
 
             Exit status: 0 nothing found, 1 findings, 2 errors (some objects could not be read), \
             3 scan not confirmed (pass --yes, --max-cost or --max-bytes), 64 bad usage.
