@@ -6,7 +6,7 @@ SWIFT ?= swift
 APT_PACKAGES := libpcre2-dev zlib1g-dev libsqlite3-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test deps build release bench clean patterns
+.PHONY: demo test test-deps deps build release bench clean patterns
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -22,7 +22,11 @@ demo: build
 	.build/release/trawl estimate Corpus/buckets
 	.build/release/trawl scan Corpus/buckets --yes; test $$? -le 1
 
-test: deps
+# The S3 tests start moto's S3 server on loopback (PyPI's moto[server]).
+test-deps: deps
+	@command -v moto_server >/dev/null 2>&1 || python3 -m pip install --quiet 'moto[server]'
+
+test: test-deps
 	$(SWIFT) test
 
 release: build
