@@ -26,7 +26,7 @@ demo: build
 test: deps test-deps
 	$(SWIFT) test
 
-# The test suite also needs headless Chromium (the HTML report is checked in a real browser) and
+# The test suite also needs moto's S3 server (live S3 tests on loopback), headless Chromium (the HTML report is checked in a real browser) and
 # Python's jsonschema (SARIF output is validated against the 2.1.0 schema). Where Chromium cannot
 # be installed, the browser test is skipped with a loud warning rather than passing silently.
 test-deps:
@@ -36,6 +36,8 @@ test-deps:
 	  || echo "WARNING: chromium could not be installed: the HTML report's browser test will be SKIPPED"; }
 	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema \
 	  || echo "WARNING: python3 jsonschema could not be installed: the SARIF schema tests will FAIL"
+	@# The S3 tests start moto's S3 server on loopback (PyPI's moto[server]).
+	@command -v moto_server >/dev/null 2>&1 || python3 -m pip install --quiet 'moto[server]'
 
 # Re-take docs/report.png, the README's screenshot of the HTML report (needs chromium).
 report-screenshot:

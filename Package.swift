@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
         // System libraries. Only TrawlRegex imports CPCRE2; only TrawlObjects imports CZlib.
@@ -39,8 +41,17 @@ let package = Package(
         .target(name: "TrawlAudit", dependencies: ["TrawlObjects"]),
         // Macie-shaped findings and results, and their writers.
         .target(name: "TrawlReport", dependencies: ["TrawlDetect", "TrawlObjects", "TrawlAudit"]),
+        // The S3 API: SigV4 signing, credentials as the AWS CLI finds them, listing, ranged
+        // reads, bucket configuration for the audit. Knows nothing of detection.
+        .target(
+            name: "TrawlS3",
+            dependencies: [
+                "TrawlObjects", "TrawlAudit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // Scan orchestration: scoping, estimates, the concurrent runner.
-        .target(name: "TrawlCore", dependencies: ["TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlAudit"], swiftSettings: optimized),
+        .target(name: "TrawlCore", dependencies: ["TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlAudit", "TrawlS3"], swiftSettings: optimized),
         // Jobs: the SQLite job store (GRDB), schedules (pure), incremental runs with checkpoints.
         .target(
             name: "TrawlJobs",
@@ -52,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "trawl",
             dependencies: [
-                "TrawlCore", "TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlAudit", "TrawlJobs",
+                "TrawlCore", "TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlAudit", "TrawlJobs", "TrawlS3",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -66,6 +77,8 @@ let package = Package(
         .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlAudit", "TrawlDetect"], exclude: ["Resources"]),
         .testTarget(name: "TrawlCoreTests", dependencies: ["TrawlCore"]),
         .testTarget(name: "TrawlJobsTests", dependencies: ["TrawlJobs"]),
+        // Runs against a real S3 server (moto_server) that the tests start on loopback.
+        .testTarget(name: "TrawlS3Tests", dependencies: ["TrawlS3", "TrawlCore", "TrawlAudit", "TrawlReport", "trawl"]),
         // Runs the built `trawl` binary (a dependency so that `swift test` builds it first).
         .testTarget(name: "TrawlEndToEndTests", dependencies: ["trawl", "TrawlCore"]),
     ],

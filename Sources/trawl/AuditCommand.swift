@@ -17,8 +17,16 @@ struct AuditCommand: ParsableCommand {
             read, 64 bad usage.
             """)
 
-    @Argument(help: "AWS CLI output directory or AWS Config file (repeatable).")
+    @Argument(help: "AWS CLI output directories or AWS Config files, or one s3://BUCKET (s3:// for every bucket) to fetch the configuration live.")
     var sources: [String]
+
+    @OptionGroup var s3: S3Options
+
+    @Option(name: .customLong("region"), help: "S3 region for s3:// sources (default as the AWS CLI resolves it).")
+    var region: String?
+
+    @Option(name: .customLong("organization-accounts"), help: "For s3:// sources: a saved `aws organizations list-accounts` answer (which accounts are inside the organization).")
+    var organizationAccounts: String?
 
     @Option(name: .customLong("format"), help: "table (default), json (JSON Lines), csv, or html (a self-contained report).")
     var format: AuditFormat = .table
@@ -35,10 +43,22 @@ struct AuditCommand: ParsableCommand {
 
     func run() throws {
         let input: AuditInput
-        do {
-            input = try AuditSource.load(paths: sources)
-        } catch {
-            throw fail("\(error)", code: ExitStatus.errors)
+        let live = sources.filter { $0.hasPrefix("s3://") }
+        if !live.isEmpty {
+            guard live.count == 1, sources.count == 1 else {
+                throw fail("audit one s3:// source at a time, without configuration files beside it")
+            }
+            do {
+                input = try liveAuditInput(source: live[0], s3: s3, region: region, organizationAccountsFile: organizationAccounts)
+            } catch let error as UsageError {
+                throw fail(error.description, code: ExitStatus.errors)
+            }
+        } else {
+            do {
+                input = try AuditSource.load(paths: sources)
+            } catch {
+                throw fail("\(error)", code: ExitStatus.errors)
+            }
         }
         let report = Auditor.audit(input, options: AuditOptions(sseS3CountsAsEncryptionDisabled: sseS3IsDisabled))
         let text: String

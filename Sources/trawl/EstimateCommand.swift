@@ -13,12 +13,13 @@ struct EstimateCommand: ParsableCommand {
             times the detector on this machine.
             """)
 
-    @Argument(help: "A directory of buckets (or one bucket with --bucket).")
+    @Argument(help: "A directory of buckets (or one bucket with --bucket), s3://BUCKET[/PREFIX], or s3:// for every bucket.")
     var source: String
 
     @OptionGroup var scope: ScopeOptions
     @OptionGroup var detection: DetectionOptions
     @OptionGroup var estimateOptions: EstimateOptions
+    @OptionGroup var s3: S3Options
 
     @Option(name: .customLong("format"), help: "text (default) or json.")
     var format: OutputFormat = .text
@@ -26,11 +27,14 @@ struct EstimateCommand: ParsableCommand {
     func run() throws {
         try withUsageErrors {
             guard format == .text || format == .json else { throw UsageError("estimate --format takes text or json") }
-            let listing = try SourceListing.list(try ObjectSource.parse(source, bucket: scope.singleBucket), scope: try scope.scope())
+            let objectSource = try ObjectSource.parse(source, bucket: scope.singleBucket)
+            let client = try s3.client(for: objectSource, region: estimateOptions.region)
+            let listing = try SourceListing.list(objectSource, scope: try scope.scope(), s3Client: client, s3Reading: try s3.reading)
             let detector = try detection.detector()
-            let report = estimateOptions.estimator(listing: listing).estimate(
+            var report = estimateOptions.estimator(listing: listing).estimate(
                 inScope: listing.inScope, selected: listing.selected, samplingPercentage: try scope.scope().samplingPercentage,
                 detector: detector)
+            report.s3 = listing.s3Cost(region: estimateOptions.pricingRegion(listing))
             switch format {
             case .json:
                 let encoder = JSONEncoder()
@@ -45,8 +49,8 @@ struct EstimateCommand: ParsableCommand {
 }
 
 struct EstimateOptions: ParsableArguments {
-    @Option(name: .customLong("region"), help: "Region whose Macie prices to use (default us-east-1).")
-    var region: String = "us-east-1"
+    @Option(name: .customLong("region"), help: "The AWS region: for S3 requests (else AWS_REGION, AWS_DEFAULT_REGION, the profile's) and for prices (default us-east-1).")
+    var region: String?
 
     @Flag(name: .customLong("free-tier-used"), help: "Do not subtract Macie's monthly free GB from the cost.")
     var freeTierUsed = false
@@ -55,9 +59,14 @@ struct EstimateOptions: ParsableArguments {
     var workers: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func estimator(listing: SourceListing) -> Estimator {
-        var estimator = Estimator(region: region, workers: workers, head: listing.head, tail: listing.tail)
+        var estimator = Estimator(region: pricingRegion(listing), workers: workers, head: listing.head, tail: listing.tail)
         estimator.applyFreeTier = !freeTierUsed
         return estimator
+    }
+
+    /// `--region`, else the S3 client's region, else us-east-1.
+    func pricingRegion(_ listing: SourceListing) -> String {
+        region ?? listing.s3?.client.configuration.region ?? "us-east-1"
     }
 }
 

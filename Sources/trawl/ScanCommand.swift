@@ -21,12 +21,13 @@ struct ScanCommand: ParsableCommand {
             Matched values never appear in any output; --show-redacted-samples adds masked samples.
             """)
 
-    @Argument(help: "A directory of buckets (or one bucket with --bucket).")
+    @Argument(help: "A directory of buckets (or one bucket with --bucket), s3://BUCKET[/PREFIX], or s3:// for every bucket.")
     var source: String
 
     @OptionGroup var scope: ScopeOptions
     @OptionGroup var detection: DetectionOptions
     @OptionGroup var estimateOptions: EstimateOptions
+    @OptionGroup var s3: S3Options
 
     @Option(
         name: .customLong("format"),
@@ -84,11 +85,13 @@ struct ScanCommand: ParsableCommand {
         guard objectSource.canReadObjects else {
             throw UsageError("\(source) lists objects but cannot read them: `trawl estimate` it, or scan the objects themselves")
         }
-        let listing = try SourceListing.list(objectSource, scope: try scope.scope())
+        let client = try s3.client(for: objectSource, region: estimateOptions.region)
+        let listing = try SourceListing.list(objectSource, scope: try scope.scope(), s3Client: client, s3Reading: try s3.reading)
         let detector = try detection.detector()
         let scopeValue = try scope.scope()
-        let report = estimateOptions.estimator(listing: listing).estimate(
+        var report = estimateOptions.estimator(listing: listing).estimate(
             inScope: listing.inScope, selected: listing.selected, samplingPercentage: scopeValue.samplingPercentage, detector: detector)
+        report.s3 = listing.s3Cost(region: estimateOptions.pricingRegion(listing))
         let findingsToStdout = format != .text && (output == nil || output == "-")
         let info: (String) -> Void = { text in
             if findingsToStdout { FileHandle.standardError.write(Data(text.utf8)) } else { print(text, terminator: "") }
@@ -123,7 +126,7 @@ struct ScanCommand: ParsableCommand {
         var settings = AnalyzerSettings()
         settings.redactedSamples = redactedSamples
         let context = FindingContext(
-            accountId: accountId, region: estimateOptions.region, jobId: jobId ?? UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
+            accountId: accountId, region: estimateOptions.pricingRegion(listing), jobId: jobId ?? UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
             occurrencesPerFinding: occurrences)
         let sink = try ScanSink(
             format: ScanSink.Format(rawValue: format.rawValue)!, output: output, results: results, context: context, source: source,

@@ -12,8 +12,10 @@ struct Trawl: ParsableCommand {
         abstract: "Find sensitive data in object storage and flag exposed buckets — Amazon Macie's job, offline.",
         discussion: """
             SOURCE is a directory whose direct subdirectories are buckets (files below them are \
-            objects keyed by their relative path), a single bucket with --bucket NAME, or (for \
-            estimate) an S3 Inventory manifest.json.
+            objects keyed by their relative path), a single bucket with --bucket NAME, \
+            s3://BUCKET[/PREFIX] (s3:// for every bucket the credentials list) with --endpoint-url, \
+            --region and --profile resolved as the AWS CLI does (see docs/s3.md), or (for estimate) \
+            an S3 Inventory manifest.json.
 
             Exit status: 0 nothing found, 1 findings, 2 errors (some objects could not be read), \
             3 scan not confirmed (pass --yes, --max-cost or --max-bytes), 64 bad usage.
