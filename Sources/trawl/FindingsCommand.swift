@@ -1,4 +1,5 @@
 import ArgumentParser
+import TrawlReport
 import Foundation
 import TrawlJobs
 
@@ -64,10 +65,10 @@ struct FindingsList: ParsableCommand {
     @Flag(name: .customLong("archived"), help: "Include archived (suppressed) findings.")
     var archived = false
 
-    @Option(name: .customLong("format"), help: "table (default), json (Macie findings, JSON Lines) or csv.")
+    @Option(name: .customLong("format"), help: "table (default), json (Macie findings, JSON Lines), csv or html (a self-contained page).")
     var format: FindingsFormat = .table
 
-    enum FindingsFormat: String, ExpressibleByArgument { case table, json, csv }
+    enum FindingsFormat: String, ExpressibleByArgument { case table, json, csv, html }
 
     func run() throws {
         try withJobErrors {
@@ -75,6 +76,12 @@ struct FindingsList: ParsableCommand {
             filter.includeArchived = archived
             let rows = try stateOptions.open().findings(filter)
             switch format {
+            case .html:
+                let page = rows.map {
+                    FindingsPageRow(job: $0.job, run: $0.run, bucket: $0.bucket, key: $0.key, type: $0.type, severity: $0.severity,
+                                    identifiers: $0.identifiers, createdAt: $0.createdAt, archived: $0.archived)
+                }
+                print(HTMLReport.findings(page, filter: filter.description), terminator: "")
             case .json:
                 for row in rows {
                     // The stored finding, with its archived flag as it is now.

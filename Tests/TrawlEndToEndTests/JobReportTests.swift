@@ -21,5 +21,11 @@ import Testing
         #expect(older.stdout.contains("trawl job demo, run #1"))
         let missing = try Binary.run(["report", "demo", "--run", "9", "--state", state.path])
         #expect(missing.status == 64)
+        // `trawl findings --format html`: the stored findings as one page, escaped, no values.
+        let findings = try Binary.run(["findings", "--state", state.path, "--format", "html", "--severity", "High"])
+        #expect(findings.status == 0)
+        #expect(findings.stdout.hasPrefix("<!DOCTYPE html>"))
+        #expect(findings.stdout.contains("customers.csv") && findings.stdout.contains("USA_SOCIAL_SECURITY_NUMBER"))
+        #expect(!findings.stdout.contains("536-22-1734"))
     }
 }
