@@ -1,4 +1,5 @@
 import Foundation
+import TrawlReport
 import GRDB
 
 /// Which stored findings to list or archive. Also the form of a suppression rule (Macie's
@@ -69,7 +70,7 @@ public struct FindingFilter: Sendable, Equatable, Codable {
 }
 
 /// A stored finding with where it came from.
-public struct StoredFindingRow: Sendable {
+public struct StoredFindingRow: Sendable, FindingsPageRow {
     public var id: Int64
     public var job: String
     public var run: Int

@@ -77,11 +77,7 @@ struct FindingsList: ParsableCommand {
             let rows = try stateOptions.open().findings(filter)
             switch format {
             case .html:
-                let page = rows.map {
-                    FindingsPageRow(job: $0.job, run: $0.run, bucket: $0.bucket, key: $0.key, type: $0.type, severity: $0.severity,
-                                    identifiers: $0.identifiers, createdAt: $0.createdAt, archived: $0.archived)
-                }
-                print(HTMLReport.findings(page, filter: filter.description), terminator: "")
+                print(HTMLReport.findings(rows, filter: filter.description), terminator: "")
             case .json:
                 for row in rows {
                     // The stored finding, with its archived flag as it is now.

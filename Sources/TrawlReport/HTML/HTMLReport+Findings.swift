@@ -1,34 +1,22 @@
 import Foundation
 
-/// One stored finding, as `trawl findings` lists it.
-public struct FindingsPageRow: Sendable {
-    public var job: String
-    public var run: Int
-    public var bucket: String
-    public var key: String
-    public var type: String
-    public var severity: String
-    public var identifiers: String
-    public var createdAt: Date
-    public var archived: Bool
-
-    public init(job: String, run: Int, bucket: String, key: String, type: String, severity: String, identifiers: String, createdAt: Date, archived: Bool) {
-        self.job = job
-        self.run = run
-        self.bucket = bucket
-        self.key = key
-        self.type = type
-        self.severity = severity
-        self.identifiers = identifiers
-        self.createdAt = createdAt
-        self.archived = archived
-    }
+/// What the findings page shows of one stored finding (the job store's rows conform).
+public protocol FindingsPageRow {
+    var job: String { get }
+    var run: Int { get }
+    var bucket: String { get }
+    var key: String { get }
+    var type: String { get }
+    var severity: String { get }
+    var identifiers: String { get }
+    var createdAt: Date { get }
+    var archived: Bool { get }
 }
 
 extension HTMLReport {
     /// `trawl findings --format html`: the stored findings that match a filter, as one
     /// self-contained page (totals by severity and a sortable, filterable table).
-    public static func findings(_ rows: [FindingsPageRow], filter: String, generatedAt: Date = Date()) -> String {
+    public static func findings(_ rows: [some FindingsPageRow], filter: String, generatedAt: Date = Date()) -> String {
         let h = HTMLPage.h
         let bySeverity = Dictionary(grouping: rows, by: \.severity).mapValues(\.count)
         let cards = [
