@@ -37,21 +37,22 @@ let package = Package(
         // Object model, sources (directory trees, S3 inventories), decompression and format
         // readers. Knows nothing of detection: readers hand bytes plus locations onward.
         .target(name: "TrawlObjects", dependencies: ["CZlib"], swiftSettings: optimized),
+        // Scan orchestration: the result model, scoping, estimates, the cost gate, the concurrent
+        // runner and the scan session every caller goes through. Sources arrive as protocols.
+        .target(name: "TrawlCore", dependencies: ["TrawlDetect", "TrawlObjects"], swiftSettings: optimized),
         // Bucket configuration evaluation (public, shared, encryption, replication).
         .target(name: "TrawlAudit", dependencies: ["TrawlObjects"]),
-        // Macie-shaped findings and results, and their writers.
-        .target(name: "TrawlReport", dependencies: ["TrawlDetect", "TrawlObjects", "TrawlAudit"]),
-        // The S3 API: SigV4 signing, credentials as the AWS CLI finds them, listing, ranged
-        // reads, bucket configuration for the audit. Knows nothing of detection.
+        // Printers: Macie-shaped findings and results, HTML, SARIF and the other writers.
+        .target(name: "TrawlReport", dependencies: ["TrawlCore", "TrawlDetect", "TrawlObjects", "TrawlAudit"]),
+        // The S3 API, transport only: SigV4 signing, credentials as the AWS CLI finds them,
+        // listing and ranged reads (an ObjectStore), bucket configuration documents.
         .target(
             name: "TrawlS3",
             dependencies: [
-                "TrawlObjects", "TrawlAudit",
+                "TrawlObjects",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        // Scan orchestration: scoping, estimates, the concurrent runner.
-        .target(name: "TrawlCore", dependencies: ["TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlAudit", "TrawlS3"], swiftSettings: optimized),
         // Jobs: the SQLite job store (GRDB), schedules (pure), incremental runs with checkpoints.
         .target(
             name: "TrawlJobs",

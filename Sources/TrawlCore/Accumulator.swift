@@ -1,5 +1,5 @@
 import TrawlDetect
-import TrawlReport
+
 
 /// Collects one object's detections per identifier: counts, the first locations (depth
 /// first, at most `occurrenceLimit`) and, only when asked for, redacted samples.

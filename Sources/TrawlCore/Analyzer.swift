@@ -1,7 +1,7 @@
 import Foundation
 import TrawlDetect
 import TrawlObjects
-import TrawlReport
+
 
 /// Settings for analysing objects.
 public struct AnalyzerSettings: Sendable {
@@ -26,49 +26,6 @@ public struct AnalyzerSettings: Sendable {
     public var maxExtractedFiles = 1_000_000
 
     public init() {}
-}
-
-/// The bytes of one object, wherever they live.
-public protocol ObjectBytes {
-    /// Streams the object in chunks; returning false stops early.
-    func stream(chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws
-    /// The whole object, or a `ReadError` with FILE_EXCEEDS_SIZE_LIMIT over `limit`.
-    func readAll(limit: Int) throws -> [UInt8]
-    /// The first bytes, for content sniffing.
-    func head(_ count: Int) throws -> [UInt8]
-}
-
-/// Reads a local file.
-public struct FileBytes: ObjectBytes {
-    public var path: String
-    let reader = FileReader()
-    public init(path: String) { self.path = path }
-    public func stream(chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
-        try reader.stream(path: path, chunkSize: chunkSize, body)
-    }
-    public func readAll(limit: Int) throws -> [UInt8] { try reader.readAll(path: path, limit: limit) }
-    public func head(_ count: Int) throws -> [UInt8] { try reader.head(path: path, count: count) }
-}
-
-/// Bytes already in memory (archive members, decompressed data, tests).
-public struct MemoryBytes: ObjectBytes {
-    public var bytes: [UInt8]
-    public init(_ bytes: [UInt8]) { self.bytes = bytes }
-    public func stream(chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
-        try bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let end = min(raw.count, offset + chunkSize)
-                if try !body(UnsafeRawBufferPointer(rebasing: raw[offset..<end])) { return }
-                offset = end
-            }
-        }
-    }
-    public func readAll(limit: Int) throws -> [UInt8] {
-        guard bytes.count <= limit else { throw ReadError(reason: "FILE_EXCEEDS_SIZE_LIMIT", message: "over the \(limit)-byte limit") }
-        return bytes
-    }
-    public func head(_ count: Int) throws -> [UInt8] { Array(bytes.prefix(count)) }
 }
 
 /// Analyses objects one at a time. One per worker: it owns the detector scratch space.
@@ -100,7 +57,7 @@ public final class Analyzer {
 
     /// Analyses one object. Never throws: every failure becomes a status and a reason.
     public func analyze(_ object: ObjectRef, bytes: ObjectBytes) -> ObjectResult {
-        if let skip = Classifiability.skipReason(storageClass: object.storageClass, encryption: object.serverSideEncryption) {
+        if let skip = StorageClass.skipReason(storageClass: object.storageClass, encryption: object.serverSideEncryption) {
             return ObjectResult(object: object, status: .skipped, reason: skip.reason, message: skip.message)
         }
         var context = ObjectContext(accumulator: Accumulator(
@@ -113,7 +70,7 @@ public final class Analyzer {
             }
             kind = head.withUnsafeBytes { ContentKind.sniff(fileExtension: object.fileExtension, head: $0) }
             if let limit = FormatLimits.macie.maxFileSize(for: kind), object.size > limit {
-                let reason = FormatLimits.macie.sizeLimitReason(for: kind).rawValue
+                let reason = FormatLimits.macie.sizeLimitReason(for: kind)
                 return ObjectResult(object: object, status: .skipped, reason: reason, message: "\(object.size) bytes is over the \(limit)-byte limit for \(kind.mimeType)", mimeType: kind.mimeType)
             }
             try analyze(kind: kind, name: object.key, bytes: bytes, depth: 0, embeddedPath: nil, into: &context)
@@ -122,14 +79,14 @@ public final class Analyzer {
         } catch let error as AnalysisFailure {
             return finish(object, context: context, mime: nil, failure: (error.reason, error.message))
         } catch {
-            return finish(object, context: context, mime: nil, failure: ("UNABLE_TO_PARSE_FILE", "\(error)"))
+            return finish(object, context: context, mime: nil, failure: (.unableToParseFile, "\(error)"))
         }
         return finish(object, context: context, mime: kind.mimeType, failure: nil)
     }
 
-    private func finish(_ object: ObjectRef, context: ObjectContext, mime: String?, failure: (String, String)?) -> ObjectResult {
+    private func finish(_ object: ObjectRef, context: ObjectContext, mime: String?, failure: (ReasonCode, String)?) -> ObjectResult {
         var status: StatusCode = .complete
-        var reason: String?
+        var reason: ReasonCode?
         var message: String?
         if let failure {
             // Whatever was analysed before the failure stays reported.
@@ -142,7 +99,7 @@ public final class Analyzer {
             message = partial.1
         } else if context.accumulator.limitExceeded {
             status = .partial
-            reason = "TIME_CUT_OFF_REACHED"
+            reason = .timeCutOffReached
             message = "a pattern hit its match limit on part of the object"
         }
         return ObjectResult(
@@ -156,23 +113,23 @@ public final class Analyzer {
         var accumulator: Accumulator
         var classified: Int64 = 0
         var mimeType: String?
-        var partialReason: (String, String)?
+        var partialReason: (ReasonCode, String)?
         var embedded: [ObjectResult.EmbeddedFile] = []
         var budget = ArchiveBudget(limits: .macie)
 
-        mutating func markPartial(_ reason: String, _ message: String) {
+        mutating func markPartial(_ reason: ReasonCode, _ message: String) {
             if partialReason == nil { partialReason = (reason, message) }
         }
     }
 
     struct AnalysisFailure: Error {
-        var reason: String
+        var reason: ReasonCode
         var message: String
     }
 
     func analyze(kind: ContentKind, name: String, bytes: ObjectBytes, depth: Int, embeddedPath: String?, into context: inout ObjectContext) throws {
         if let reason = kind.unsupportedReason {
-            throw AnalysisFailure(reason: reason.rawValue, message: "\(kind.mimeType) is not a format trawl analyses")
+            throw AnalysisFailure(reason: reason, message: "\(kind.mimeType) is not a format trawl analyses")
         }
         if kind.isPlainText {
             try scanTextStream(bytes, embeddedPath: embeddedPath, into: &context)
@@ -208,7 +165,7 @@ public final class Analyzer {
         do {
             try context.budget.checkNesting(depth: depth + 1)
         } catch {
-            throw AnalysisFailure(reason: error.reason.rawValue, message: error.message)
+            throw AnalysisFailure(reason: error.reason, message: error.message)
         }
         let compressed = try bytes.readAll(limit: Int(clamping: FormatLimits.macie.maxFileSize(for: .gzip) ?? Int64(Int.max)))
         let header = compressed.withUnsafeBytes { GzipHeader.parse($0) }
@@ -233,9 +190,9 @@ public final class Analyzer {
             } catch let error as InflateError {
                 switch error {
                 case .malformed(let why):
-                    context.markPartial("MALFORMED_FILE", "gzip data is truncated or corrupt after \(produced) bytes: \(why)")
+                    context.markPartial(.malformedFile, "gzip data is truncated or corrupt after \(produced) bytes: \(why)")
                 case .outputLimit:
-                    context.markPartial("ARCHIVE_TOTAL_BYTES_EXTRACTED_OVER_LIMIT", "decompressed data exceeds the extraction limit")
+                    context.markPartial(.archiveTotalBytesExtractedOverLimit, "decompressed data exceeds the extraction limit")
                 }
             }
             scanner.finish(into: &context)
@@ -249,9 +206,9 @@ public final class Analyzer {
         } catch let error as InflateError {
             switch error {
             case .malformed(let why):
-                throw AnalysisFailure(reason: "MALFORMED_FILE", message: "gzip data is truncated or corrupt: \(why)")
+                throw AnalysisFailure(reason: .malformedFile, message: "gzip data is truncated or corrupt: \(why)")
             case .outputLimit:
-                throw AnalysisFailure(reason: "ARCHIVE_TOTAL_BYTES_EXTRACTED_OVER_LIMIT", message: "decompressed data exceeds the extraction limit")
+                throw AnalysisFailure(reason: .archiveTotalBytesExtractedOverLimit, message: "decompressed data exceeds the extraction limit")
             }
         }
         context.budget.record(extractedBytes: inflated.count)

@@ -60,70 +60,20 @@ public struct EstimateReport: Codable, Sendable {
     public init() {}
 }
 
-/// Macie's per-file size limits (bytes) and the formats it analyses, by extension.
-public enum FormatPolicy {
-    static let gb: Int64 = 1 << 30
-    /// The size limit for a content kind; over it nothing in the file is analysed.
-    public static func sizeLimit(_ kind: ContentKind) -> Int64 {
-        switch kind {
-        case .gzip, .zip: 8 * gb
-        case .tar: 20 * gb
-        case .docx, .xlsx, .pptx: 512 << 20
-        case .pdf: 1 * gb
-        default: 20 * gb
-        }
-    }
-
-    /// Whether trawl analyses this kind (images, audio, video, unknown binaries, PDF and
-    /// PowerPoint are skipped with UNSUPPORTED_FILE_TYPE_EXCEPTION).
-    public static func isSupported(_ kind: ContentKind) -> Bool {
-        switch kind {
-        case .text, .csv, .tsv, .json, .jsonLines, .gzip, .zip, .tar, .docx, .xlsx, .empty: true
-        default: false
-        }
-    }
-
-    /// The kind implied by an extension alone (inventory and S3 listings, where reading a
-    /// head would cost a request). Unknown extensions count as text, as Macie's "and others".
-    public static func kind(forExtension ext: String) -> ContentKind {
-        switch ext {
-        case "csv": .csv
-        case "tsv": .tsv
-        case "json": .json
-        case "jsonl", "ndjson": .jsonLines
-        case "gz", "gzip", "tgz": .gzip
-        case "zip": .zip
-        case "tar": .tar
-        case "docx": .docx
-        case "xlsx": .xlsx
-        case "pptx": .pptx
-        case "pdf": .pdf
-        case "png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp", "heic", "ico", "svgz": .image
-        case "mp3", "wav", "flac", "aac", "ogg", "m4a": .audio
-        case "mp4", "mov", "avi", "mkv", "webm": .video
-        case "exe", "dll", "so", "dylib", "bin", "class", "jar", "o", "a", "iso", "dmg", "7z", "bz2", "xz", "rar",
-             "doc", "xls", "ppt", "avro", "parquet", "orc", "db", "sqlite": .binary
-        default: .text
-        }
-    }
-}
-
 /// Computes an `EstimateReport`.
 public struct Estimator {
     public var pricing = Pricing.builtin
     public var region: String
     public var workers: Int
     public var applyFreeTier = true
-    /// Reads the start of an object (local sources); nil means judge by extension only.
-    public var head: ((ObjectRef) -> [UInt8]?)?
-    /// Reads the end of an object (gzip trailer, zip central directory); nil: assume 3:1.
-    public var tail: ((ObjectRef, Int) -> [UInt8]?)?
+    /// Bytes of an object the estimate may peek at (head to sniff the format, tail to measure
+    /// compression); nil for an object means judge by extension and assume 3:1.
+    public var probe: (ObjectRef) -> (any ObjectBytes)?
 
-    public init(region: String, workers: Int, head: ((ObjectRef) -> [UInt8]?)? = nil, tail: ((ObjectRef, Int) -> [UInt8]?)? = nil) {
+    public init(region: String, workers: Int, probe: @escaping (ObjectRef) -> (any ObjectBytes)? = { _ in nil }) {
         self.region = region
         self.workers = max(1, workers)
-        self.head = head
-        self.tail = tail
+        self.probe = probe
     }
 
     /// `inScope`: objects after scoping; `selected`: the sampled subset that will be read.
@@ -134,29 +84,30 @@ public struct Estimator {
         for object in inScope { report.objectsInScope.add(object.size) }
         for object in selected {
             report.selected.add(object.size)
-            if let skip = Classifiability.skipReason(storageClass: object.storageClass, encryption: object.serverSideEncryption) {
-                report.notClassifiable[skip.reason, default: Tally()].add(object.size)
+            if let skip = StorageClass.skipReason(storageClass: object.storageClass, encryption: object.serverSideEncryption) {
+                report.notClassifiable[skip.reason.rawValue, default: Tally()].add(object.size)
                 continue
             }
             let kind: ContentKind
-            if let bytes = head?(object) {
-                kind = bytes.withUnsafeBytes { ContentKind.sniff(fileExtension: object.fileExtension, head: $0) }
+            let bytes = probe(object)
+            if let bytes, let head = try? bytes.head(ContentKind.sniffLength) {
+                kind = ContentKind.sniff(fileExtension: object.fileExtension, head: head)
             } else {
                 kind = FormatPolicy.kind(forExtension: object.fileExtension)
             }
-            guard FormatPolicy.isSupported(kind) else {
-                report.notClassifiable["UNSUPPORTED_FILE_TYPE_EXCEPTION", default: Tally()].add(object.size)
+            if let unsupported = kind.unsupportedReason {
+                report.notClassifiable[unsupported.rawValue, default: Tally()].add(object.size)
                 continue
             }
             guard object.size <= FormatPolicy.sizeLimit(kind) else {
-                report.notClassifiable["FILE_EXCEEDS_SIZE_LIMIT", default: Tally()].add(object.size)
+                report.notClassifiable[FormatLimits.macie.sizeLimitReason(for: kind).rawValue, default: Tally()].add(object.size)
                 continue
             }
             report.classifiable.add(object.size)
             var uncompressed = object.size
             if kind == .gzip || kind == .zip || kind == .docx || kind == .xlsx {
                 report.compressed.add(object.size)
-                if let measured = measuredUncompressedSize(object, kind: kind) {
+                if let bytes, let measured = measuredUncompressedSize(object, kind: kind, bytes: bytes) {
                     uncompressed = measured
                     report.compressionMeasured += 1
                 } else {
@@ -182,8 +133,8 @@ public struct Estimator {
         return report
     }
 
-    func measuredUncompressedSize(_ object: ObjectRef, kind: ContentKind) -> Int64? {
-        guard let tail else { return nil }
+    func measuredUncompressedSize(_ object: ObjectRef, kind: ContentKind, bytes: any ObjectBytes) -> Int64? {
+        func tail(_ object: ObjectRef, _ count: Int) -> [UInt8]? { try? bytes.tail(count) }
         switch kind {
         case .gzip:
             // ISIZE (mod 2^32) is exact for single-member files under 4 GiB.

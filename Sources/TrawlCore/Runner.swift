@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import TrawlDetect
 import TrawlObjects
-import TrawlReport
+
 
 /// Receives results as workers finish objects; called one result at a time.
 public protocol ResultSink: AnyObject {
@@ -35,9 +35,11 @@ public struct Runner {
     public var settings: AnalyzerSettings
     public var workers: Int
     /// How to read an object's bytes.
-    public var bytes: @Sendable (ObjectRef) -> ObjectBytes
+    public var bytes: @Sendable (ObjectRef) -> any ObjectBytes
 
-    public init(detector: Detector, settings: AnalyzerSettings, workers: Int, bytes: @escaping @Sendable (ObjectRef) -> ObjectBytes) {
+    public init(
+        detector: Detector, settings: AnalyzerSettings, workers: Int, bytes: @escaping @Sendable (ObjectRef) -> any ObjectBytes
+    ) {
         self.detector = detector
         self.settings = settings
         self.workers = max(1, workers)
@@ -55,7 +57,7 @@ public struct Runner {
         var work: [(size: Int64, item: WorkItem)] = []
         var pending: [Int: [SegmentResult?]] = [:]
         for (index, object) in objects.enumerated() {
-            if workers > 1 && planner.shouldSplit(object) {
+            if workers > 1 && planner.shouldSplit(object, bytes: bytes(object)) {
                 let ranges = planner.segments(of: object)
                 pending[index] = Array(repeating: nil, count: ranges.count)
                 for (part, range) in ranges.enumerated() { work.append((Int64(range.count), .segment(index, part, range))) }
@@ -83,7 +85,8 @@ public struct Runner {
                     finished = analyzer.analyze(object, bytes: bytes(object))
                     counters.bytesDone.add(object.size, ordering: .relaxed)
                 case .segment(let objectIndex, let part, let range):
-                    let result = analyzer.analyzeSegment(state.objects[objectIndex], range: range)
+                    let object = state.objects[objectIndex]
+                    let result = analyzer.analyzeSegment(object, range: range, bytes: bytes(object))
                     counters.bytesDone.add(Int64(range.count), ordering: .relaxed)
                     sinkLock.withLock { _ in
                         state.pending[objectIndex]![part] = result

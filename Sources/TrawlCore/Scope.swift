@@ -6,6 +6,15 @@ import TrawlObjects
 /// selection and `samplingPercentage`. Conditions within includes are AND'd; an object
 /// matching any exclude condition is out, whatever the includes say.
 public struct Scope: Sendable, Equatable, Codable {
+    /// The same bucket filters and nothing else: a job lists whole buckets and scopes objects in
+    /// its incremental plan, so objects outside the scope are not mistaken for deleted ones.
+    public var bucketsOnly: Scope {
+        var scope = Scope()
+        scope.buckets = buckets
+        scope.excludeBuckets = excludeBuckets
+        return scope
+    }
+
     /// Buckets to include (empty: all) and to exclude. Exact, case-sensitive names.
     public var buckets: [String] = []
     public var excludeBuckets: [String] = []

@@ -1,14 +1,14 @@
 import Foundation
 import TrawlDetect
 import TrawlObjects
-import TrawlReport
+
 
 /// One piece of a large text file, scanned on its own by any worker.
 struct SegmentResult {
     var detections: [TypeDetections]
     var classified: Int64
     var limitExceeded: Bool
-    var failure: (reason: String, message: String)?
+    var failure: (reason: ReasonCode, message: String)?
     /// Line and column (relative to the segment's prefix start) at the segment's start and end:
     /// what the merge needs to turn local locations into the file's.
     var start: (line: Int, column: Int)
@@ -16,14 +16,15 @@ struct SegmentResult {
 }
 
 extension Analyzer {
-    /// Whether `object` is scanned in segments: a large local plain-text file.
-    func shouldSplit(_ object: ObjectRef) -> Bool {
-        guard object.size >= settings.splitThreshold, case .file(let path) = object.location,
-              Classifiability.skipReason(storageClass: object.storageClass, encryption: object.serverSideEncryption) == nil,
-              object.size <= FormatLimits.macie.maxFileSize(for: .text) ?? Int64.max,
-              let head = try? FileReader().head(path: path, count: 8192)
+    /// Whether `object` is scanned in segments: a large plain-text local file (where looking at
+    /// its head is free; a remote object is read by one worker, its ranges prefetched).
+    func shouldSplit(_ object: ObjectRef, bytes: @autoclosure () -> any ObjectBytes) -> Bool {
+        guard object.size >= settings.splitThreshold, case .file = object.location,
+            StorageClass.skipReason(storageClass: object.storageClass, encryption: object.serverSideEncryption) == nil,
+            object.size <= FormatLimits.macie.maxFileSize(for: .text) ?? Int64.max,
+            let head = try? bytes().head(ContentKind.sniffLength)
         else { return false }
-        return head.withUnsafeBytes { ContentKind.sniff(fileExtension: object.fileExtension, head: $0) }.isPlainText
+        return ContentKind.sniff(fileExtension: object.fileExtension, head: head).isPlainText
     }
 
     /// The byte ranges the object is split into.
@@ -34,32 +35,31 @@ extension Analyzer {
 
     /// Scans `range` of a local file, reading up to `overlap` bytes before it as context
     /// (a value or keyword straddling the boundary is found by exactly one segment).
-    func analyzeSegment(_ object: ObjectRef, range: Range<Int>) -> SegmentResult {
-        guard case .file(let path) = object.location else { preconditionFailure("segments are for local files") }
+    func analyzeSegment(_ object: ObjectRef, range: Range<Int>, bytes: any ObjectBytes) -> SegmentResult {
         let prefixStart = max(0, range.lowerBound - overlap)
         var context = ObjectContext(accumulator: Accumulator(
             infos: detector.infos, occurrenceLimit: settings.occurrenceLimit, samples: settings.redactedSamples))
         var scanner = TextStreamScanner(analyzer: self, embeddedPath: nil)
         scanner.reportStart = range.lowerBound - prefixStart
         var start = (line: 1, column: 1)
-        var failure: (String, String)?
+        var failure: (ReasonCode, String)?
         do {
             // The prefix: context only, and where the segment starts in line/column terms.
             var prefix: [UInt8] = []
-            try FileReader().stream(path: path, range: prefixStart..<range.lowerBound) { prefix += $0; return true }
+            try bytes.stream(range: prefixStart..<range.lowerBound, chunkSize: settings.chunkSize) { prefix += $0; return true }
             var tracker = LineTracker()
             prefix.withUnsafeBytes { tracker.advance(to: $0.count, in: $0, base: 0) }
             start = (tracker.line, tracker.column)
             prefix.withUnsafeBytes { scanner.feed($0, into: &context) }
             context.classified = 0
-            try FileReader().stream(path: path, range: range, chunkSize: settings.chunkSize) { chunk in
+            try bytes.stream(range: range, chunkSize: settings.chunkSize) { chunk in
                 scanner.feed(chunk, into: &context)
                 return true
             }
         } catch let error as ReadError {
             failure = (error.reason, error.message)
         } catch {
-            failure = ("UNABLE_TO_PARSE_FILE", "\(error)")
+            failure = (.unableToParseFile, "\(error)")
         }
         let end = scanner.endPosition()
         return SegmentResult(
@@ -75,7 +75,7 @@ extension Analyzer {
         var line = 1, column = 1  // the file's position at the current segment's start
         var classified: Int64 = 0
         var limitExceeded = false
-        var failure: (reason: String, message: String)?
+        var failure: (reason: ReasonCode, message: String)?
         for part in parts {
             classified += part.classified
             limitExceeded = limitExceeded || part.limitExceeded
@@ -103,7 +103,7 @@ extension Analyzer {
             (line, column) = place(part.end.line, part.end.column)
         }
         var status: StatusCode = .complete
-        var reason: String?
+        var reason: ReasonCode?
         var message: String?
         if let failure {
             status = classified > 0 ? .partial : .skipped
@@ -111,7 +111,7 @@ extension Analyzer {
             message = failure.message
         } else if limitExceeded {
             status = .partial
-            reason = "TIME_CUT_OFF_REACHED"
+            reason = .timeCutOffReached
             message = "a pattern hit its match limit on part of the object"
         }
         return ObjectResult(

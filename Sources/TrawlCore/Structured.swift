@@ -5,25 +5,7 @@ import Darwin
 #endif
 import TrawlDetect
 import TrawlObjects
-import TrawlReport
 
-/// An object's bytes as an unsafe view, for members of an archive already in memory.
-struct BufferBytes: ObjectBytes {
-    let buffer: UnsafeRawBufferPointer
-    func stream(chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
-        var offset = 0
-        while offset < buffer.count {
-            let end = min(buffer.count, offset + chunkSize)
-            if try !body(UnsafeRawBufferPointer(rebasing: buffer[offset..<end])) { return }
-            offset = end
-        }
-    }
-    func readAll(limit: Int) throws -> [UInt8] {
-        guard buffer.count <= limit else { throw ReadError(reason: "FILE_EXCEEDS_SIZE_LIMIT", message: "over the \(limit)-byte limit") }
-        return Array(buffer)
-    }
-    func head(_ count: Int) throws -> [UInt8] { Array(buffer.prefix(count)) }
-}
 
 extension Analyzer {
     /// CSV/TSV, JSON, JSON Lines, archives and Office documents.
@@ -36,7 +18,7 @@ extension Analyzer {
             let whole: [UInt8]
             do {
                 whole = try bytes.readAll(limit: settings.wholeObjectLimit)
-            } catch let error as ReadError where error.reason == "FILE_EXCEEDS_SIZE_LIMIT" {
+            } catch let error as ReadError where error.reason == .fileExceedsSizeLimit {
                 try scanTextStream(bytes, embeddedPath: embeddedPath, into: &context)
                 return
             }
@@ -54,14 +36,14 @@ extension Analyzer {
                 do {
                     archive = try ZipArchive(buffer)
                 } catch let error as FormatError {
-                    throw AnalysisFailure(reason: kind == .zip ? error.reason.rawValue : "MALFORMED_OR_FILE_SIZE_EXCEEDS_LIMIT", message: error.message)
+                    throw AnalysisFailure(reason: kind == .zip ? error.reason : .malformedOrFileSizeExceedsLimit, message: error.message)
                 }
                 // A zip that is really an Office document is read as one.
                 let office = kind == .zip ? ContentKind.ooxmlKind(entryNames: archive.entries.map(\.path)) : kind
                 switch office {
                 case .docx: try scanDocx(archive, embeddedPath: embeddedPath, into: &context)
                 case .xlsx: try scanXlsx(archive, embeddedPath: embeddedPath, into: &context)
-                case .pptx: throw AnalysisFailure(reason: "UNSUPPORTED_FILE_TYPE_EXCEPTION", message: "PowerPoint files are not analysed")
+                case .pptx: throw AnalysisFailure(reason: .unsupportedFileTypeException, message: "PowerPoint files are not analysed")
                 default: try scanZip(archive, depth: depth, embeddedPath: embeddedPath, into: &context)
                 }
             }
@@ -69,7 +51,7 @@ extension Analyzer {
             let whole = try bytes.readAll(limit: Int(clamping: FormatLimits.macie.maxFileSize(for: .tar) ?? Int64(Int.max)))
             try whole.withUnsafeBytes { buffer in try scanTar(TarArchive(buffer), buffer: buffer, depth: depth, embeddedPath: embeddedPath, into: &context) }
         default:
-            throw AnalysisFailure(reason: "UNSUPPORTED_FILE_TYPE_EXCEPTION", message: "\(kind.mimeType) is not a format trawl analyses")
+            throw AnalysisFailure(reason: .unsupportedFileTypeException, message: "\(kind.mimeType) is not a format trawl analyses")
         }
     }
 
@@ -80,7 +62,7 @@ extension Analyzer {
     func scanCSV(_ buffer: UnsafeRawBufferPointer, delimiter: UInt8, embeddedPath: String?, into context: inout ObjectContext) {
         let table = CSVTable(buffer, delimiter: delimiter)
         if let malformed = table.malformed {
-            context.markPartial("MALFORMED_FILE", "CSV is malformed (\(malformed.message)); read as text")
+            context.markPartial(.malformedFile, "CSV is malformed (\(malformed.message)); read as text")
             scanText(buffer, embeddedPath: embeddedPath, into: &context)
             return
         }
@@ -118,7 +100,7 @@ extension Analyzer {
             try index.validate()
         } catch {
             if error.reason == .jsonNestingLevelOverLimit {
-                throw AnalysisFailure(reason: error.reason.rawValue, message: error.message)
+                throw AnalysisFailure(reason: error.reason, message: error.message)
             }
             // Often a .json file holds JSON Lines.
             let lines = JSONLines(buffer)
@@ -128,7 +110,7 @@ extension Analyzer {
                 scanJSONLines(buffer, embeddedPath: embeddedPath, into: &context)
                 return
             }
-            context.markPartial("MALFORMED_FILE", "JSON is malformed at byte \(error.offset ?? 0): \(error.message); read as text")
+            context.markPartial(.malformedFile, "JSON is malformed at byte \(error.offset ?? 0): \(error.message); read as text")
             scanText(buffer, embeddedPath: embeddedPath, into: &context)
             return
         }
@@ -167,7 +149,7 @@ extension Analyzer {
             line += 1
             start = end + 1
         }
-        if malformed > 0 { context.markPartial("MALFORMED_FILE", "\(malformed) JSON Lines record(s) are malformed; read as text") }
+        if malformed > 0 { context.markPartial(.malformedFile, "\(malformed) JSON Lines record(s) are malformed; read as text") }
         let starts = documents.map(\.range.lowerBound)
         func record(at offset: Int) -> Int? {
             var low = 0, high = starts.count
@@ -202,7 +184,7 @@ extension Analyzer {
         do {
             text = try OOXML.documentText(archive)
         } catch let error as FormatError {
-            throw AnalysisFailure(reason: error.reason.rawValue, message: error.message)
+            throw AnalysisFailure(reason: error.reason, message: error.message)
         }
         text.text.withUnsafeBytes { scanText($0, embeddedPath: embeddedPath, into: &context) }
     }
@@ -212,7 +194,7 @@ extension Analyzer {
         do {
             sheets = try OOXML.workbook(archive)
         } catch let error as FormatError {
-            throw AnalysisFailure(reason: error.reason.rawValue, message: error.message)
+            throw AnalysisFailure(reason: error.reason, message: error.message)
         }
         for sheet in sheets {
             let layout = sheet.scanText()
@@ -252,24 +234,24 @@ extension Analyzer {
             try context.budget.checkNesting(depth: depth + 1)
             try archive.checkDeclaredLimits(context.budget)
         } catch {
-            throw AnalysisFailure(reason: error.reason.rawValue, message: error.message)
+            throw AnalysisFailure(reason: error.reason, message: error.message)
         }
-        if let damage = archive.error { context.markPartial(damage.reason.rawValue, damage.message) }
+        if let damage = archive.error { context.markPartial(damage.reason, damage.message) }
         for entry in archive.entries where !entry.isDirectory {
             let path = Self.join(embeddedPath, entry.path)
             do {
                 try context.budget.admit(declaredSize: entry.uncompressedSize)
             } catch {
-                context.markPartial(error.reason.rawValue, error.message)
-                context.embedded.append(.init(path: path, size: entry.uncompressedSize, status: .skipped, reason: error.reason.rawValue))
+                context.markPartial(error.reason, error.message)
+                context.embedded.append(.init(path: path, size: entry.uncompressedSize, status: .skipped, reason: error.reason))
                 break
             }
             var member: [UInt8] = []
             do {
                 member = try archive.extract(entry, maxBytes: context.budget.nextMemberByteLimit)
             } catch {
-                let reason = (error as? FormatError)?.reason.rawValue ?? "UNABLE_TO_PARSE_FILE"
-                context.markPartial(reason == "UNSUPPORTED_FILE_TYPE_EXCEPTION" ? "ARCHIVE_CONTAINS_UNPROCESSED_FILES" : reason, "\(path): \(error)")
+                let reason = (error as? FormatError)?.reason ?? .unableToParseFile
+                context.markPartial(reason == .unsupportedFileTypeException ? .archiveContainsUnprocessedFiles : reason, "\(path): \(error)")
                 context.embedded.append(.init(path: path, size: entry.uncompressedSize, status: .skipped, reason: reason))
                 continue
             }
@@ -284,16 +266,16 @@ extension Analyzer {
         do {
             try context.budget.checkNesting(depth: depth + 1)
         } catch {
-            throw AnalysisFailure(reason: error.reason.rawValue, message: error.message)
+            throw AnalysisFailure(reason: error.reason, message: error.message)
         }
-        if let damage = archive.error { context.markPartial(damage.reason.rawValue, damage.message) }
+        if let damage = archive.error { context.markPartial(damage.reason, damage.message) }
         for entry in archive.entries where entry.kind == .file {
             let path = Self.join(embeddedPath, entry.path)
             do {
                 try context.budget.admit(declaredSize: entry.size)
             } catch {
-                context.markPartial(error.reason.rawValue, error.message)
-                context.embedded.append(.init(path: path, size: entry.size, status: .skipped, reason: error.reason.rawValue))
+                context.markPartial(error.reason, error.message)
+                context.embedded.append(.init(path: path, size: entry.size, status: .skipped, reason: error.reason))
                 break
             }
             context.budget.record(extractedBytes: entry.dataRange.count)
@@ -312,7 +294,7 @@ extension Analyzer {
             try analyze(kind: kind, name: name, bytes: BufferBytes(buffer: buffer), depth: depth, embeddedPath: path, into: &context)
             context.embedded.append(.init(path: path, size: Int64(buffer.count), status: .complete, reason: nil))
         } catch let failure as AnalysisFailure {
-            let reason = failure.reason == "UNSUPPORTED_FILE_TYPE_EXCEPTION" ? "ARCHIVE_CONTAINS_UNPROCESSED_FILES" : failure.reason
+            let reason = failure.reason == .unsupportedFileTypeException ? .archiveContainsUnprocessedFiles : failure.reason
             context.markPartial(reason, "\(path): \(failure.message)")
             context.embedded.append(.init(
                 path: path, size: Int64(buffer.count), status: context.classified > before ? .partial : .skipped, reason: failure.reason))

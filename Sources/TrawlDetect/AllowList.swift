@@ -22,6 +22,11 @@ public struct AllowList: Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CatalogError(file: path, message: "cannot read the allow list")
         }
+        return try textEntries(data, file: path)
+    }
+
+    /// The same for a list's contents (`file` names it in errors).
+    public static func textEntries(_ data: Data, file path: String) throws(CatalogError) -> [String] {
         let entries = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard entries.count <= 100_000 else {

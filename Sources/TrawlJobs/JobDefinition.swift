@@ -112,20 +112,25 @@ public struct JobDefinition: Sendable, Equatable, Codable {
         }
     }
 
-    /// The detector this definition describes (built-in or given catalog, stored contents).
-    public func detector() throws -> Detector {
-        let catalog = try patterns.map { try Catalog.load(directory: URL(fileURLWithPath: $0)) } ?? Catalog.builtin
-        let selected = try IdentifierSelection.parse(identifiers, exclude: excludeIdentifiers).resolve(in: catalog)
-        var custom: [CustomIdentifier] = []
-        for file in customIdentifiers { custom += try CustomIdentifier.decode(Data(file.content.utf8), file: file.path) }
-        guard !selected.isEmpty || !custom.isEmpty else {
-            throw JobError.invalid("no identifiers selected: identifiers 'none' needs at least one custom identifier file")
+    /// The detector configuration this definition describes (built-in or given catalog, stored contents).
+    public var detectorConfiguration: DetectorConfiguration {
+        var configuration = DetectorConfiguration()
+        configuration.catalogDirectory = patterns
+        configuration.identifiers = identifiers
+        configuration.excludeIdentifiers = excludeIdentifiers
+        configuration.customIdentifiers = customIdentifiers.map { .init(path: $0.path, content: Data($0.content.utf8)) }
+        configuration.allowLists = allowLists.map { .init(path: $0.path, content: Data($0.content.utf8)) }
+        configuration.allowRegexes = allowRegexes
+        return configuration
+    }
+
+    /// The detector this definition describes.
+    public func detector() throws(JobError) -> Detector {
+        do {
+            return try detectorConfiguration.detector()
+        } catch {
+            throw JobError.invalid("\(error)")
         }
-        // The same rules as `AllowList.textEntries(file:)`: one entry per line, trimmed.
-        let texts = allowLists.flatMap { file in
-            file.content.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        }
-        return try Detector(identifiers: selected, custom: custom, allowList: AllowList(texts: texts, regexes: allowRegexes))
     }
 
     /// Names of the fields that differ from `other` (for `job apply`'s report).

@@ -13,6 +13,8 @@ import Glibc
 public struct JobRunner {
     public var store: JobStore
     public var workers: Int
+    /// Opens a job's SOURCE (the CLI adds `s3://`; local trees open without it).
+    public var opener = StoreOpener()
     public var pid: Int32
     /// The clock; injected so tests can pin it.
     public var now: @Sendable () -> Date
@@ -46,6 +48,8 @@ public struct JobRunner {
     /// What the caller shows while a run goes (the CLI prints; tests ignore).
     public struct Events {
         public var started: (RunRecord, _ resumed: Bool) -> Void = { _, _ in }
+        /// A store could not keep the run's report model (the run itself is recorded).
+        public var warning: (String) -> Void = { _ in }
         public var planned: (IncrementalPlan) -> Void = { _ in }
         public var estimated: (EstimateReport) -> Void = { _ in }
         /// The sink that also receives every result (the CLI's findings output and summary).
@@ -104,12 +108,11 @@ public struct JobRunner {
         let definition = job.definition
         // List the included buckets whole (object scoping is applied by the plan, so objects
         // outside the scope are not mistaken for deleted ones).
-        var bucketScope = Scope()
-        bucketScope.buckets = scope.buckets
-        bucketScope.excludeBuckets = scope.excludeBuckets
+        let session: ScanSession
         let listing: SourceListing
         do {
-            listing = try SourceListing.list(try ObjectSource.parse(definition.source, bucket: definition.bucket), scope: bucketScope)
+            session = try Self.session(definition, opener: opener, scope: scope, detector: detector, workers: workers)
+            listing = try session.list(scope: scope.bucketsOnly)
         } catch {
             let message = "the source cannot be listed: \(error)"
             try store.finishRun(run.id, status: .failed, message: message, now: now())
@@ -121,10 +124,7 @@ public struct JobRunner {
         events.planned(plan)
 
         // The estimate, stored and shown before anything is read.
-        var estimator = Estimator(region: definition.region, workers: workers, head: listing.head, tail: listing.tail)
-        estimator.applyFreeTier = true
-        let report = estimator.estimate(
-            inScope: plan.candidates, selected: plan.toClassify, samplingPercentage: scope.samplingPercentage, detector: detector)
+        let report = session.estimate(listing, inScope: plan.candidates, selected: plan.toClassify)
         try store.recordPlan(
             run: run, jobId: job.id, plan: plan, estimateJSON: canonicalJSON(report), estimatedBytes: report.classifiableUncompressedBytes,
             estimatedUSD: report.macie.usd, resumed: resumed)
@@ -137,22 +137,22 @@ public struct JobRunner {
         try store.recordSeen(run: run, jobId: job.id, plan: plan)
 
         let context = FindingContext(accountId: "000000000000", region: definition.region, jobId: job.macieJobId, createdAt: now())
+        // The run's report model, kept for `trawl report` (HTML with the job's trend).
+        let collector = ScanReportCollector(
+            source: definition.source, jobId: context.jobId, generatedAt: context.createdAt, locationsPerType: context.occurrencesPerFinding)
+        collector.setScope(plan.candidates)
         let sink = JobSink(
             store: store, run: run, jobId: job.id, jobName: job.name, context: context, rules: try store.suppressionRules(),
-            output: events.output, cancellation: cancellation, batchSize: batchSize, batchInterval: batchInterval,
-            delay: testOnlyDelayPerObject, now: now)
+            output: events.output, collector: collector, cancellation: cancellation, batchSize: batchSize,
+            batchInterval: batchInterval, delay: testOnlyDelayPerObject, now: now)
         // Entries that could not be listed count as errors of this run.
         sink.listingErrors = listing.problems.count
-        for problem in listing.problems {
-            try events.output?.consume(ObjectResult(
-                object: ObjectRef(bucket: problem.bucket, key: problem.key, size: 0, lastModified: Date(timeIntervalSince1970: 0), eTag: "", location: .file(path: "")),
-                status: .skipped, reason: problem.reason, message: problem.message))
-        }
 
-        let runner = Runner(detector: detector, settings: AnalyzerSettings(), workers: workers, bytes: listing.bytes)
         var failure: (any Error)?
         do {
-            try runner.run(plan.toClassify, sink: sink, counters: ScanCounters(), cancellation: cancellation)
+            let outcome = try session.run(
+                listing, objects: plan.toClassify, sink: sink, problemsSink: ProblemsSink(collector: collector, output: events.output), cancellation: cancellation)
+            failure = outcome.sinkError
         } catch {
             failure = error
         }
@@ -178,19 +178,39 @@ public struct JobRunner {
             status = .complete
         }
         try store.finishRun(run.id, status: status, message: message, now: now())
+        saveReport(collector, estimate: report, run: run, name: name, interrupted: status == .interrupted, events: events)
         if let failure, let jobError = failure as? JobError { throw jobError }
         return Outcome(run: try store.run(id: run.id), plan: plan, estimate: report, resumed: resumed)
     }
 
+    /// Keeps the run's report model in the store; a failure to keep it is a warning, not a failed run.
+    func saveReport(
+        _ collector: ScanReportCollector, estimate: EstimateReport, run: RunRecord, name: String, interrupted: Bool, events: Events
+    ) {
+        var report = collector.report(
+            estimate: EstimateSnapshot(estimate), exposure: [:], elapsedSeconds: nil, interrupted: interrupted)
+        report.title = "trawl job \(name), run #\(run.number)"
+        do {
+            let data = try JSONEncoder().encode(report)
+            try store.saveReport(runId: run.id, json: String(decoding: data, as: UTF8.self))
+        } catch {
+            events.warning("run #\(run.number) of job \(name): its report could not be stored: \(error)")
+        }
+    }
+
+    /// The scan session of a definition.
+    static func session(
+        _ definition: JobDefinition, opener: StoreOpener, scope: Scope, detector: Detector, workers: Int
+    ) throws -> ScanSession {
+        let store = try opener.open(definition.source, bucket: definition.bucket)
+        return ScanSession(store: store, scope: scope, detector: detector, workers: workers, region: definition.region)
+    }
+
     /// Why the estimate is over the job's budgets, or nil.
     static func overBudget(_ report: EstimateReport, definition: JobDefinition) -> String? {
-        if let limit = definition.maxCostUSD, report.macie.usd > limit {
-            return String(format: "paused: the estimated Macie charge $%.2f is over the job's maxCostUSD %.2f; raise it (trawl job apply) or run with --ignore-budget", report.macie.usd, limit)
-        }
-        if let limit = definition.maxBytes, report.classifiableUncompressedBytes > limit {
-            return "paused: \(report.classifiableUncompressedBytes) bytes to analyse is over the job's maxBytes \(limit); raise it (trawl job apply) or run with --ignore-budget"
-        }
-        return nil
+        let gate = CostGate(maxCostUSD: definition.maxCostUSD, maxBytes: definition.maxBytes)
+        guard let over = gate.overLimit(report) else { return nil }
+        return "paused: \(over) (the job's maxCostUSD / maxBytes); raise it (trawl job apply) or run with --ignore-budget"
     }
 }
 
@@ -204,6 +224,7 @@ final class JobSink: ResultSink {
     let context: FindingContext
     let rules: [FindingFilter]
     let output: ResultSink?
+    let collector: ScanReportCollector
     let cancellation: Cancellation
     let batchSize: Int
     let batchInterval: TimeInterval
@@ -217,7 +238,8 @@ final class JobSink: ResultSink {
 
     init(
         store: JobStore, run: RunRecord, jobId: Int64, jobName: String, context: FindingContext, rules: [FindingFilter], output: ResultSink?,
-        cancellation: Cancellation, batchSize: Int, batchInterval: TimeInterval, delay: TimeInterval, now: @escaping @Sendable () -> Date
+        collector: ScanReportCollector, cancellation: Cancellation, batchSize: Int, batchInterval: TimeInterval, delay: TimeInterval,
+        now: @escaping @Sendable () -> Date
     ) {
         self.store = store
         self.run = run
@@ -226,6 +248,7 @@ final class JobSink: ResultSink {
         self.context = context
         self.rules = rules
         self.output = output
+        self.collector = collector
         self.cancellation = cancellation
         self.batchSize = max(1, batchSize)
         self.batchInterval = batchInterval
@@ -249,10 +272,11 @@ final class JobSink: ResultSink {
             if archived { shown.detections = [] }
         }
         // Objects that could not be read are not recorded as classified: the next run retries them.
-        let isError = ScanSummary.errorReasons.contains(result.reason ?? "")
+        let isError = result.reason.map(ScanSummary.errorReasons.contains) ?? false
         pending.append(.init(
-            object: result.object, status: result.status.rawValue, reason: result.reason, bytesClassified: result.sizeClassified, isError: isError,
+            object: result.object, status: result.status, reason: result.reason, bytesClassified: result.sizeClassified, isError: isError,
             finding: finding))
+        collector.add(shown)
         try output?.consume(shown)
         if pending.count >= batchSize || Date().timeIntervalSince(lastFlush) >= batchInterval { try flush() }
     }
@@ -273,11 +297,24 @@ final class JobSink: ResultSink {
 extension JobRunner {
     /// Lists every object of the definition's included buckets (object scoping left to the
     /// plan): the baseline of a job created with `initialRun: false`.
-    public static func baseline(_ definition: JobDefinition) throws -> [ObjectRef] {
+    public static func baseline(_ definition: JobDefinition, opener: StoreOpener = StoreOpener()) throws -> [ObjectRef] {
         let scope = try definition.scope.scope()
-        var bucketScope = Scope()
-        bucketScope.buckets = scope.buckets
-        bucketScope.excludeBuckets = scope.excludeBuckets
-        return try SourceListing.list(try ObjectSource.parse(definition.source, bucket: definition.bucket), scope: bucketScope).inScope
+        let store = try opener.open(definition.source, bucket: definition.bucket)
+        return try SourceListing.list(store, scope: scope.bucketsOnly).inScope
+    }
+}
+
+/// The listing's problems: they are not objects of the run's checkpoint, but the report and
+/// the caller's output show them.
+final class ProblemsSink: ResultSink {
+    let collector: ScanReportCollector
+    let output: ResultSink?
+    init(collector: ScanReportCollector, output: ResultSink?) {
+        self.collector = collector
+        self.output = output
+    }
+    func consume(_ result: ObjectResult) throws {
+        collector.add(result)
+        try output?.consume(result)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TrawlCore
 
 /// When a job runs: Macie's `ONE_TIME` job or `scheduleFrequency` (daily, weekly, monthly),
 /// plus a wall-clock time of day that Macie does not have.

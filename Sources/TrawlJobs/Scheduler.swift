@@ -1,4 +1,5 @@
 import Foundation
+import TrawlCore
 
 /// Decides which jobs are due at a given instant. Pure: the daemon passes its clock's "now".
 public enum Scheduler {

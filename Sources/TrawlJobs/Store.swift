@@ -1,4 +1,5 @@
 import Foundation
+import TrawlCore
 import GRDB
 import TrawlObjects
 
@@ -656,8 +657,8 @@ extension JobStore {
     /// One classified object for `recordBatch`.
     struct ClassifiedObject {
         var object: ObjectRef
-        var status: String
-        var reason: String?
+        var status: StatusCode
+        var reason: ReasonCode?
         var bytesClassified: Int64
         var isError: Bool
         var finding: StoredFinding?
@@ -683,7 +684,7 @@ extension JobStore {
                     errors += 1
                     continue
                 }
-                try Self.upsertObject(db, jobId: jobId, object: item.object, classifiedRun: run.id, status: item.status, reason: item.reason)
+                try Self.upsertObject(db, jobId: jobId, object: item.object, classifiedRun: run.id, status: item.status.rawValue, reason: item.reason?.rawValue)
                 bytes += item.bytesClassified
                 if let finding = item.finding {
                     try db.execute(

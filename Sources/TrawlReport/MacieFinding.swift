@@ -1,4 +1,5 @@
 import Foundation
+import TrawlCore
 import TrawlDetect
 import TrawlObjects
 
@@ -90,7 +91,7 @@ public enum MacieJSON {
         if !result.embeddedFiles.isEmpty {
             record["embeddedFileDetails"] = result.embeddedFiles.map { file -> [String: Any] in
                 var entry: [String: Any] = [
-                    "filePath": file.path, "fileExtension": Self.fileExtension(file.path), "fileSize": file.size,
+                    "filePath": file.path, "fileExtension": ContentKind.fileExtension(of: file.path), "fileSize": file.size,
                     "status": file.status.rawValue,
                 ]
                 if let reason = file.reason { entry["reason"] = reason }
@@ -215,12 +216,6 @@ public enum MacieJSON {
         }
         let hex = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex + String(repeating: "0", count: 16)
-    }
-
-    static func fileExtension(_ path: String) -> String {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
-        return String(name[name.index(after: dot)...]).lowercased()
     }
 
     /// Serializes to one JSON line (keys sorted so the output is stable across runs).

@@ -1,4 +1,5 @@
 import Foundation
+import TrawlCore
 import TrawlDetect
 
 /// A bucket's sensitivity score, in the spirit of Macie's automated discovery (−1, 1–100):

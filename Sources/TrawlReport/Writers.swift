@@ -1,4 +1,5 @@
 import Foundation
+import TrawlCore
 import TrawlDetect
 import TrawlObjects
 
@@ -11,7 +12,7 @@ public final class TextOutput {
     public init(path: String?) throws {
         if let path, path != "-" {
             guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-                throw ReadError(reason: "PERMISSION_DENIED", message: "cannot write \(path)")
+                throw WriteError("cannot write \(path)")
             }
             self.handle = handle
             closes = true
@@ -72,7 +73,7 @@ public final class FindingsCSVWriter {
             let locations = detection.occurrences.prefix(5).map(Self.describe).joined(separator: "; ")
             let row = [
                 result.object.bucket, result.object.key, severity.label, type, detection.info.id, detection.info.category.rawValue,
-                String(detection.count), locations, result.status.rawValue, result.reason ?? "",
+                String(detection.count), locations, result.status.rawValue, result.reason?.rawValue ?? "",
             ]
             try output.write(row.map(Self.escape).joined(separator: ",") + "\n")
         }
@@ -119,54 +120,4 @@ public final class DiscoveryResultsWriter {
     }
 
     public func finish() throws { try writer.finish() }
-}
-
-/// Totals of a scan for the human summary.
-public struct ScanSummary: Sendable {
-    public var buckets: Set<String> = []
-    public var objects = 0
-    public var bytes: Int64 = 0
-    public var classifiedBytes: Int64 = 0
-    public var byStatus: [StatusCode: Int] = [:]
-    public var skippedByReason: [String: Int] = [:]
-    public var partialByReason: [String: Int] = [:]
-    public var findings = 0
-    public var findingsBySeverity: [Severity: Int] = [:]
-    /// Identifier ID → (occurrences, objects).
-    public var byType: [String: (occurrences: Int, objects: Int, severity: Severity)] = [:]
-    /// Objects with findings: (bucket/key, severity, types) — the first 50 shown.
-    public var topObjects: [(path: String, severity: Severity, types: String)] = []
-    /// Objects that could not be read at all (permission, vanished, listing problems).
-    public var errors = 0
-
-    public init() {}
-
-    public static let errorReasons: Set<String> = [
-        "PERMISSION_DENIED", "SOURCE_OBJECT_NO_LONGER_AVAILABLE", "OBJECT_VERSION_MISMATCH", "NO_SUCH_BUCKET_AVAILABLE",
-        "INVALID_KMS_KEY",
-    ]
-
-    public mutating func add(_ result: ObjectResult) {
-        buckets.insert(result.object.bucket)
-        objects += 1
-        bytes += result.object.size
-        classifiedBytes += result.sizeClassified
-        byStatus[result.status, default: 0] += 1
-        if let reason = result.reason {
-            if result.status == .skipped { skippedByReason[reason, default: 0] += 1 } else { partialByReason[reason, default: 0] += 1 }
-            if Self.errorReasons.contains(reason) { errors += 1 }
-        }
-        if let severity = result.severity {
-            findings += 1
-            findingsBySeverity[severity, default: 0] += 1
-            for type in result.reportable {
-                let previous = byType[type.info.id] ?? (0, 0, .low)
-                byType[type.info.id] = (previous.occurrences + type.count, previous.objects + 1, max(previous.severity, type.severity ?? .low))
-            }
-            if topObjects.count < 50 {
-                let types = result.reportable.map { "\($0.info.id)×\($0.count)" }.joined(separator: ", ")
-                topObjects.append((result.object.bucket + "/" + result.object.key, severity, types))
-            }
-        }
-    }
 }

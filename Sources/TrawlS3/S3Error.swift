@@ -1,4 +1,5 @@
 import Foundation
+import TrawlObjects
 
 /// A failed S3 request: the HTTP status, S3's error code and message, and what was asked for.
 /// Never holds credentials: request signatures and keys stay out of every message.
@@ -35,16 +36,16 @@ public struct S3Error: Error, Sendable, CustomStringConvertible {
     }
 
     /// Macie's reason code for an object that could not be read because of this error.
-    public var macieReason: String {
+    public var macieReason: ReasonCode {
         switch (status, code) {
-        case (_, "NoSuchBucket"): "NO_SUCH_BUCKET_AVAILABLE"
-        case (_, "NoSuchKey"), (_, "NoSuchVersion"), (404, _): "SOURCE_OBJECT_NO_LONGER_AVAILABLE"
-        case (412, _), (_, "PreconditionFailed"), (_, "ETagMismatch"): "OBJECT_VERSION_MISMATCH"
-        case (_, "InvalidObjectState"): "INVALID_OBJECT_STATE"
-        case (_, let code) where code.hasPrefix("KMS."): "INVALID_KMS_KEY"
-        case (400, "InvalidRequest") where message.localizedCaseInsensitiveContains("encryption"): "INVALID_ENCRYPTION"
-        case (403, _), (_, "AccessDenied"), (_, "AllAccessDisabled"): "PERMISSION_DENIED"
-        default: "UNABLE_TO_PARSE_FILE"
+        case (_, "NoSuchBucket"): .noSuchBucketAvailable
+        case (_, "NoSuchKey"), (_, "NoSuchVersion"), (404, _): .sourceObjectNoLongerAvailable
+        case (412, _), (_, "PreconditionFailed"), (_, "ETagMismatch"): .objectVersionMismatch
+        case (_, "InvalidObjectState"): .invalidObjectState
+        case (_, let code) where code.hasPrefix("KMS."): .invalidKMSKey
+        case (400, "InvalidRequest") where message.localizedCaseInsensitiveContains("encryption"): .invalidEncryption
+        case (403, _), (_, "AccessDenied"), (_, "AllAccessDisabled"): .permissionDenied
+        default: .unableToParseFile
         }
     }
 

@@ -46,10 +46,10 @@ public struct S3ObjectReader: Sendable {
         } catch let error as S3Error {
             throw ReadError(reason: error.macieReason, message: error.description)
         } catch {
-            throw ReadError(reason: "UNABLE_TO_PARSE_FILE", message: "GetObject s3://\(bucket)/\(key): \(error)")
+            throw ReadError(reason: .unableToParseFile, message: "GetObject s3://\(bucket)/\(key): \(error)")
         }
         if !object.eTag.isEmpty, let eTag = response.header("ETag"), eTag != object.eTag {
-            throw ReadError(reason: "OBJECT_VERSION_MISMATCH",
+            throw ReadError(reason: .objectVersionMismatch,
                             message: "GetObject s3://\(bucket)/\(key): the object changed during analysis (ETag \(eTag), listed as \(object.eTag))")
         }
         return response.body
@@ -68,25 +68,36 @@ public struct S3ObjectReader: Sendable {
 
     /// Streams the object in pieces of at most `chunkSize` bytes; returning false stops early.
     public func stream(chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
-        var offset: Int64 = 0
+        try stream(range: 0..<Int(clamping: object.size), chunkSize: chunkSize, body)
+    }
+
+    /// Streams `range` of the object (clamped to its size) in ranged GETs, the next one in flight
+    /// while the current one is consumed.
+    public func stream(range: Range<Int>, chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
         let size = object.size
-        guard size > 0 else { return }
-        var pending: EventLoopFuture<S3Response>? = request(offset: 0, count: Int(min(Int64(rangeSize), size)))
+        var offset = Int64(max(0, range.lowerBound))
+        let end = min(size, Int64(range.upperBound))
+        guard offset < end else { return }
+        func next(_ offset: Int64) -> EventLoopFuture<S3Response> {
+            // The prefetched first range serves a stream from the start of the object.
+            request(offset: offset, count: Int(min(Int64(rangeSize), end - offset)))
+        }
+        var pending: EventLoopFuture<S3Response>? = next(offset)
         while let current = pending {
             let data = try wait(current)
-            let expected = min(Int64(rangeSize), size - offset)
+            let expected = min(Int64(rangeSize), end - offset)
             guard Int64(data.count) == expected else {
-                throw ReadError(reason: "OBJECT_VERSION_MISMATCH",
+                throw ReadError(reason: .objectVersionMismatch,
                                 message: "GetObject s3://\(bucket)/\(key): got \(data.count) bytes at offset \(offset), expected \(expected) (the object changed?)")
             }
             offset += Int64(data.count)
-            pending = offset < size ? request(offset: offset, count: Int(min(Int64(rangeSize), size - offset))) : nil
+            pending = offset < end ? next(offset) : nil
             let keepGoing = try data.withUnsafeBytes { raw -> Bool in
                 var start = 0
                 while start < raw.count {
-                    let end = min(raw.count, start + max(1, chunkSize))
-                    if try !body(UnsafeRawBufferPointer(rebasing: raw[start..<end])) { return false }
-                    start = end
+                    let stop = min(raw.count, start + max(1, chunkSize))
+                    if try !body(UnsafeRawBufferPointer(rebasing: raw[start..<stop])) { return false }
+                    start = stop
                 }
                 return true
             }
@@ -94,10 +105,18 @@ public struct S3ObjectReader: Sendable {
         }
     }
 
+    /// The last `count` bytes (one ranged GET).
+    public func tail(_ count: Int) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        let start = max(0, Int(clamping: object.size) - max(0, count))
+        try stream(range: start..<Int(clamping: object.size), chunkSize: max(1, count)) { bytes += $0; return true }
+        return bytes
+    }
+
     /// The whole object, or FILE_EXCEEDS_SIZE_LIMIT over `limit` (checked before any GET).
     public func readAll(limit: Int) throws -> [UInt8] {
         guard object.size <= Int64(limit) else {
-            throw ReadError(reason: "FILE_EXCEEDS_SIZE_LIMIT", message: "\(object.size) bytes is over the \(limit)-byte limit for this format")
+            throw ReadError(reason: .fileExceedsSizeLimit, message: "\(object.size) bytes is over the \(limit)-byte limit for this format")
         }
         var result = [UInt8]()
         result.reserveCapacity(Int(object.size))

@@ -27,14 +27,8 @@ struct EstimateCommand: ParsableCommand {
     func run() throws {
         try withUsageErrors {
             guard format == .text || format == .json else { throw UsageError("estimate --format takes text or json") }
-            let objectSource = try ObjectSource.parse(source, bucket: scope.singleBucket)
-            let client = try s3.client(for: objectSource, region: estimateOptions.region)
-            let listing = try SourceListing.list(objectSource, scope: try scope.scope(), s3Client: client, s3Reading: try s3.reading)
-            let detector = try detection.detector()
-            var report = estimateOptions.estimator(listing: listing).estimate(
-                inScope: listing.inScope, selected: listing.selected, samplingPercentage: try scope.scope().samplingPercentage,
-                detector: detector)
-            report.s3 = listing.s3Cost(region: estimateOptions.pricingRegion(listing))
+            let session = try estimateOptions.session(source: source, scope: scope, detection: detection, s3: s3)
+            let report = session.estimate(try session.list())
             switch format {
             case .json:
                 let encoder = JSONEncoder()
@@ -58,15 +52,13 @@ struct EstimateOptions: ParsableArguments {
     @Option(name: [.customShort("j"), .customLong("workers")], help: "Worker threads (default: one per core).")
     var workers: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    func estimator(listing: SourceListing) -> Estimator {
-        var estimator = Estimator(region: pricingRegion(listing), workers: workers, head: listing.head, tail: listing.tail)
-        estimator.applyFreeTier = !freeTierUsed
-        return estimator
-    }
-
-    /// `--region`, else the S3 client's region, else us-east-1.
-    func pricingRegion(_ listing: SourceListing) -> String {
-        region ?? listing.s3?.client.configuration.region ?? "us-east-1"
+    /// The scan session SOURCE and the shared options describe (`scan` and `estimate`).
+    func session(source: String, scope: ScopeOptions, detection: DetectionOptions, s3: S3Options) throws -> ScanSession {
+        let store = try s3.storeOpener(region: region).open(source, bucket: scope.singleBucket)
+        var session = ScanSession(
+            store: store, scope: try scope.scope(), detector: try detection.detector(), workers: workers, region: region)
+        session.applyFreeTier = !freeTierUsed
+        return session
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import TrawlReport
 import Foundation
+import TrawlCore
 import TrawlJobs
 
 struct FindingsCommand: ParsableCommand {

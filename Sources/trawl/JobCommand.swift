@@ -3,6 +3,7 @@ import Foundation
 import TrawlCore
 import TrawlDetect
 import TrawlJobs
+import TrawlS3
 
 struct JobCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -51,11 +52,23 @@ func withJobErrors(_ body: () throws -> Int32) throws {
     if status != 0 { throw ExitCode(status) }
 }
 
-func formatDate(_ date: Date?, zone: TimeZone? = nil) -> String {
-    guard let date else { return "-" }
-    var style = Date.ISO8601FormatStyle(timeZone: zone ?? .current)
-    style = style.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon).timeZone(separator: .colon)
-    return style.format(date)
+/// Checks that a job's SOURCE can be opened, without listing it (an `s3://` URL is only parsed:
+/// credentials may be the daemon's, not this shell's).
+func checkSource(_ definition: JobDefinition) throws {
+    if definition.source.hasPrefix("s3://") {
+        do {
+            _ = try S3Location.parse(definition.source)
+        } catch {
+            throw UsageError(error.description)
+        }
+        return
+    }
+    _ = try StoreOpener().open(definition.source, bucket: definition.bucket)
+}
+
+/// Opens sources with the S3 settings of the environment (AWS_PROFILE, AWS_ENDPOINT_URL_S3...).
+func defaultOpener() throws -> StoreOpener {
+    try S3Options.parse([]).storeOpener(region: nil)
 }
 
 func absoluteSource(_ source: String) -> String {
@@ -113,9 +126,9 @@ struct JobCreate: ParsableCommand {
                 maxCostUSD: maxCost, maxBytes: try maxBytes.map { try parseSize($0, flag: "--max-bytes") }, region: region)
             definition = try definition.validated()
             _ = try definition.detector()
-            _ = try ObjectSource.parse(definition.source, bucket: definition.bucket)
+            try checkSource(definition)
             let store = try stateOptions.open()
-            let baseline = definition.initialRun ? nil : try JobRunner.baseline(definition)
+            let baseline = definition.initialRun ? nil : try JobRunner.baseline(definition, opener: try defaultOpener())
             let job = try store.createJob(definition, now: Date(), baseline: baseline)
             print("created job \(job.name): \(try definition.parsedSchedule.jobType.lowercased().replacingOccurrences(of: "_", with: "-")), \(definition.schedule) (\(definition.timezone))")
             if let baseline { print("  baseline: \(baseline.count) existing objects recorded; the first run reads only new and changed ones") }
@@ -381,8 +394,8 @@ struct JobApply: ParsableCommand {
             for definition in definitions {
                 if !existing.contains(definition.name) {
                     if dryRun { print("would create \(definition.name)"); continue }
-                    _ = try ObjectSource.parse(definition.source, bucket: definition.bucket)
-                    let baseline = definition.initialRun ? nil : try JobRunner.baseline(definition)
+                    try checkSource(definition)
+                    let baseline = definition.initialRun ? nil : try JobRunner.baseline(definition, opener: try defaultOpener())
                     _ = try store.createJob(definition, now: Date(), baseline: baseline)
                     print("created \(definition.name) (revision 1)")
                     continue

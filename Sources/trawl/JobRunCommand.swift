@@ -45,6 +45,8 @@ struct JobRun: ParsableCommand {
     @Flag(name: .customLong("no-progress"), help: "Never show the progress line.")
     var noProgress = false
 
+    @OptionGroup var s3: S3Options
+
     func run() throws {
         try withJobErrors {
             let store = try stateOptions.open()
@@ -54,7 +56,8 @@ struct JobRun: ParsableCommand {
             let cancellation = Cancellation()
             let stop = SignalStop(cancellation: cancellation)
             defer { stop.stop() }
-            return try JobRunFlow(store: store, workers: workers, format: format, output: output, quiet: false)
+            return try JobRunFlow(
+                store: store, workers: workers, opener: s3.storeOpener(region: nil), format: format, output: output, quiet: false)
                 .execute(name, options: options, cancellation: cancellation)
         }
     }
@@ -64,6 +67,7 @@ struct JobRun: ParsableCommand {
 struct JobRunFlow {
     var store: JobStore
     var workers: Int
+    var opener: StoreOpener
     var format: OutputFormat = .text
     var output: String?
     /// The daemon prints less (no findings table).
@@ -76,14 +80,16 @@ struct JobRunFlow {
             if findingsToStdout { FileHandle.standardError.write(Data(text.utf8)) } else { print(text, terminator: "") }
         }
         var runner = JobRunner(store: store, workers: workers)
+        runner.opener = opener
         if let delay = ProcessInfo.processInfo.environment["TRAWL_TEST_ONLY_DELAY_PER_OBJECT_MS"].flatMap(Double.init) {
             runner.testOnlyDelayPerObject = delay / 1000
         }
         let context = FindingContext(accountId: "000000000000", region: job.definition.region, jobId: job.macieJobId)
         let sink = try ScanSink(
             format: ScanSink.Format(rawValue: format.rawValue) ?? .text, output: output, results: nil, context: context,
-            source: job.definition.source, collectReport: true)
+            source: job.definition.source)
         var events = JobRunner.Events()
+        events.warning = warn
         var runNumber = 0
         events.started = { run, resumed in
             runNumber = run.number
@@ -103,14 +109,6 @@ struct JobRunFlow {
         }
         let outcome = try runner.run(name, options: options, cancellation: cancellation, events: events)
         try sink.finish()
-        // Keep the run's report model for `trawl report` (HTML with the job's trend).
-        if var report = sink.report() {
-            report.title = "trawl job \(name), run #\(outcome.run.number)"
-            report.interrupted = outcome.run.status == .interrupted
-            if let data = try? JSONEncoder().encode(report) {
-                try? store.saveReport(runId: outcome.run.id, json: String(decoding: data, as: UTF8.self))
-            }
-        }
         let run = outcome.run
         if run.status == .paused {
             warn("job \(name): run #\(run.number) \(run.message ?? "paused")")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TrawlCore
 import TrawlJobs
 
 /// The command line a scheduler should run for a job: this binary, the state directory,

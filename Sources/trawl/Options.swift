@@ -85,24 +85,22 @@ struct DetectionOptions: ParsableArguments {
     var patternsDirectory: String?
 
     func catalog() throws -> Catalog {
-        if let directory = patternsDirectory {
-            return try Catalog.load(directory: URL(fileURLWithPath: directory))
-        }
-        return Catalog.builtin
+        try patternsDirectory.map { try Catalog.load(directory: URL(fileURLWithPath: $0)) } ?? Catalog.builtin
     }
 
-    func detector() throws -> Detector {
-        let catalog = try catalog()
-        let selected = try IdentifierSelection.parse(identifiers, exclude: excludeIdentifiers).resolve(in: catalog)
-        var custom: [CustomIdentifier] = []
-        for file in customFiles { custom += try CustomIdentifier.load(file: file) }
-        guard !selected.isEmpty || !custom.isEmpty else {
-            throw UsageError("no identifiers selected: --identifiers none needs at least one --custom file")
-        }
-        var texts: [String] = []
-        for file in allowListFiles { texts += try AllowList.textEntries(file: file) }
-        return try Detector(identifiers: selected, custom: custom, allowList: AllowList(texts: texts, regexes: allowRegexes))
+    /// The detector configuration the flags describe (files read now).
+    func configuration() throws -> DetectorConfiguration {
+        var configuration = DetectorConfiguration()
+        configuration.catalogDirectory = patternsDirectory
+        configuration.identifiers = identifiers
+        configuration.excludeIdentifiers = excludeIdentifiers
+        configuration.customIdentifiers = try customFiles.map { try .read($0, what: "custom identifier file") }
+        configuration.allowLists = try allowListFiles.map { try .read($0, what: "allow list") }
+        configuration.allowRegexes = allowRegexes
+        return configuration
     }
+
+    func detector() throws -> Detector { try configuration().detector() }
 }
 
 func parseSize(_ text: String, flag: String) throws -> Int64 {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TrawlAudit
 import TrawlCore
+import TrawlObjects
 import TrawlS3
 
 /// Where S3 is and who we are there: the AWS CLI's own options, resolved the way it does.
@@ -33,10 +34,18 @@ struct S3Options: ParsableArguments {
         }
     }
 
-    /// A client for S3 sources; nil for local ones.
-    func client(for source: ObjectSource, region: String?) throws -> S3Client? {
-        guard case .s3 = source else { return nil }
-        return try client(region: region)
+    /// Opens SOURCE arguments: local trees and inventories in the core, `s3://` here.
+    func storeOpener(region: String?) -> StoreOpener {
+        let options = self
+        return StoreOpener(remote: [
+            "s3://": { url in
+                do {
+                    return try S3ObjectStore(url: url, client: try options.client(region: region), reading: try options.reading)
+                } catch let error as UsageError {
+                    throw SourceError(error.description)
+                }
+            }
+        ])
     }
 
     func client(region: String?) throws -> S3Client {
@@ -52,20 +61,25 @@ struct S3Options: ParsableArguments {
     }
 }
 
-/// `trawl audit s3://bucket` and `trawl audit s3://`: the configuration fetched live, for the same
-/// `Auditor` as files. `organizationAccountsFile` is a saved `aws organizations list-accounts`
-/// answer (S3 cannot tell which accounts are the organization's).
+/// `trawl audit s3://bucket` and `trawl audit s3://`: the configuration fetched live (TrawlS3),
+/// read by the audit layer as it reads files, for the same `Auditor`. `organizationAccountsFile` is
+/// a saved `aws organizations list-accounts` answer (S3 cannot tell which accounts are the
+/// organization's).
 func liveAuditInput(source: String, s3: S3Options, region: String?, organizationAccountsFile: String? = nil) throws -> AuditInput {
     let client = try s3.client(region: region)
     var organization: Set<String>?
     if let file = organizationAccountsFile {
         guard let data = FileManager.default.contents(atPath: file), let json = try? JSONValue.parse(data),
-              let accounts = json["Accounts"]?.arrayValue
+            let accounts = json["Accounts"]?.arrayValue
         else { throw UsageError("\(file) is not the JSON of `aws organizations list-accounts`") }
         organization = Set(accounts.compactMap { $0["Id"]?.stringValue })
     }
     do {
-        return try LiveAudit.load(bucketURL: source, client: client, organizationAccounts: organization)
+        let snapshot = try S3ConfigurationFetcher.fetch(bucketURL: source, client: client)
+        return LiveInputBuilder.input(
+            callerIdentity: snapshot.callerIdentity, accountBlockPublicAccess: snapshot.accountBlockPublicAccess,
+            buckets: snapshot.buckets.map { .init(name: $0.name, createdAt: $0.createdAt, answers: $0.answers) },
+            organizationAccounts: organization, warnings: snapshot.warnings)
     } catch let error as S3ConfigurationError {
         throw UsageError(error.description)
     } catch let error as S3Error {

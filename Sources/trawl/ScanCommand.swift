@@ -81,89 +81,68 @@ struct ScanCommand: ParsableCommand {
             throw UsageError("--occurrences takes 1 to \(ScanLimits.occurrencesPerType)")
         }
         let audit = auditSources.isEmpty ? nil : Auditor.audit(try AuditSource.load(paths: auditSources))
-        let objectSource = try ObjectSource.parse(source, bucket: scope.singleBucket)
-        guard objectSource.canReadObjects else {
+        var session = try estimateOptions.session(source: source, scope: scope, detection: detection, s3: s3)
+        guard session.store.canReadObjects else {
             throw UsageError("\(source) lists objects but cannot read them: `trawl estimate` it, or scan the objects themselves")
         }
-        let client = try s3.client(for: objectSource, region: estimateOptions.region)
-        let listing = try SourceListing.list(objectSource, scope: try scope.scope(), s3Client: client, s3Reading: try s3.reading)
-        let detector = try detection.detector()
-        let scopeValue = try scope.scope()
-        var report = estimateOptions.estimator(listing: listing).estimate(
-            inScope: listing.inScope, selected: listing.selected, samplingPercentage: scopeValue.samplingPercentage, detector: detector)
-        report.s3 = listing.s3Cost(region: estimateOptions.pricingRegion(listing))
+        session.settings.redactedSamples = redactedSamples
+        let listing = try session.list()
+        let estimate = session.estimate(listing)
         let findingsToStdout = format != .text && (output == nil || output == "-")
         let info: (String) -> Void = { text in
             if findingsToStdout { FileHandle.standardError.write(Data(text.utf8)) } else { print(text, terminator: "") }
         }
-        info(EstimateText.render(report, source: source))
+        info(EstimateText.render(estimate, source: source))
 
-        // The cost gate.
-        if !yes {
-            let limitBytes = try maxBytes.map { try parseSize($0, flag: "--max-bytes") }
-            if maxCost != nil || limitBytes != nil {
-                if let maxCost, report.macie.usd > maxCost {
-                    warn(String(format: "estimated Macie charge $%.2f is over --max-cost %.2f; not scanning (pass --yes to scan anyway)", report.macie.usd, maxCost))
-                    return ExitStatus.notConfirmed
-                }
-                if let limitBytes, report.classifiableUncompressedBytes > limitBytes {
-                    warn("\(formatBytes(report.classifiableUncompressedBytes)) to analyse is over --max-bytes \(formatBytes(limitBytes)); not scanning (pass --yes to scan anyway)")
-                    return ExitStatus.notConfirmed
-                }
-            } else if isatty(0) == 1 && isatty(2) == 1 {
-                FileHandle.standardError.write(Data("Scan now? [y/N] ".utf8))
-                let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-                guard answer == "y" || answer == "yes" else {
-                    warn("not scanning")
-                    return ExitStatus.notConfirmed
-                }
-            } else {
-                warn("not scanning without confirmation: pass --yes, or --max-cost USD / --max-bytes SIZE to scan when the estimate is within them")
+        let gate = CostGate(confirmed: yes, maxCostUSD: maxCost, maxBytes: try maxBytes.map { try parseSize($0, flag: "--max-bytes") })
+        switch gate.decide(estimate, canAsk: isatty(0) == 1 && isatty(2) == 1) {
+        case .proceed:
+            break
+        case .refuse(let why):
+            warn(why)
+            return ExitStatus.notConfirmed
+        case .ask:
+            FileHandle.standardError.write(Data("Scan now? [y/N] ".utf8))
+            let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            guard answer == "y" || answer == "yes" else {
+                warn("not scanning")
                 return ExitStatus.notConfirmed
             }
         }
 
-        var settings = AnalyzerSettings()
-        settings.redactedSamples = redactedSamples
         let context = FindingContext(
-            accountId: accountId, region: estimateOptions.pricingRegion(listing), jobId: jobId ?? UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
+            accountId: accountId, region: session.pricingRegion,
+            jobId: jobId ?? UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
             occurrencesPerFinding: occurrences)
         let sink = try ScanSink(
             format: ScanSink.Format(rawValue: format.rawValue)!, output: output, results: results, context: context, source: source,
             buckets: buckets, inScope: listing.inScope)
-        sink.estimate = report
+        sink.estimate = estimate
         sink.audit = audit
         if let delay = ProcessInfo.processInfo.environment["TRAWL_TEST_ONLY_DELAY_PER_OBJECT_MS"].flatMap(Double.init) {
             sink.testOnlyDelayPerObject = delay / 1000
-        }
-        for problem in listing.problems {
-            try sink.consume(ObjectResult(
-                object: ObjectRef(bucket: problem.bucket, key: problem.key, size: 0, lastModified: Date(timeIntervalSince1970: 0), eTag: "", location: .file(path: "")),
-                status: .skipped, reason: problem.reason, message: problem.message))
         }
 
         let counters = ScanCounters()
         let cancellation = Cancellation()
         let interrupt = InterruptHandler(cancellation: cancellation)
-        let progress = noProgress ? nil : ProgressLine(counters: counters, totalObjects: listing.selected.count, totalBytes: report.selected.bytes)
-        let start = DispatchTime.now().uptimeNanoseconds
-        let runner = Runner(detector: detector, settings: settings, workers: estimateOptions.workers, bytes: listing.bytes)
-        var runError: (any Error)?
-        do {
-            try runner.run(listing.selected, sink: sink, counters: counters, cancellation: cancellation)
-        } catch {
-            runError = error
-        }
+        let progress =
+            noProgress ? nil : ProgressLine(counters: counters, totalObjects: listing.selected.count, totalBytes: estimate.selected.bytes)
+        let outcome = try session.run(listing, sink: sink, counters: counters, cancellation: cancellation)
         progress?.stop()
         interrupt.stop()
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        sink.elapsedSeconds = seconds
-        sink.interrupted = cancellation.isCancelled
+        sink.elapsedSeconds = outcome.seconds
+        sink.interrupted = outcome.cancelled
         try sink.finish()
-        info(SummaryText.render(sink.summary, seconds: seconds, interrupted: cancellation.isCancelled && runError == nil,
-                                resultsPath: sink.resultsPath, findingsPath: output))
-        if let runError { warn("output failed: \(runError)"); return ExitStatus.errors }
-        if cancellation.isCancelled { return 130 }
+        info(
+            SummaryText.render(
+                sink.summary, seconds: outcome.seconds, interrupted: outcome.cancelled && outcome.sinkError == nil,
+                resultsPath: sink.resultsPath, findingsPath: output))
+        if let error = outcome.sinkError {
+            warn("output failed: \(error)")
+            return ExitStatus.errors
+        }
+        if outcome.cancelled { return 130 }
         if sink.summary.errors > 0 { return ExitStatus.errors }
         return sink.summary.findings > 0 ? ExitStatus.findings : ExitStatus.clean
     }
@@ -226,8 +205,8 @@ enum SummaryText {
         out += "  scanned         \(s.objects) objects in \(s.buckets.count) bucket(s), \(formatBytes(s.classifiedBytes)) analysed in \(formatSeconds(seconds)) (\(formatBytes(Int64(rate)))/s)\n"
         let complete = s.byStatus[.complete] ?? 0, partial = s.byStatus[.partial] ?? 0, skipped = s.byStatus[.skipped] ?? 0
         out += "  status          \(complete) complete, \(partial) partial, \(skipped) skipped\n"
-        for (reason, count) in s.partialByReason.sorted(by: { $0.key < $1.key }) { out += "    partial  \(reason): \(count)\n" }
-        for (reason, count) in s.skippedByReason.sorted(by: { $0.key < $1.key }) { out += "    skipped  \(reason): \(count)\n" }
+        for (reason, count) in s.partialByReason.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { out += "    partial  \(reason.rawValue): \(count)\n" }
+        for (reason, count) in s.skippedByReason.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { out += "    skipped  \(reason.rawValue): \(count)\n" }
         if s.findings == 0 {
             out += "  findings        none\n"
         } else {

@@ -4,6 +4,7 @@ import TrawlAudit
 import TrawlCore
 import TrawlDetect
 import TrawlJobs
+import TrawlObjects
 
 @main
 struct Trawl: ParsableCommand {

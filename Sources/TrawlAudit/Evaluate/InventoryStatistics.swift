@@ -16,21 +16,6 @@ struct InventoryStatistics: Sendable, Equatable {
     var unclassifiableCount = ObjectLevelStatistics()
     var unclassifiableSize = ObjectLevelStatistics()
 
-    /// Storage classes Macie analyses.
-    static let classifiableStorageClasses: Set<String> = [
-        "STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "REDUCED_REDUNDANCY",
-    ]
-
-    /// File name extensions Macie analyses (its table, plus common non-binary text formats).
-    static let classifiableExtensions: Set<String> = [
-        "avro", "parquet", "gz", "gzip", "tar", "zip", "doc", "docx", "pdf", "xls", "xlsx", "eml",
-        "csv", "htm", "html", "json", "jsonl", "tsv", "txt", "xml", "yaml", "yml",
-        "log", "md", "ini", "cfg", "conf", "properties", "sql", "js", "ts", "py", "java", "c", "h", "cpp", "cs",
-        "go", "rb", "php", "sh", "swift", "kt", "rs", "env", "toml", "pem", "key", "tf", "ndjson", "text", "rtf",
-    ]
-
-    static let compressedExtensions: Set<String> = ["gz", "gzip", "zip"]
-
     static func compute(_ report: InventoryReport) throws -> InventoryStatistics {
         var stats = InventoryStatistics()
         try report.forEachRecord { record in stats.add(record) }
@@ -42,8 +27,8 @@ struct InventoryStatistics: Sendable, Equatable {
         let size = record.size ?? 0
         objectCount += 1
         sizeInBytes += size
-        let fileExtension = Self.fileExtension(of: record.key)
-        if Self.compressedExtensions.contains(fileExtension) { sizeInBytesCompressed += size }
+        let fileExtension = ContentKind.fileExtension(of: record.key)
+        if FormatPolicy.compressedExtensions.contains(fileExtension) { sizeInBytesCompressed += size }
         switch record.encryptionStatus?.uppercased() {
         case "NOT-SSE": byEncryption.unencrypted += 1
         case "SSE-S3": byEncryption.s3Managed += 1
@@ -51,16 +36,11 @@ struct InventoryStatistics: Sendable, Equatable {
         case "SSE-C": byEncryption.customerManaged += 1
         default: byEncryption.unknown += 1
         }
-        let storageClass = record.storageClass?.uppercased() ?? "STANDARD"
+        let storageClass = record.storageClass?.uppercased() ?? StorageClass.standard
         countByStorageClass[storageClass, default: 0] += 1
         sizeByStorageClass[storageClass, default: 0] += size
-        var storageOK = Self.classifiableStorageClasses.contains(storageClass)
-        if storageClass == "INTELLIGENT_TIERING", let tier = record.intelligentTieringAccessTier?.uppercased(),
-            tier.contains("ARCHIVE")
-        {
-            storageOK = false
-        }
-        let typeOK = fileExtension.isEmpty || Self.classifiableExtensions.contains(fileExtension)
+        let storageOK = StorageClass.isAnalysed(storageClass, intelligentTieringTier: record.intelligentTieringAccessTier)
+        let typeOK = fileExtension.isEmpty || FormatPolicy.macieClassifiableExtensions.contains(fileExtension)
         if storageOK && typeOK {
             classifiableCount += 1
             classifiableSize += size
@@ -76,12 +56,5 @@ struct InventoryStatistics: Sendable, Equatable {
                 unclassifiableSize.fileType += size
             }
         }
-    }
-
-    /// Lower-cased extension of the last path component (`""` when none; `.hidden` has none).
-    static func fileExtension(of key: String) -> String {
-        let name = key.split(separator: "/").last.map(String.init) ?? key
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
-        return String(name[name.index(after: dot)...]).lowercased()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TrawlObjects
 
 /// Reads AWS Config files: a snapshot or history file (`{"configurationItems": [...]}`), an
 /// invoking event (`{"configurationItem": {...}}`), a bare item, or a list of items. Items for

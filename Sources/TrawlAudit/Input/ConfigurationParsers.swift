@@ -1,4 +1,5 @@
 import Foundation
+import TrawlObjects
 
 /// Readers for the configuration shapes printed by the AWS CLI (`PascalCase`) and stored by
 /// AWS Config (`camelCase`). Keys are matched case-insensitively (see `JSONValue`), so one reader

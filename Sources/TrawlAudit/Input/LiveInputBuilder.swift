@@ -1,20 +1,46 @@
 import Foundation
+import TrawlObjects
 
 /// Builds an `AuditInput` from answers fetched live from the S3 API, so that a live audit and a
 /// file audit go through the same parsers and the same `Auditor` (one evaluator, two inputs).
 ///
-/// The fetcher (TrawlS3's `LiveAudit`) turns each XML answer into the JSON the AWS CLI prints for
-/// the same call; from there on, nothing tells the two inputs apart but `origin`.
+/// The fetcher (TrawlS3's `S3ConfigurationFetcher`) turns each XML answer into the JSON the AWS
+/// CLI prints for the same call; from there on, nothing tells the two inputs apart but `origin`.
 public enum LiveInputBuilder {
-    /// What one API call answered.
-    public enum Answer: Sendable, Equatable {
-        /// The call's output in the AWS CLI's JSON shape.
-        case json(JSONValue)
-        /// S3 said this configuration does not exist (`NoSuchBucketPolicy`...).
-        case notConfigured(code: String)
-        /// The call failed (access denied, throttled to the end, malformed answer).
-        case failed(reason: String)
+    /// The answers for one bucket, keyed by the AWS CLI command that gives the same document
+    /// (`get-bucket-policy`...).
+    public struct BucketAnswers: Sendable {
+        public var name: String
+        public var createdAt: Date?
+        public var answers: [String: Answer]
+        public init(name: String, createdAt: Date?, answers: [String: Answer]) {
+            self.name = name
+            self.createdAt = createdAt
+            self.answers = answers
+        }
     }
+
+    /// The whole input of a live audit: the account's answers and each bucket's.
+    public static func input(
+        callerIdentity: Answer, accountBlockPublicAccess: Answer?, buckets: [BucketAnswers],
+        organizationAccounts: Set<String>?, warnings: [String]
+    ) -> AuditInput {
+        var warnings = warnings
+        let account = account(
+            callerIdentity: callerIdentity, blockPublicAccess: accountBlockPublicAccess,
+            organizationAccounts: organizationAccounts, warnings: &warnings)
+        let configurations = buckets.map { bucket in
+            var keyed: [AuditSource.CLIFile: Answer] = [:]
+            for (command, answer) in bucket.answers {
+                if let file = AuditSource.CLIFile(rawValue: command) { keyed[file] = answer }
+            }
+            return self.bucket(name: bucket.name, answers: keyed, createdAt: bucket.createdAt)
+        }
+        return AuditInput(account: account, buckets: configurations, warnings: warnings)
+    }
+
+    /// What one API call answered.
+    public typealias Answer = ConfigurationAnswer
 
     /// One bucket from its answers, keyed by the call they answer. A call not made counts as a
     /// missing file does in the CLI layout.

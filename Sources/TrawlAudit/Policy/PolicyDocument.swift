@@ -1,4 +1,5 @@
 import Foundation
+import TrawlObjects
 
 /// A policy that is not valid IAM policy JSON, with where and why.
 public struct PolicyError: Error, Sendable, Equatable, CustomStringConvertible {

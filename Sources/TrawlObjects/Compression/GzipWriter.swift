@@ -12,10 +12,10 @@ public final class GzipWriter {
     public init(path: String, level: Int32 = 6) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil),
               let handle = FileHandle(forWritingAtPath: path)
-        else { throw ReadError(reason: "PERMISSION_DENIED", message: "cannot create \(path)") }
+        else { throw WriteError("cannot create \(path)") }
         self.handle = handle
         guard trawl_deflate_init2(&stream, level, 15 + 16) == Z_OK else {
-            throw ReadError(reason: "UNKNOWN_ERROR", message: "zlib could not start")
+            throw WriteError("zlib could not start")
         }
     }
 
@@ -49,8 +49,14 @@ public final class GzipWriter {
             if produced > 0 { try handle.write(contentsOf: output[0..<produced]) }
             if status == Z_STREAM_END { return }
             guard status == Z_OK || status == Z_BUF_ERROR else {
-                throw ReadError(reason: "UNKNOWN_ERROR", message: "zlib deflate status \(status)")
+                throw WriteError("zlib deflate status \(status)")
             }
         } while stream.avail_out == 0 || (flush == Z_FINISH)
     }
+}
+
+/// An output file could not be created or written.
+public struct WriteError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ message: String) { description = message }
 }

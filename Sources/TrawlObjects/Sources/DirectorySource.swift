@@ -63,7 +63,7 @@ public struct DirectorySource: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
         } catch {
-            problem(ListingProblem(bucket: bucket, key: prefix, reason: "PERMISSION_DENIED", message: "cannot list directory"))
+            problem(ListingProblem(bucket: bucket, key: prefix, reason: .permissionDenied, message: "cannot list directory"))
             return true
         }
         for name in names {
@@ -71,7 +71,7 @@ public struct DirectorySource: Sendable {
             let key = prefix + name
             var status = stat()
             guard lstat(full, &status) == 0 else {
-                problem(ListingProblem(bucket: bucket, key: key, reason: "PERMISSION_DENIED", message: "cannot stat"))
+                problem(ListingProblem(bucket: bucket, key: key, reason: .permissionDenied, message: "cannot stat"))
                 continue
             }
             var mode = status.st_mode & S_IFMT
@@ -79,7 +79,7 @@ public struct DirectorySource: Sendable {
                 // Follow only links that stay inside the bucket.
                 guard let target = realPath(full), target == bucketRoot || target.hasPrefix(bucketRoot + "/") else {
                     problem(ListingProblem(
-                        bucket: bucket, key: key, reason: "UNSUPPORTED_FILE_TYPE_EXCEPTION",
+                        bucket: bucket, key: key, reason: .unsupportedFileTypeException,
                         message: "symbolic link leads outside the bucket; not followed"))
                     continue
                 }

@@ -9,13 +9,13 @@ import Darwin
 /// Why an object's bytes could not be read.
 public struct ReadError: Error, Sendable, CustomStringConvertible {
     /// Macie's reason code (`PERMISSION_DENIED`, `SOURCE_OBJECT_NO_LONGER_AVAILABLE`, ...).
-    public var reason: String
+    public var reason: ReasonCode
     public var message: String
-    public init(reason: String, message: String) {
+    public init(reason: ReasonCode, message: String) {
         self.reason = reason
         self.message = message
     }
-    public var description: String { "\(reason): \(message)" }
+    public var description: String { "\(reason.rawValue): \(message)" }
 }
 
 /// Reads local files with `read(2)` into caller buffers: no mmap (a file changed under a
@@ -31,7 +31,7 @@ public struct FileReader: Sendable {
         defer { buffer.deallocate() }
         while true {
             let count = Glibc_read(fd, buffer.baseAddress, chunkSize)
-            if count < 0 { throw ReadError(reason: "UNABLE_TO_PARSE_FILE", message: "read failed: \(String(cString: strerror(errno)))") }
+            if count < 0 { throw ReadError(reason: .unableToParseFile, message: "read failed: \(String(cString: strerror(errno)))") }
             if count == 0 { return }
             if try !body(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) { return }
         }
@@ -47,7 +47,7 @@ public struct FileReader: Sendable {
         while offset < range.upperBound {
             let want = min(chunkSize, range.upperBound - offset)
             let count = pread(fd, buffer.baseAddress, want, off_t(offset))
-            if count < 0 { throw ReadError(reason: "UNABLE_TO_PARSE_FILE", message: "read failed: \(String(cString: strerror(errno)))") }
+            if count < 0 { throw ReadError(reason: .unableToParseFile, message: "read failed: \(String(cString: strerror(errno)))") }
             if count == 0 { return }
             offset += count
             if try !body(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) { return }
@@ -62,13 +62,13 @@ public struct FileReader: Sendable {
         var status = stat()
         fstat(fd, &status)
         guard Int(status.st_size) <= limit else {
-            throw ReadError(reason: "FILE_EXCEEDS_SIZE_LIMIT", message: "\(status.st_size) bytes is over the \(limit)-byte limit for this format")
+            throw ReadError(reason: .fileExceedsSizeLimit, message: "\(status.st_size) bytes is over the \(limit)-byte limit for this format")
         }
         var result = [UInt8](repeating: 0, count: Int(status.st_size))
         var filled = 0
         while filled < result.count {
             let count = result.withUnsafeMutableBytes { Glibc_read(fd, $0.baseAddress! + filled, $0.count - filled) }
-            if count < 0 { throw ReadError(reason: "UNABLE_TO_PARSE_FILE", message: "read failed: \(String(cString: strerror(errno)))") }
+            if count < 0 { throw ReadError(reason: .unableToParseFile, message: "read failed: \(String(cString: strerror(errno)))") }
             if count == 0 { break }
             filled += count
         }
@@ -83,7 +83,7 @@ public struct FileReader: Sendable {
         defer { close(fd) }
         var result = [UInt8](repeating: 0, count: count)
         let n = result.withUnsafeMutableBytes { Glibc_read(fd, $0.baseAddress, count) }
-        guard n >= 0 else { throw ReadError(reason: "UNABLE_TO_PARSE_FILE", message: "read failed") }
+        guard n >= 0 else { throw ReadError(reason: .unableToParseFile, message: "read failed") }
         result.removeSubrange(n...)
         return result
     }
@@ -97,7 +97,7 @@ public struct FileReader: Sendable {
         let start = max(0, size - count)
         var result = [UInt8](repeating: 0, count: size - start)
         let n = result.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(start)) }
-        guard n >= 0 else { throw ReadError(reason: "UNABLE_TO_PARSE_FILE", message: "read failed") }
+        guard n >= 0 else { throw ReadError(reason: .unableToParseFile, message: "read failed") }
         result.removeSubrange(n...)
         return result
     }
@@ -107,9 +107,9 @@ public struct FileReader: Sendable {
         if fd < 0 {
             let code = errno
             switch code {
-            case EACCES, EPERM: throw ReadError(reason: "PERMISSION_DENIED", message: "permission denied")
-            case ENOENT: throw ReadError(reason: "SOURCE_OBJECT_NO_LONGER_AVAILABLE", message: "the file no longer exists")
-            default: throw ReadError(reason: "UNABLE_TO_PARSE_FILE", message: String(cString: strerror(code)))
+            case EACCES, EPERM: throw ReadError(reason: .permissionDenied, message: "permission denied")
+            case ENOENT: throw ReadError(reason: .sourceObjectNoLongerAvailable, message: "the file no longer exists")
+            default: throw ReadError(reason: .unableToParseFile, message: String(cString: strerror(code)))
             }
         }
         return fd

@@ -1,4 +1,5 @@
 import Foundation
+import TrawlCore
 
 /// What the findings page shows of one stored finding (the job store's rows conform).
 public protocol FindingsPageRow {

@@ -1,5 +1,7 @@
 import Foundation
+import TrawlCore
 import TrawlDetect
+import TrawlObjects
 
 /// Self-contained HTML reports: one file, inline CSS, inline SVG charts, a few lines of
 /// script for sorting and filtering (everything reads without it), no network fetches.
@@ -242,7 +244,7 @@ public enum HTMLReport {
         out += "<p class=\"lead\">Objects trawl could not read in full, by Macie's reason code: skipped ones were not analysed at all; partial ones only in part.</p>"
         var reasons: [SVGChart.Bar] = []
         for (reason, count) in t.skippedByReason.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) {
-            reasons.append(SVGChart.Bar(label: reason, value: count, color: ScanSummary.errorReasons.contains(reason) ? "#c0392b" : "#8395a7", note: "skipped"))
+            reasons.append(SVGChart.Bar(label: reason, value: count, color: ReasonCode(rawValue: reason).map(ScanSummary.errorReasons.contains) == true ? "#c0392b" : "#8395a7", note: "skipped"))
         }
         for (reason, count) in t.partialByReason.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) {
             reasons.append(SVGChart.Bar(label: reason, value: count, color: "#b7950b", note: "partial"))

@@ -1,4 +1,5 @@
 import Foundation
+import TrawlCore
 import TrawlDetect
 
 /// Everything the HTML report of a scan shows, gathered from the object results by

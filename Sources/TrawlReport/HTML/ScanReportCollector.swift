@@ -1,4 +1,5 @@
 import Foundation
+import TrawlCore
 import TrawlDetect
 import TrawlObjects
 
@@ -79,11 +80,11 @@ public final class ScanReportCollector {
         case .partial:
             totals.partial += 1
             bucket.report.partial += 1
-            totals.partialByReason[result.reason ?? "UNKNOWN", default: 0] += 1
+            totals.partialByReason[result.reason?.rawValue ?? "UNKNOWN", default: 0] += 1
         case .skipped:
             totals.skipped += 1
             bucket.report.skipped += 1
-            let reason = result.reason ?? "UNKNOWN"
+            let reason = result.reason?.rawValue ?? "UNKNOWN"
             totals.skippedByReason[reason, default: 0] += 1
             bucket.report.skippedByReason[reason, default: 0] += 1
             if Self.notClassifiableReasons.contains(reason) { bucket.notClassifiable += 1 }
@@ -96,7 +97,7 @@ public final class ScanReportCollector {
             if notAnalysed.count < Self.notAnalysedLimit {
                 notAnalysed.append(NotAnalysedObject(
                     bucket: object.bucket, key: object.key, size: object.size, status: result.status.rawValue,
-                    reason: result.reason ?? "UNKNOWN", message: result.message))
+                    reason: result.reason?.rawValue ?? "UNKNOWN", message: result.message))
             } else {
                 omittedNotAnalysed += 1
             }
@@ -124,7 +125,7 @@ public final class ScanReportCollector {
             found.sort { ($0.severity, $0.count, $1.id) > ($1.severity, $1.count, $0.id) }
             objects.append(ObjectFinding(
                 bucket: object.bucket, key: object.key, size: object.size, severity: severity, findingType: findingType,
-                status: result.status.rawValue, reason: result.reason, types: found))
+                status: result.status.rawValue, reason: result.reason?.rawValue, types: found))
             if objects.count >= 2 * Self.objectLimit { trimObjects() }
         }
         buckets[object.bucket] = bucket

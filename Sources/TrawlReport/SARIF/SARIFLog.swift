@@ -1,4 +1,5 @@
 import Foundation
+import TrawlCore
 import TrawlDetect
 import TrawlObjects
 

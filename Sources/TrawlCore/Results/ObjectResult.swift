@@ -46,7 +46,7 @@ public struct ObjectResult: Sendable {
     public var object: ObjectRef
     public var status: StatusCode
     /// Macie's reason code when not COMPLETE.
-    public var reason: String?
+    public var reason: ReasonCode?
     /// A human explanation of the reason (never object content).
     public var message: String?
     public var mimeType: String?
@@ -60,8 +60,8 @@ public struct ObjectResult: Sendable {
         public var path: String
         public var size: Int64
         public var status: StatusCode
-        public var reason: String?
-        public init(path: String, size: Int64, status: StatusCode, reason: String?) {
+        public var reason: ReasonCode?
+        public init(path: String, size: Int64, status: StatusCode, reason: ReasonCode?) {
             self.path = path
             self.size = size
             self.status = status
@@ -70,7 +70,7 @@ public struct ObjectResult: Sendable {
     }
 
     public init(
-        object: ObjectRef, status: StatusCode, reason: String? = nil, message: String? = nil, mimeType: String? = nil,
+        object: ObjectRef, status: StatusCode, reason: ReasonCode? = nil, message: String? = nil, mimeType: String? = nil,
         sizeClassified: Int64 = 0, detections: [TypeDetections] = [], embeddedFiles: [EmbeddedFile] = []
     ) {
         self.object = object

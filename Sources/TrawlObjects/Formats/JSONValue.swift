@@ -116,3 +116,14 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     public var message: String
     public var description: String { message }
 }
+
+/// What one configuration API call answered (a live bucket audit asks S3 for each
+/// configuration document; the audit reads the answers as it reads the AWS CLI's files).
+public enum ConfigurationAnswer: Sendable, Equatable {
+    /// The call's output in the AWS CLI's JSON shape.
+    case json(JSONValue)
+    /// The service said this configuration does not exist (`NoSuchBucketPolicy`...).
+    case notConfigured(code: String)
+    /// The call failed (access denied, throttled to the end, malformed answer).
+    case failed(reason: String)
+}

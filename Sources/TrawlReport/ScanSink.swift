@@ -1,7 +1,7 @@
 import Foundation
+import TrawlCore
 import TrawlAudit
 import TrawlObjects
-import TrawlReport
 
 /// Fans each result out to the findings writer, the results writer and the summary.
 public final class ScanSink: ResultSink {

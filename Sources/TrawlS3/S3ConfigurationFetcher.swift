@@ -1,89 +1,114 @@
 import Foundation
 import NIOHTTP1
-import TrawlAudit
+import TrawlObjects
 
-/// `trawl audit s3://bucket` and `s3://`: fetches bucket configuration from the S3 API and
-/// builds the same `AuditInput` the files give, for the same `Auditor`.
-public enum LiveAudit {
+/// `trawl audit s3://bucket` and `s3://`: fetches each bucket's configuration documents from the
+/// S3 API, in the JSON shapes the AWS CLI prints for the same calls. Transport only: the audit
+/// layer reads these answers exactly as it reads the CLI's files.
+public enum S3ConfigurationFetcher {
+    /// What a live audit fetched.
+    public struct Snapshot: Sendable {
+        /// STS `GetCallerIdentity` (the owner account).
+        public var callerIdentity: ConfigurationAnswer
+        /// S3 Control `GetPublicAccessBlock` for the account (nil when the account is unknown).
+        public var accountBlockPublicAccess: ConfigurationAnswer?
+        public var buckets: [Bucket]
+        public var warnings: [String]
+    }
+
+    /// One bucket's answers, keyed by the AWS CLI command giving the same document.
+    public struct Bucket: Sendable {
+        public var name: String
+        public var createdAt: Date?
+        public var answers: [String: ConfigurationAnswer]
+    }
+
     /// S3 error codes meaning "this configuration does not exist".
     static let notConfiguredCodes: Set<String> = [
         "NoSuchBucketPolicy", "ServerSideEncryptionConfigurationNotFoundError", "NoSuchPublicAccessBlockConfiguration",
         "ReplicationConfigurationNotFoundError", "NoSuchTagSet", "OwnershipControlsNotFoundError",
     ]
 
-    /// Loads `s3://bucket` (one bucket) or `s3://` (every bucket the credentials list).
-    /// - Parameter organizationAccounts: the organization's account IDs, when known (S3 cannot
-    ///   tell them); without them only the owner account is internal.
+    /// Fetches `s3://bucket` (one bucket) or `s3://` (every bucket the credentials list).
     /// - Throws: `S3Error` when the bucket list cannot be read (bad endpoint, no permission) and
-    ///   `S3ConfigurationError` for a malformed URL. Per-bucket failures make aspects UNKNOWN.
-    public static func load(bucketURL: String, client: S3Client, organizationAccounts: Set<String>? = nil) throws -> AuditInput {
+    ///   `S3ConfigurationError` for a malformed URL. Per-bucket failures are `.failed` answers.
+    public static func fetch(bucketURL: String, client: S3Client) throws -> Snapshot {
         let location = try S3Location.parse(bucketURL)
         var warnings: [String] = []
         var names: [(String, Date?)]
         if let bucket = location.bucket {
             names = [(bucket, nil)]
-            if !location.prefix.isEmpty { warnings.append("the key prefix \(location.prefix) is ignored: bucket configuration applies to the whole bucket") }
+            if !location.prefix.isEmpty {
+                warnings.append("the key prefix \(location.prefix) is ignored: bucket configuration applies to the whole bucket")
+            }
         } else {
             names = try client.listBuckets().map { ($0.name, $0.creationDate) }
         }
         let identity = callerIdentity(client)
-        var accountBPA: LiveInputBuilder.Answer?
+        var accountBPA: ConfigurationAnswer?
         if case .json(let json) = identity, let id = json["Account"]?.stringValue {
             accountBPA = accountBlockPublicAccess(client, accountId: id)
         }
-        let account = LiveInputBuilder.account(
-            callerIdentity: identity, blockPublicAccess: accountBPA, organizationAccounts: organizationAccounts, warnings: &warnings)
-        var buckets: [BucketConfiguration] = []
+        var buckets: [Bucket] = []
         for (name, created) in names.sorted(by: { $0.0 < $1.0 }) {
             buckets.append(bucket(name, createdAt: created, client: client, warnings: &warnings))
         }
-        return AuditInput(account: account, buckets: buckets, warnings: warnings)
+        return Snapshot(callerIdentity: identity, accountBlockPublicAccess: accountBPA, buckets: buckets, warnings: warnings)
     }
 
     /// Every configuration call for one bucket.
-    public static func bucket(_ name: String, createdAt: Date? = nil, client: S3Client, warnings: inout [String]) -> BucketConfiguration {
-        typealias File = AuditSource.CLIFile
-        var answers: [File: LiveInputBuilder.Answer] = [:]
+    public static func bucket(_ name: String, createdAt: Date? = nil, client: S3Client, warnings: inout [String]) -> Bucket {
+        var answers: [String: ConfigurationAnswer] = [:]
         // The location first: later calls are signed for the bucket's own region.
-        answers[.location] = call(client, "GetBucketLocation", name, "location") { root in
+        answers["get-bucket-location"] = call(client, "GetBucketLocation", name, "location") { root in
             let text = root.text.trimmingCharacters(in: .whitespacesAndNewlines)
             if !text.isEmpty { client.setRegion(text == "EU" ? "eu-west-1" : text, for: name) }
             return .object(["LocationConstraint": text.isEmpty ? .null : .string(text)])
         }
-        if case .failed(let reason) = answers[.location], reason.contains("NoSuchBucket") {
+        if case .failed(let reason) = answers["get-bucket-location"], reason.contains("NoSuchBucket") {
             warnings.append("bucket \(name): \(reason)")
         }
-        answers[.policy] = rawCall(client, "GetBucketPolicy", name, "policy") { body in
+        answers["get-bucket-policy"] = rawCall(client, "GetBucketPolicy", name, "policy") { body in
             .object(["Policy": .string(String(decoding: body, as: UTF8.self))])
         }
-        answers[.acl] = call(client, "GetBucketAcl", name, "acl", convert: acl)
-        answers[.encryption] = call(client, "GetBucketEncryption", name, "encryption", convert: encryption)
-        answers[.publicAccessBlock] = call(client, "GetPublicAccessBlock", name, "publicAccessBlock", convert: publicAccessBlock)
-        answers[.ownershipControls] = call(client, "GetBucketOwnershipControls", name, "ownershipControls") { root in
-            .object(["OwnershipControls": .object(["Rules": .array(root.all("Rule").map { rule in
-                .object(["ObjectOwnership": string(rule.value("ObjectOwnership"))])
-            })])])
+        answers["get-bucket-acl"] = call(client, "GetBucketAcl", name, "acl", convert: acl)
+        answers["get-bucket-encryption"] = call(client, "GetBucketEncryption", name, "encryption", convert: encryption)
+        answers["get-public-access-block"] = call(
+            client, "GetPublicAccessBlock", name, "publicAccessBlock", convert: publicAccessBlock)
+        answers["get-bucket-ownership-controls"] = call(client, "GetBucketOwnershipControls", name, "ownershipControls") {
+            root in
+            .object([
+                "OwnershipControls": .object([
+                    "Rules": .array(
+                        root.all("Rule").map { rule in
+                            .object(["ObjectOwnership": string(rule.value("ObjectOwnership"))])
+                        })
+                ])
+            ])
         }
-        answers[.replication] = call(client, "GetBucketReplication", name, "replication", convert: replication)
-        answers[.versioning] = call(client, "GetBucketVersioning", name, "versioning") { root in
+        answers["get-bucket-replication"] = call(client, "GetBucketReplication", name, "replication", convert: replication)
+        answers["get-bucket-versioning"] = call(client, "GetBucketVersioning", name, "versioning") { root in
             var members: [String: JSONValue] = [:]
             if let status = root.value("Status"), !status.isEmpty { members["Status"] = .string(status) }
             if let mfa = root.value("MfaDelete"), !mfa.isEmpty { members["MFADelete"] = .string(mfa) }
             return .object(members)
         }
-        answers[.tagging] = call(client, "GetBucketTagging", name, "tagging") { root in
-            .object(["TagSet": .array((root["TagSet"]?.all("Tag") ?? []).map { tag in
-                .object(["Key": string(tag.value("Key")), "Value": string(tag.value("Value") ?? "")])
-            })])
+        answers["get-bucket-tagging"] = call(client, "GetBucketTagging", name, "tagging") { root in
+            .object([
+                "TagSet": .array(
+                    (root["TagSet"]?.all("Tag") ?? []).map { tag in
+                        .object(["Key": string(tag.value("Key")), "Value": string(tag.value("Value") ?? "")])
+                    })
+            ])
         }
-        return LiveInputBuilder.bucket(name: name, answers: answers, createdAt: createdAt)
+        return Bucket(name: name, createdAt: createdAt, answers: answers)
     }
 
     // MARK: - Calls
 
     static func rawCall(
         _ client: S3Client, _ operation: String, _ bucket: String, _ subresource: String, convert: (Data) -> JSONValue
-    ) -> LiveInputBuilder.Answer {
+    ) -> ConfigurationAnswer {
         do {
             let response = try client.sendBlocking(S3Client.Request(operation: operation, bucket: bucket, query: [(subresource, "")]))
             return .json(convert(response.body))
@@ -95,7 +120,7 @@ public enum LiveAudit {
 
     static func call(
         _ client: S3Client, _ operation: String, _ bucket: String, _ subresource: String, convert: @escaping (XMLNode) -> JSONValue
-    ) -> LiveInputBuilder.Answer {
+    ) -> ConfigurationAnswer {
         var malformed = false
         let answer = rawCall(client, operation, bucket, subresource) { body in
             guard let root = XMLNode.parse(body) else {
@@ -108,7 +133,7 @@ public enum LiveAudit {
     }
 
     /// STS `GetCallerIdentity` (the owner account).
-    static func callerIdentity(_ client: S3Client) -> LiveInputBuilder.Answer {
+    static func callerIdentity(_ client: S3Client) -> ConfigurationAnswer {
         var request = S3Client.Request(operation: "GetCallerIdentity", method: .POST)
         request.service = "sts"
         request.rawPath = "/"
@@ -127,7 +152,7 @@ public enum LiveAudit {
     }
 
     /// S3 Control `GetPublicAccessBlock` (account level).
-    static func accountBlockPublicAccess(_ client: S3Client, accountId: String) -> LiveInputBuilder.Answer {
+    static func accountBlockPublicAccess(_ client: S3Client, accountId: String) -> ConfigurationAnswer {
         var request = S3Client.Request(operation: "GetPublicAccessBlock (account)")
         request.rawPath = "/v20180820/configuration/publicAccessBlock"
         request.awsHost = "\(accountId).s3-control.\(client.configuration.region).amazonaws.com"

@@ -37,11 +37,7 @@ public struct ObjectRef: Sendable, Hashable {
     }
 
     /// The key's extension without the dot, lower-cased (`""` when none), as Macie reports it.
-    public var fileExtension: String {
-        let name = key.split(separator: "/").last.map(String.init) ?? key
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
-        return String(name[name.index(after: dot)...]).lowercased()
-    }
+    public var fileExtension: String { ContentKind.fileExtension(of: key) }
 }
 
 /// An object that could not even be listed or opened as an object (a directory entry we
@@ -49,10 +45,10 @@ public struct ObjectRef: Sendable, Hashable {
 public struct ListingProblem: Sendable, Hashable {
     public var bucket: String
     public var key: String
-    public var reason: String
+    public var reason: ReasonCode
     public var message: String
 
-    public init(bucket: String, key: String, reason: String, message: String) {
+    public init(bucket: String, key: String, reason: ReasonCode, message: String) {
         self.bucket = bucket
         self.key = key
         self.reason = reason
