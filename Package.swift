@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect"]),
         .testTarget(name: "TrawlObjectsTests", dependencies: ["TrawlObjects"], exclude: ["Fixtures"]),
         .testTarget(name: "TrawlAuditTests", dependencies: ["TrawlAudit"]),
-        .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlAudit", "TrawlDetect"], exclude: ["Resources"]),
+        .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlCore", "TrawlAudit", "TrawlDetect", "TrawlObjects"], exclude: ["Resources"]),
         .testTarget(name: "TrawlCoreTests", dependencies: ["TrawlCore"]),
         .testTarget(name: "TrawlJobsTests", dependencies: ["TrawlJobs"]),
         // Runs against a real S3 server (moto_server) that the tests start on loopback.

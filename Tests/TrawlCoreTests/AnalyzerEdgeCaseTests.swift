@@ -1,4 +1,5 @@
 import Foundation
+import TrawlCore
 import Testing
 import TrawlDetect
 import TrawlObjects
@@ -54,7 +55,7 @@ import Glibc
             """, dir)
         let result = Self.analyze(dir.appendingPathComponent("cut.log.gz").path)
         #expect(result.status == .partial)
-        #expect(result.reason == "MALFORMED_FILE")
+        #expect(result.reason == .malformedFile)
         #expect(Self.count(result, "USA_SOCIAL_SECURITY_NUMBER") > 1000)
     }
 
@@ -88,7 +89,7 @@ import Glibc
             """, dir)
         let result = Self.analyze(dir.appendingPathComponent("bomb.zip").path)
         #expect(result.status == .skipped)
-        #expect(result.reason?.hasPrefix("ARCHIVE_") == true, "\(String(describing: result.reason))")
+        #expect(result.reason?.rawValue.hasPrefix("ARCHIVE_") == true, "\(String(describing: result.reason))")
         #expect(result.sizeClassified == 0)
     }
 
@@ -113,7 +114,7 @@ import Glibc
         #expect(Self.count(ten, "USA_SOCIAL_SECURITY_NUMBER") == 1)
         let eleven = Self.analyze(dir.appendingPathComponent("eleven.zip").path)
         #expect(eleven.status == .partial || eleven.status == .skipped)
-        #expect(eleven.reason == "ARCHIVE_NESTING_LEVEL_OVER_LIMIT")
+        #expect(eleven.reason == .archiveNestingLevelOverLimit)
         #expect(Self.count(eleven, "USA_SOCIAL_SECURITY_NUMBER") == 0)
     }
 
@@ -159,7 +160,7 @@ import Glibc
     @Test func vanishedFileIsReported() throws {
         let result = Self.analyze("/nonexistent/trawl/\(UUID().uuidString).txt", key: "gone.txt")
         #expect(result.status == .skipped)
-        #expect(result.reason == "SOURCE_OBJECT_NO_LONGER_AVAILABLE")
+        #expect(result.reason == .sourceObjectNoLongerAvailable)
     }
 
     // Root reads anything: as root, the end-to-end test that drops privileges covers this.
@@ -171,7 +172,7 @@ import Glibc
         chmod(path, 0)
         let result = Self.analyze(path)
         #expect(result.status == .skipped)
-        #expect(result.reason == "PERMISSION_DENIED")
+        #expect(result.reason == .permissionDenied)
     }
 
     @Test func malformedJSONFallsBackToText() throws {
@@ -181,7 +182,7 @@ import Glibc
         FileManager.default.createFile(atPath: path, contents: Data(#"{"note": "ssn 536-22-1734", "list": [1, 2,"#.utf8))
         let result = Self.analyze(path)
         #expect(result.status == .partial)
-        #expect(result.reason == "MALFORMED_FILE")
+        #expect(result.reason == .malformedFile)
         #expect(Self.count(result, "USA_SOCIAL_SECURITY_NUMBER") == 1)
     }
 
@@ -209,7 +210,7 @@ import Glibc
         let start = Date()
         let result = Analyzer(detector: detector, settings: AnalyzerSettings()).analyze(object, bytes: MemoryBytes(bytes))
         #expect(result.status == .partial)
-        #expect(result.reason == "TIME_CUT_OFF_REACHED")
+        #expect(result.reason == .timeCutOffReached)
         #expect(Date().timeIntervalSince(start) < 30, "the limit must stop the match, not the clock")
     }
 }

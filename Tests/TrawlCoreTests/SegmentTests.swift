@@ -1,4 +1,5 @@
 import Foundation
+import TrawlCore
 import Testing
 import TrawlDetect
 import TrawlObjects

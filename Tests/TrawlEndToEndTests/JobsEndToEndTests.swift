@@ -1,4 +1,5 @@
 import Foundation
+import TrawlCore
 import Testing
 
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import Foundation
+import TrawlCore
 import Testing
 
 /// Headless Chromium, found on the PATH (Debian's `chromium`; `make test` installs it) or at

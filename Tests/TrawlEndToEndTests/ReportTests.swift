@@ -1,4 +1,5 @@
 import Foundation
+import TrawlCore
 import Testing
 
 /// `trawl scan --format html|sarif` and `--buckets` on Corpus/buckets, as a user runs them.

@@ -1,4 +1,5 @@
 import Foundation
+import TrawlCore
 import Testing
 
 /// `trawl scan` on Corpus/buckets: every object's status, reason and detections as

@@ -53,3 +53,4 @@ import TrawlReport
 }
 
 import Foundation
+import TrawlCore

@@ -1,4 +1,5 @@
 import Foundation
+import TrawlCore
 import TrawlDetect
 import TrawlObjects
 import TrawlReport
@@ -24,7 +25,7 @@ enum Fixture {
         TypeDetections(info: infos[id]!, count: count ?? occurrences.count, occurrences: occurrences, redactedSamples: samples)
     }
 
-    static func result(_ bucket: String, _ key: String, _ detections: [TypeDetections], status: StatusCode = .complete, reason: String? = nil, size: Int64 = 100) -> ObjectResult {
+    static func result(_ bucket: String, _ key: String, _ detections: [TypeDetections], status: StatusCode = .complete, reason: ReasonCode? = nil, size: Int64 = 100) -> ObjectResult {
         ObjectResult(object: object(bucket, key, size: size), status: status, reason: reason, mimeType: "text/plain", sizeClassified: status == .skipped ? 0 : size, detections: detections)
     }
 
@@ -45,12 +46,12 @@ enum Fixture {
                 detection("USA_SOCIAL_SECURITY_NUMBER", [.cell(row: 2, column: 4, columnName: hostileColumn, cellReference: nil, embeddedFile: nil)]),
             ]),
             result("finance", "keys/app.env", [detection("AWS_CREDENTIALS", [.lineRange(start: 3, end: 3, startColumn: 7, embeddedFile: nil)])]),
-            result("finance", "logo.png", [], status: .skipped, reason: "UNSUPPORTED_FILE_TYPE_EXCEPTION"),
+            result("finance", "logo.png", [], status: .skipped, reason: .unsupportedFileTypeException),
             result(hostileBucket, hostileKey, [
                 detection("TRAWL_EMAIL_ADDRESS", [.record(recordIndex: 0, jsonPath: hostilePath, embeddedFile: nil)]),
                 detection("TRAWL_IPV4_ADDRESS", [.lineRange(start: 1, end: 1, startColumn: 1, embeddedFile: "inner/<b>x</b>.txt")]),
             ]),
-            result("locked", "secret.txt", [], status: .skipped, reason: "PERMISSION_DENIED"),
+            result("locked", "secret.txt", [], status: .skipped, reason: .permissionDenied),
         ]
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TrawlCore
 import Testing
 @testable import TrawlS3
 
@@ -166,7 +167,7 @@ import Testing
 
     @Test func macieReasons() {
         func reason(_ status: Int, _ code: String, _ message: String = "") -> String {
-            S3Error(status: status, code: code, message: message, operation: "GetObject", bucket: "b", key: "k").macieReason
+            S3Error(status: status, code: code, message: message, operation: "GetObject", bucket: "b", key: "k").macieReason.rawValue
         }
         #expect(reason(403, "AccessDenied") == "PERMISSION_DENIED")
         #expect(reason(404, "NoSuchKey") == "SOURCE_OBJECT_NO_LONGER_AVAILABLE")

@@ -19,7 +19,7 @@ final class CollectingSink: ResultSink, @unchecked Sendable {
 /// What must be equal between two scans of the same object: status, reason, and per type the
 /// count and the locations.
 func fingerprint(_ result: ObjectResult) -> String {
-    var parts = [result.status.rawValue, result.reason ?? "-", String(result.sizeClassified)]
+    var parts = [result.status.rawValue, result.reason?.rawValue ?? "-", String(result.sizeClassified)]
     for detection in result.detections.sorted(by: { $0.info.id < $1.info.id }) {
         parts.append("\(detection.info.id)×\(detection.count)@\(detection.occurrences.map { "\($0)" }.joined(separator: ";"))")
     }
@@ -28,9 +28,18 @@ func fingerprint(_ result: ObjectResult) -> String {
 
 func scan(_ listing: SourceListing, detector: Detector, workers: Int = 2) throws -> [String: ObjectResult] {
     let sink = CollectingSink()
-    let runner = Runner(detector: detector, settings: AnalyzerSettings(), workers: workers, bytes: listing.bytes)
+    let runner = Runner(detector: detector, settings: AnalyzerSettings(), workers: workers, bytes: listing.reader(for: listing.selected))
     try runner.run(listing.selected, sink: sink)
     return sink.results
+}
+
+/// A live audit's input as `trawl audit s3://…` builds it: S3's answers read by the audit layer.
+func liveAudit(bucketURL: String, client: S3Client) throws -> AuditInput {
+    let snapshot = try S3ConfigurationFetcher.fetch(bucketURL: bucketURL, client: client)
+    return LiveInputBuilder.input(
+        callerIdentity: snapshot.callerIdentity, accountBlockPublicAccess: snapshot.accountBlockPublicAccess,
+        buckets: snapshot.buckets.map { .init(name: $0.name, createdAt: $0.createdAt, answers: $0.answers) },
+        organizationAccounts: nil, warnings: snapshot.warnings)
 }
 
 func upload(directory: URL, bucket: String, client: S3Client) throws {
@@ -56,11 +65,11 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
 
         var reading = S3Reading()
         reading.rangeSize = 4096  // many ranges per object: chunk boundaries everywhere
-        let live = try SourceListing.list(.s3(bucket: nil, prefix: ""), scope: Scope(), s3Client: client, s3Reading: reading)
-        let local = try SourceListing.list(.directory(path: corpus.path, bucket: nil), scope: Scope())
+        let live = try SourceListing.list(try S3ObjectStore(url: "s3://", client: client, reading: reading), scope: Scope())
+        let local = try SourceListing.list(DirectorySource(root: URL(fileURLWithPath: corpus.path), singleBucket: nil), scope: Scope())
         #expect(live.problems.isEmpty)
         #expect(Set(live.selected.map { "\($0.bucket)/\($0.key)" }) == Set(local.selected.map { "\($0.bucket)/\($0.key)" }))
-        #expect(live.s3?.listRequests == buckets.count + 1)
+        #expect(live.store.requests?.listRequests == buckets.count + 1)
 
         let fromS3 = try scan(live, detector: Self.detector)
         let fromDisk = try scan(local, detector: Self.detector)
@@ -70,7 +79,7 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
             #expect(fromS3[key].map(fingerprint) == fingerprint(diskResult), "\(key)")
         }
         // The estimate's S3 cost: LIST requests, one GET per 4 KiB range, bytes read.
-        let cost = try #require(live.s3Cost(region: "us-east-1"))
+        let cost = try #require(live.requestCost(region: "us-east-1"))
         #expect(cost.listRequests == buckets.count + 1)
         #expect(cost.getRequests >= live.selected.count - 1)  // one object is a format trawl skips
         #expect(cost.bytesTransferred > 0 && cost.usd >= 0)
@@ -93,11 +102,11 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
 
         var reading = S3Reading()
         reading.rangeSize = 4096
-        let live = try SourceListing.list(.s3(bucket: "edges", prefix: ""), scope: Scope(), s3Client: client, s3Reading: reading)
+        let live = try SourceListing.list(try S3ObjectStore(url: "s3://edges", client: client, reading: reading), scope: Scope())
         let before = client.counters.getRequests.load(ordering: .relaxed)
         let fromS3 = try scan(live, detector: Self.detector)
         #expect(client.counters.getRequests.load(ordering: .relaxed) - before >= 2)  // it really was read in ranges
-        let local = try SourceListing.list(.directory(path: dir.path, bucket: "edges"), scope: Scope())
+        let local = try SourceListing.list(DirectorySource(root: URL(fileURLWithPath: dir.path), singleBucket: "edges"), scope: Scope())
         let fromDisk = try scan(local, detector: Self.detector)
         let s3Result = try #require(fromS3["edges/straddle.txt"])
         #expect(s3Result.hasFinding)
@@ -136,9 +145,9 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         // Smaller pages, start-after.
         let small = try client.listAllObjects(bucket: "many", prefix: "logs/", startAfter: "logs/01200.txt", pageSize: 10) { _ in true }
         #expect(small == 4)  // 33 keys after 01200, 10 per page
-        let listing = try SourceListing.list(.s3(bucket: "many", prefix: "logs/"), scope: Scope(), s3Client: client)
+        let listing = try SourceListing.list(try S3ObjectStore(url: "s3://many/logs/", client: client), scope: Scope())
         #expect(listing.inScope.count == count)
-        #expect(listing.s3?.listRequests == 2)
+        #expect(listing.store.requests?.listRequests == 2)
     }
 
     @Test func throttlingIsRetriedUntilItSucceeds() throws {
@@ -173,7 +182,7 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         try client.putObject(bucket: "gone", key: "vanishes.txt", body: Data("soon gone\n".utf8))
         try client.putObject(bucket: "gone", key: "changes.txt", body: Data("version one\n".utf8))
         try client.putObject(bucket: "gone", key: "cold.txt", body: Data("frozen\n".utf8), headers: [("x-amz-storage-class", "DEEP_ARCHIVE")])
-        let listing = try SourceListing.list(.s3(bucket: "gone", prefix: ""), scope: Scope(), s3Client: client)
+        let listing = try SourceListing.list(try S3ObjectStore(url: "s3://gone", client: client), scope: Scope())
         // Between listing and reading: one object deleted, one rewritten.
         var delete = S3Client.Request(operation: "DeleteObject", method: .DELETE, bucket: "gone", key: "vanishes.txt")
         delete.headers = []
@@ -181,18 +190,18 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         try client.putObject(bucket: "gone", key: "changes.txt", body: Data("version two, longer\n".utf8))
         let gets = client.counters.getRequests.load(ordering: .relaxed)
         let results = try scan(listing, detector: Self.detector)
-        #expect(results["gone/vanishes.txt"]?.reason == "SOURCE_OBJECT_NO_LONGER_AVAILABLE")
-        #expect(results["gone/changes.txt"]?.reason == "OBJECT_VERSION_MISMATCH")
-        #expect(results["gone/cold.txt"]?.reason == "INVALID_OBJECT_STATE")
+        #expect(results["gone/vanishes.txt"]?.reason == .sourceObjectNoLongerAvailable)
+        #expect(results["gone/changes.txt"]?.reason == .objectVersionMismatch)
+        #expect(results["gone/cold.txt"]?.reason == .invalidObjectState)
         #expect(results.values.allSatisfy { $0.status == .skipped })
         #expect(client.counters.getRequests.load(ordering: .relaxed) - gets == 2)  // none for the Deep Archive object
 
         // A missing bucket is a listing problem with Macie's reason, not a crash.
-        let missing = try SourceListing.list(.s3(bucket: "no-such-bucket", prefix: ""), scope: Scope(), s3Client: client)
-        #expect(missing.problems.map(\.reason) == ["NO_SUCH_BUCKET_AVAILABLE"])
+        let missing = try SourceListing.list(try S3ObjectStore(url: "s3://no-such-bucket", client: client), scope: Scope())
+        #expect(missing.problems.map(\.reason) == [.noSuchBucketAvailable])
         // A bad endpoint is a clear error.
         let nowhere = server.client(retry: RetryPolicy(maxConnectAttempts: 2, baseDelay: 0.01), endpoint: "http://127.0.0.1:\(try freePort())")
-        let error = #expect(throws: SourceError.self) { try SourceListing.list(.s3(bucket: "x", prefix: ""), scope: Scope(), s3Client: nowhere) }
+        let error = #expect(throws: SourceError.self) { try SourceListing.list(try S3ObjectStore(url: "s3://x", client: nowhere), scope: Scope()) }
         #expect(error?.description.contains("connection refused") == true)
     }
 
@@ -223,15 +232,15 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
             """).split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         // From here on moto checks every signature: the scan below also proves ours are right.
         let scanner = server.client(accessKey: keys[0], secret: keys[1])
-        let listing = try SourceListing.list(.s3(bucket: "guarded", prefix: ""), scope: Scope(), s3Client: scanner)
+        let listing = try SourceListing.list(try S3ObjectStore(url: "s3://guarded", client: scanner), scope: Scope())
         let results = try scan(listing, detector: Self.detector)
         #expect(results["guarded/secret.txt"]?.status == .skipped)
-        #expect(results["guarded/secret.txt"]?.reason == "PERMISSION_DENIED")
+        #expect(results["guarded/secret.txt"]?.reason == .permissionDenied)
         #expect(results["guarded/open.txt"]?.status == .complete)
         #expect(results["guarded/open.txt"]?.hasFinding == true)
         // Wrong credentials are a clear, fatal error that shows no secret.
         let wrong = server.client(accessKey: keys[0], secret: "not-the-secret-at-all")
-        let error = #expect(throws: SourceError.self) { try SourceListing.list(.s3(bucket: "guarded", prefix: ""), scope: Scope(), s3Client: wrong) }
+        let error = #expect(throws: SourceError.self) { try SourceListing.list(try S3ObjectStore(url: "s3://guarded", client: wrong), scope: Scope()) }
         #expect(error?.description.contains("SignatureDoesNotMatch") == true)
         #expect(error?.description.contains("not-the-secret-at-all") == false)
         #expect(error?.description.contains(keys[1]) == false)
@@ -308,7 +317,7 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         }
         let options = AuditOptions(now: Date(timeIntervalSince1970: 1_793_500_000))
         let fromFiles = Auditor.audit(try AuditSource.load(path: files.path), options: options)
-        let live = try LiveAudit.load(bucketURL: "s3://", client: server.client())
+        let live = try liveAudit(bucketURL: "s3://", client: server.client())
         let fromAPI = Auditor.audit(live, options: options)
         #expect(live.account.accountId == "111122223333")
         #expect(fromAPI.buckets.map(\.bucketName) == buckets)
@@ -326,7 +335,7 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
             #expect(Set(fromAPI.findings(for: bucket).map(\.type)) == Set(fromFiles.findings(for: bucket).map(\.type)), "\(bucket) findings")
         }
         // One bucket, by URL.
-        let one = try LiveAudit.load(bucketURL: "s3://acme-public-acl", client: server.client())
+        let one = try liveAudit(bucketURL: "s3://acme-public-acl", client: server.client())
         #expect(one.buckets.map(\.name) == ["acme-public-acl"])
     }
 }
