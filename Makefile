@@ -6,7 +6,7 @@ SWIFT ?= swift
 APT_PACKAGES := libpcre2-dev zlib1g-dev libsqlite3-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test deps test-deps build release bench clean patterns report-screenshot
+.PHONY: demo test deps test-deps build release bench clean patterns report-screenshot lint format
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -16,15 +16,24 @@ deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+# `make demo` and `make test` share one build configuration (debug; the scan path is compiled
+# with -O in it, see Package.swift), so a fresh clone compiles the dependencies once.
 build: deps
-	$(SWIFT) build -c release --product trawl
+	$(SWIFT) build --product trawl
 
 demo: build
-	.build/release/trawl estimate Corpus/buckets
-	.build/release/trawl scan Corpus/buckets --yes; test $$? -le 1
+	.build/debug/trawl estimate Corpus/buckets
+	.build/debug/trawl scan Corpus/buckets --yes; test $$? -le 1
 
-test: deps test-deps
+test: deps test-deps lint
 	$(SWIFT) test
+
+# The tree is formatted by swift-format (the toolchain's `swift format`, configured in .swift-format).
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
+
+format:
+	$(SWIFT) format --in-place --recursive --parallel Package.swift Sources Tests
 
 # The test suite also needs moto's S3 server (live S3 tests on loopback), headless Chromium (the HTML report is checked in a real browser) and
 # Python's jsonschema (SARIF output is validated against the 2.1.0 schema). Where Chromium cannot
@@ -43,9 +52,10 @@ test-deps:
 report-screenshot:
 	scripts/report-screenshot.sh
 
-release: build
+release: deps
+	$(SWIFT) build -c release --product trawl
 
-bench: build
+bench: deps
 	scripts/bench.sh
 
 clean:

@@ -134,6 +134,7 @@ public struct Runner {
 
 /// Carries non-Sendable values into the worker closure. Safe because the sink is only
 /// touched under `sinkLock` and the arrays are only read.
+// SAFETY: the sink is only touched under `sinkLock`; the object and work arrays are only read.
 final class UncheckedBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }

@@ -47,7 +47,11 @@ public enum JSONText {
             out += Array("null".utf8)
         case let number as NSNumber:
             out += Array(number.stringValue.utf8)
+        case let typed as any RawRepresentable:
+            // Reason codes, statuses and other typed values are written as their raw value.
+            write(typed.rawValue, into: &out)
         default:
+            assertionFailure("JSONText cannot write a \(type(of: value))")
             out += Array("null".utf8)
         }
     }

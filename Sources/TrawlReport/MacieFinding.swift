@@ -94,7 +94,7 @@ public enum MacieJSON {
                     "filePath": file.path, "fileExtension": ContentKind.fileExtension(of: file.path), "fileSize": file.size,
                     "status": file.status.rawValue,
                 ]
-                if let reason = file.reason { entry["reason"] = reason }
+                if let reason = file.reason { entry["reason"] = reason.rawValue }
                 return entry
             }
         }
@@ -118,7 +118,7 @@ public enum MacieJSON {
         }
         let additional = types.contains { $0.count > min(occurrenceLimit, $0.occurrences.count) || $0.occurrences.count > occurrenceLimit }
         var status: [String: Any] = ["code": result.status.rawValue]
-        status["reason"] = result.reason ?? NSNull()
+        status["reason"] = result.reason?.rawValue ?? NSNull()
         return [
             "additionalOccurrences": additional,
             "customDataIdentifiers": [

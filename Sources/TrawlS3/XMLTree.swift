@@ -5,6 +5,7 @@ import FoundationXML
 
 /// A parsed XML element: S3 answers are small documents read whole (a listing page, an ACL).
 /// Namespaces are dropped from names; attributes are kept (`xsi:type` on ACL grantees).
+// SAFETY: built whole by the parser, then only read (no mutation after `parse` returns).
 public final class XMLNode: @unchecked Sendable {
     public let name: String
     public internal(set) var attributes: [String: String]

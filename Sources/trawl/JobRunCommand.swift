@@ -133,6 +133,8 @@ struct JobRunFlow {
 
 /// SIGINT and SIGTERM stop a run at the next object, with a checkpoint; a second SIGINT
 /// exits at once (the run then resumes from its last checkpoint).
+// SAFETY: `sources` is written in init and read in stop(), both on the caller's thread; the
+// handlers capture only Sendable values.
 final class SignalStop: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
     /// Called on the first signal (the daemon wakes from its sleep).

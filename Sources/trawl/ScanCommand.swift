@@ -169,6 +169,8 @@ final class InterruptHandler {
 }
 
 /// A one-line progress display on standard error, only when it is a terminal.
+// SAFETY: every stored property is a `let` set in init; the timer's handler reads only
+// atomics and constants.
 final class ProgressLine: @unchecked Sendable {
     private let timer: DispatchSourceTimer?
     private let start = DispatchTime.now().uptimeNanoseconds

@@ -41,9 +41,9 @@ public struct SARIFLog {
             if notifications.count < Self.notificationLimit {
                 notifications.append([
                     "level": "warning",
-                    "message": ["text": "\(Self.uri(object)) was not analysed: \(reason)\(result.message.map { " (\($0))" } ?? "")"],
+                    "message": ["text": "\(Self.uri(object)) was not analysed: \(reason.rawValue)\(result.message.map { " (\($0))" } ?? "")"],
                     "locations": [["physicalLocation": ["artifactLocation": ["uri": Self.uri(object)]]]],
-                    "properties": ["reason": reason, "bucket": object.bucket, "key": object.key],
+                    "properties": ["reason": reason.rawValue, "bucket": object.bucket, "key": object.key],
                 ])
             } else {
                 omittedNotifications += 1
