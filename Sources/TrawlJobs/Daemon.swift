@@ -55,7 +55,7 @@ public struct Daemon {
             if cancellation.isCancelled { break }
             guard let due = Scheduler.due(job, runs: try store.runs(of: job), now: now()) else { continue }
             var options = JobRunner.Options()
-            options.trigger = "daemon"
+            options.trigger = .daemon
             options.scheduledFor = due.scheduledFor
             switch due {
             case .resume: log("job \(job.name): resuming its interrupted run")

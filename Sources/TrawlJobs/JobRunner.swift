@@ -34,8 +34,8 @@ public struct JobRunner {
     }
 
     public struct Options {
-        /// manual or daemon.
-        public var trigger = "manual"
+        /// What started the run.
+        public var trigger = RunTrigger.manual
         /// The schedule occurrence this run is for (daemon); moves the job's anchor.
         public var scheduledFor: Date?
         /// Analyse every object in scope, not only new and changed ones.
@@ -69,9 +69,9 @@ public struct JobRunner {
     public func run(_ name: String, options: Options = Options(), cancellation: Cancellation = Cancellation(), events: Events = Events()) throws -> Outcome {
         let job = try store.job(named: name)
         switch job.userStatus {
-        case "CANCELLED": throw JobError.notRunnable("job \(name) is cancelled (final); it no longer runs")
-        case "USER_PAUSED": throw JobError.notRunnable("job \(name) is paused; run `trawl job resume \(name)` first")
-        default: break
+        case .cancelled: throw JobError.notRunnable("job \(name) is cancelled (final); it no longer runs")
+        case .userPaused: throw JobError.notRunnable("job \(name) is paused; run `trawl job resume \(name)` first")
+        case .active: break
         }
         let definition = job.definition
         let scope = try definition.scope.scope()
@@ -88,7 +88,7 @@ public struct JobRunner {
         defer { try? store.unlock(job, pid: pid) }
 
         let hasRuns = try !store.runs(of: job).isEmpty
-        let kind = options.full ? "FULL" : (!hasRuns && definition.initialRun ? "FULL" : "INCREMENTAL")
+        let kind: RunKind = options.full || (!hasRuns && definition.initialRun) ? .full : .incremental
         let (run, resumed) = try store.beginRun(
             job: job, kind: kind, trigger: options.trigger, scheduledFor: options.scheduledFor, pid: pid, now: now())
         events.started(run, resumed)
@@ -120,7 +120,7 @@ public struct JobRunner {
         }
 
         let plan = IncrementalPlan(
-            listing: listing.inScope, states: try store.objectStates(jobId: job.id), scope: scope, runId: run.id, full: run.kind == "FULL")
+            listing: listing.inScope, states: try store.objectStates(jobId: job.id), scope: scope, runId: run.id, full: run.kind == .full)
         events.planned(plan)
 
         // The estimate, stored and shown before anything is read.
@@ -169,8 +169,8 @@ public struct JobRunner {
             status = .interrupted
             message = "stopped by an error: \(failure)"
         } else if let stop = sink.stoppedBy {
-            status = stop == "CANCELLED" ? .cancelled : .userPaused
-            message = stop == "CANCELLED" ? "cancelled by the user" : "paused by the user; resumes after `trawl job resume`"
+            status = stop == .cancelled ? .cancelled : .userPaused
+            message = stop == .cancelled ? "cancelled by the user" : "paused by the user; resumes after `trawl job resume`"
         } else if cancellation.isCancelled {
             status = .interrupted
             message = "stopped by a signal; resumes from its checkpoint"
@@ -232,9 +232,9 @@ final class JobSink: ResultSink {
     let now: @Sendable () -> Date
     var listingErrors = 0
     private var pending: [JobStore.ClassifiedObject] = []
-    private var lastFlush = Date()
+    private lazy var lastFlush = now()
     /// Set when the user paused or cancelled the job while this run went on.
-    private(set) var stoppedBy: String?
+    private(set) var stoppedBy: JobUserStatus?
 
     init(
         store: JobStore, run: RunRecord, jobId: Int64, jobName: String, context: FindingContext, rules: [FindingFilter], output: ResultSink?,
@@ -278,7 +278,7 @@ final class JobSink: ResultSink {
             finding: finding))
         collector.add(shown)
         try output?.consume(shown)
-        if pending.count >= batchSize || Date().timeIntervalSince(lastFlush) >= batchInterval { try flush() }
+        if pending.count >= batchSize || now().timeIntervalSince(lastFlush) >= batchInterval { try flush() }
     }
 
     func flush() throws {
@@ -286,8 +286,8 @@ final class JobSink: ResultSink {
         let status = try store.recordBatch(run: run, jobId: jobId, objects: pending, extraErrors: listingErrors, now: now())
         pending.removeAll(keepingCapacity: true)
         listingErrors = 0
-        lastFlush = Date()
-        if status != "ACTIVE" && stoppedBy == nil {
+        lastFlush = now()
+        if status != .active && stoppedBy == nil {
             stoppedBy = status
             cancellation.cancel()
         }

@@ -21,7 +21,7 @@ public enum Scheduler {
 
     /// Whether `job` is due at `now`, given its runs (oldest first).
     public static func due(_ job: JobRecord, runs: [RunRecord], now: Date) -> Due? {
-        guard job.userStatus == "ACTIVE" else { return nil }
+        guard job.userStatus == .active else { return nil }
         // Interrupted runs, and runs stopped by a pause the user has lifted, go on at once
         // (Macie: a resumed job continues where it stopped).
         if let last = runs.last, last.status == .interrupted || last.status == .userPaused { return .resume }
@@ -36,7 +36,7 @@ public enum Scheduler {
 
     /// When the job runs next (nil: never again). A time at or before `now` means it is due.
     public static func nextRun(_ job: JobRecord, runs: [RunRecord], now: Date) -> Date? {
-        guard job.userStatus == "ACTIVE" else { return nil }
+        guard job.userStatus == .active else { return nil }
         if let due = due(job, runs: runs, now: now) { return due.scheduledFor ?? now }
         guard let schedule = try? job.definition.parsedSchedule, let zone = try? job.definition.timeZone else { return nil }
         return schedule.next(after: max(job.scheduleAnchor, now), in: zone)
@@ -45,7 +45,7 @@ public enum Scheduler {
     /// The job's status in Macie's terms (RUNNING, IDLE, COMPLETE, PAUSED, USER_PAUSED,
     /// CANCELLED) plus INTERRUPTED for a run that will resume.
     public static func status(_ job: JobRecord, runs: [RunRecord]) -> String {
-        if job.userStatus != "ACTIVE" { return job.userStatus }
+        if job.userStatus != .active { return job.userStatus.rawValue }
         guard let last = runs.last else { return "IDLE" }
         switch last.status {
         case .running: return "RUNNING"

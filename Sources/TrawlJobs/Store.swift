@@ -199,8 +199,8 @@ public struct JobRecord: Sendable, Equatable {
     public var macieJobId: String
     public var createdAt: Date
     public var revision: Int
-    /// ACTIVE, USER_PAUSED or CANCELLED.
-    public var userStatus: String
+    /// What the user set: ACTIVE, USER_PAUSED or CANCELLED.
+    public var userStatus: JobUserStatus
     /// The scheduled occurrence the daemon last ran (or the creation time).
     public var scheduleAnchor: Date
     public var lockPid: Int32?
@@ -215,9 +215,9 @@ public struct RunRecord: Sendable, Equatable {
     public var number: Int
     public var revision: Int
     /// FULL (every object in scope) or INCREMENTAL (new and changed objects only).
-    public var kind: String
+    public var kind: RunKind
     /// manual, daemon.
-    public var trigger: String
+    public var trigger: RunTrigger
     public var status: RunStatus
     public var scheduledFor: Date?
     public var startedAt: Date
@@ -241,9 +241,31 @@ public struct RunRecord: Sendable, Equatable {
     public var message: String?
 }
 
+/// The status of a job the user controls (Macie's `JobStatus` values the user sets).
+public enum JobUserStatus: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {
+    case active = "ACTIVE"
+    case userPaused = "USER_PAUSED"
+    /// Final, as in Macie: a cancelled job never runs again.
+    case cancelled = "CANCELLED"
+}
+
+/// Which objects a run reads.
+public enum RunKind: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {
+    /// Every object in scope.
+    case full = "FULL"
+    /// Only objects new or changed since the job's preceding run.
+    case incremental = "INCREMENTAL"
+}
+
+/// What started a run.
+public enum RunTrigger: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {
+    case manual
+    case daemon
+}
+
 /// Run statuses: Macie's where they exist (RUNNING, COMPLETE, PAUSED for a budget,
 /// USER_PAUSED, CANCELLED) plus INTERRUPTED (killed or stopped; resumes) and FAILED.
-public enum RunStatus: String, Sendable, Codable, CaseIterable {
+public enum RunStatus: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {
     case running = "RUNNING"
     case complete = "COMPLETE"
     case interrupted = "INTERRUPTED"
@@ -303,8 +325,8 @@ extension Date {
     init(seconds: Double) { self.init(timeIntervalSince1970: seconds) }
 }
 
-extension JobRecord {
-    init(row: Row) throws {
+extension JobRecord: FetchableRecord {
+    public init(row: Row) throws {
         let json: String = row["definition"]
         id = row["id"]
         name = row["name"]
@@ -319,15 +341,15 @@ extension JobRecord {
     }
 }
 
-extension RunRecord {
-    init(row: Row) {
+extension RunRecord: FetchableRecord {
+    public init(row: Row) {
         id = row["id"]
         jobId = row["jobId"]
         number = row["number"]
         revision = row["revision"]
         kind = row["kind"]
         trigger = row["trigger"]
-        status = RunStatus(rawValue: row["status"]) ?? .failed
+        status = row["status"] ?? .failed
         scheduledFor = (row["scheduledFor"] as Double?).map(Date.init(seconds:))
         startedAt = Date(seconds: row["startedAt"])
         endedAt = (row["endedAt"] as Double?).map(Date.init(seconds:))
@@ -363,11 +385,11 @@ extension JobStore {
     static let jobSelect = "SELECT jobs.*, revisions.definition FROM jobs JOIN revisions ON revisions.jobId = jobs.id AND revisions.revision = jobs.revision"
 
     public func jobs() throws -> [JobRecord] {
-        try read { db in try Row.fetchAll(db, sql: Self.jobSelect + " ORDER BY jobs.name").map(JobRecord.init(row:)) }
+        try read { db in try JobRecord.fetchAll(db, sql: Self.jobSelect + " ORDER BY jobs.name") }
     }
 
     public func job(named name: String) throws -> JobRecord {
-        let found = try read { db in try Row.fetchOne(db, sql: Self.jobSelect + " WHERE jobs.name = ?", arguments: [name]).map(JobRecord.init(row:)) }
+        let found = try read { db in try JobRecord.fetchOne(db, sql: Self.jobSelect + " WHERE jobs.name = ?", arguments: [name]) }
         guard let found else { throw JobError.unknownJob(name) }
         return found
     }
@@ -437,18 +459,18 @@ extension JobStore {
     }
 
     /// Sets the status the user controls: ACTIVE, USER_PAUSED or CANCELLED (terminal).
-    public func setUserStatus(_ name: String, to status: String) throws {
+    public func setUserStatus(_ name: String, to status: JobUserStatus, now: Date = Date()) throws {
         let job = try job(named: name)
-        if job.userStatus == "CANCELLED" && status != "CANCELLED" {
+        if job.userStatus == .cancelled && status != .cancelled {
             throw JobError.notRunnable("job \(name) is cancelled, which is final (Macie's rule); create a new job instead")
         }
         try write { db in
             try db.execute(sql: "UPDATE jobs SET userStatus = ? WHERE id = ?", arguments: [status, job.id])
             // A run stopped by a pause or cancel that is not running any more takes that status too.
-            if status == "CANCELLED" {
+            if status == .cancelled {
                 try db.execute(
                     sql: "UPDATE runs SET status = 'CANCELLED', endedAt = COALESCE(endedAt, ?) WHERE jobId = ? AND status IN ('INTERRUPTED', 'PAUSED', 'USER_PAUSED')",
-                    arguments: [Date().seconds, job.id])
+                    arguments: [now.seconds, job.id])
             }
         }
     }
@@ -527,12 +549,12 @@ extension JobStore {
 extension JobStore {
     public func runs(of job: JobRecord) throws -> [RunRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM runs WHERE jobId = ? ORDER BY number", arguments: [job.id]).map(RunRecord.init(row:))
+            try RunRecord.fetchAll(db, sql: "SELECT * FROM runs WHERE jobId = ? ORDER BY number", arguments: [job.id])
         }
     }
 
     public func run(id: Int64) throws -> RunRecord {
-        guard let run = try read({ db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map(RunRecord.init(row:)) }) else {
+        guard let run = try read({ db in try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) }) else {
             throw JobError.state("run \(id) is gone from the store")
         }
         return run
@@ -540,10 +562,10 @@ extension JobStore {
 
     /// Starts a new run, or resumes the job's latest run when it was interrupted or paused.
     /// With `scheduledFor`, moves the job's schedule anchor in the same transaction.
-    func beginRun(job: JobRecord, kind: String, trigger: String, scheduledFor: Date?, pid: Int32, now: Date) throws -> (run: RunRecord, resumed: Bool) {
+    func beginRun(job: JobRecord, kind: RunKind, trigger: RunTrigger, scheduledFor: Date?, pid: Int32, now: Date) throws -> (run: RunRecord, resumed: Bool) {
         let (id, resumed): (Int64, Bool) = try write { db in
             if let scheduledFor { try setAnchor(db, jobId: job.id, to: scheduledFor) }
-            if let last = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE jobId = ? ORDER BY number DESC LIMIT 1", arguments: [job.id]).map(RunRecord.init(row:)),
+            if let last = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE jobId = ? ORDER BY number DESC LIMIT 1", arguments: [job.id]),
                 last.status.isResumable
             {
                 try db.execute(
@@ -675,7 +697,7 @@ extension JobStore {
     /// Records a batch of results in one transaction: object state, findings and the run's
     /// counters. Returns the job's user status as it is now (a pause or cancel from
     /// another process stops the run at the next batch).
-    func recordBatch(run: RunRecord, jobId: Int64, objects: [ClassifiedObject], extraErrors: Int, now: Date) throws -> String {
+    func recordBatch(run: RunRecord, jobId: Int64, objects: [ClassifiedObject], extraErrors: Int, now: Date) throws -> JobUserStatus {
         try write { db in
             var findings = 0, suppressed = 0, errors = extraErrors
             var bytes: Int64 = 0
@@ -704,7 +726,7 @@ extension JobStore {
             try db.execute(
                 sql: "UPDATE runs SET classified = classified + ?, bytesClassified = bytesClassified + ?, findings = findings + ?, suppressed = suppressed + ?, errors = errors + ? WHERE id = ?",
                 arguments: [objects.count - (errors - extraErrors), bytes, findings, suppressed, errors, run.id])
-            return try String.fetchOne(db, sql: "SELECT userStatus FROM jobs WHERE id = ?", arguments: [jobId]) ?? "CANCELLED"
+            return try JobUserStatus.fetchOne(db, sql: "SELECT userStatus FROM jobs WHERE id = ?", arguments: [jobId]) ?? .cancelled
         }
     }
 

@@ -249,7 +249,7 @@ struct JobShow: ParsableCommand {
 
 func runJSON(_ run: RunRecord, zone: TimeZone?) -> [String: Any] {
     [
-        "number": run.number, "revision": run.revision, "kind": run.kind, "trigger": run.trigger, "status": run.status.rawValue,
+        "number": run.number, "revision": run.revision, "kind": run.kind.rawValue, "trigger": run.trigger.rawValue, "status": run.status.rawValue,
         "scheduledFor": run.scheduledFor.map { formatDate($0, zone: zone) } ?? NSNull(), "startedAt": formatDate(run.startedAt, zone: zone),
         "endedAt": run.endedAt.map { formatDate($0, zone: zone) } ?? NSNull(), "attempts": run.attempts,
         "newObjects": run.newObjects, "changedObjects": run.changedObjects, "unchangedObjects": run.unchangedObjects,
@@ -296,7 +296,7 @@ struct JobHistory: ParsableCommand {
             let header = ["RUN", "REV", "STATUS", "KIND", "STARTED", "NEW", "CHANGED", "UNCHANGED", "DELETED", "READ", "EST. BYTES", "BYTES", "EST. USD", "FINDINGS", "ERRORS"]
             let rows = runs.map { run in
                 [
-                    "#\(run.number)", "\(run.revision)", run.status.rawValue + (run.attempts > 1 ? " (\(run.attempts) attempts)" : ""), run.kind,
+                    "#\(run.number)", "\(run.revision)", run.status.rawValue + (run.attempts > 1 ? " (\(run.attempts) attempts)" : ""), run.kind.rawValue,
                     formatDate(run.startedAt, zone: zone), "\(run.newObjects)", "\(run.changedObjects)", "\(run.unchangedObjects)",
                     "\(run.deletedObjects)", "\(run.classified)/\(run.planned)", run.estimatedBytes.map(formatBytes) ?? "-",
                     formatBytes(run.bytesClassified), run.estimatedUSD.map { String(format: "%.2f", $0) } ?? "-",
@@ -317,7 +317,7 @@ struct JobPause: ParsableCommand {
     @OptionGroup var stateOptions: StateOptions
     func run() throws {
         try withJobErrors {
-            try stateOptions.open().setUserStatus(name, to: "USER_PAUSED")
+            try stateOptions.open().setUserStatus(name, to: .userPaused)
             print("paused job \(name); resume it with trawl job resume \(name)")
             return 0
         }
@@ -331,7 +331,7 @@ struct JobResume: ParsableCommand {
     @OptionGroup var stateOptions: StateOptions
     func run() throws {
         try withJobErrors {
-            try stateOptions.open().setUserStatus(name, to: "ACTIVE")
+            try stateOptions.open().setUserStatus(name, to: .active)
             print("resumed job \(name)")
             return 0
         }
@@ -345,7 +345,7 @@ struct JobCancel: ParsableCommand {
     @OptionGroup var stateOptions: StateOptions
     func run() throws {
         try withJobErrors {
-            try stateOptions.open().setUserStatus(name, to: "CANCELLED")
+            try stateOptions.open().setUserStatus(name, to: .cancelled)
             print("cancelled job \(name)")
             return 0
         }

@@ -93,7 +93,7 @@ struct JobRunFlow {
         var runNumber = 0
         events.started = { run, resumed in
             runNumber = run.number
-            info("Run #\(run.number) of job \(name)" + (resumed ? " resumed from its checkpoint (attempt \(run.attempts))" : " (\(run.kind.lowercased()))") + "\n")
+            info("Run #\(run.number) of job \(name)" + (resumed ? " resumed from its checkpoint (attempt \(run.attempts))" : " (\(run.kind.rawValue.lowercased()))") + "\n")
         }
         events.planned = { plan in
             var line = "  objects         \(plan.new.count) new, \(plan.changed.count) changed, \(plan.unchanged) unchanged, \(plan.deleted.count) deleted"

@@ -69,7 +69,7 @@ func runJob(_ store: JobStore, _ name: String = "nightly", options: JobRunner.Op
 
         let (first, read1) = try runJob(store)
         #expect(first.run.status == .complete)
-        #expect(first.run.kind == "FULL")
+        #expect(first.run.kind == .full)
         #expect(read1 == ["b1/notes.txt", "b1/people.csv", "b2/keep.txt"])
         #expect(first.run.findings == 1)
 
@@ -115,7 +115,7 @@ func runJob(_ store: JobStore, _ name: String = "nightly", options: JobRunner.Op
         try f.write("b1/fresh.csv", ssnText)
         let (outcome, read) = try runJob(store)
         #expect(read == ["b1/fresh.csv"])
-        #expect(outcome.run.kind == "INCREMENTAL")
+        #expect(outcome.run.kind == .incremental)
         #expect(outcome.run.unchangedObjects == 1)
     }
 
@@ -206,8 +206,8 @@ func runJob(_ store: JobStore, _ name: String = "nightly", options: JobRunner.Op
         let store = try f.store()
         #expect(throws: JobError.unknownJob("nope")) { try runJob(store, "nope") }
         try store.createJob(f.definition(), now: Date())
-        try store.setUserStatus("nightly", to: "CANCELLED")
-        #expect(throws: JobError.self) { try store.setUserStatus("nightly", to: "ACTIVE") }
+        try store.setUserStatus("nightly", to: .cancelled)
+        #expect(throws: JobError.self) { try store.setUserStatus("nightly", to: .active) }
         #expect(throws: JobError.notRunnable("job nightly is cancelled (final); it no longer runs")) { try runJob(store) }
     }
 
@@ -222,7 +222,7 @@ func runJob(_ store: JobStore, _ name: String = "nightly", options: JobRunner.Op
 }
 
 @Suite struct SchedulerDueTests {
-    func job(schedule: String, anchor: Date, userStatus: String = "ACTIVE") -> JobRecord {
+    func job(schedule: String, anchor: Date, userStatus: JobUserStatus = .active) -> JobRecord {
         JobRecord(
             id: 1, name: "j", macieJobId: "x", createdAt: anchor, revision: 1, userStatus: userStatus, scheduleAnchor: anchor,
             definition: JobDefinition(name: "j", source: "/tmp", schedule: schedule, timezone: "UTC"))
@@ -230,7 +230,7 @@ func runJob(_ store: JobStore, _ name: String = "nightly", options: JobRunner.Op
 
     func run(_ status: RunStatus) -> RunRecord {
         RunRecord(
-            id: 1, jobId: 1, number: 1, revision: 1, kind: "FULL", trigger: "daemon", status: status, startedAt: Date(), attempts: 1,
+            id: 1, jobId: 1, number: 1, revision: 1, kind: .full, trigger: .daemon, status: status, startedAt: Date(), attempts: 1,
             newObjects: 0, changedObjects: 0, unchangedObjects: 0, deletedObjects: 0, notSampled: 0, planned: 0, classified: 0,
             bytesClassified: 0, findings: 0, suppressed: 0, errors: 0)
     }
@@ -245,7 +245,7 @@ func runJob(_ store: JobStore, _ name: String = "nightly", options: JobRunner.Op
         #expect(Scheduler.nextRun(daily, runs: [], now: utc("2024-01-01T13:00:00Z")) == utc("2024-01-02T02:00:00Z"))
         // Interrupted runs resume at once; paused jobs never run.
         #expect(Scheduler.due(daily, runs: [run(.interrupted)], now: created) == .resume)
-        #expect(Scheduler.due(job(schedule: "daily@02:00", anchor: created, userStatus: "USER_PAUSED"), runs: [run(.interrupted)], now: utc("2024-02-01T00:00:00Z")) == nil)
+        #expect(Scheduler.due(job(schedule: "daily@02:00", anchor: created, userStatus: .userPaused), runs: [run(.interrupted)], now: utc("2024-02-01T00:00:00Z")) == nil)
         // One-time jobs run once.
         let once = job(schedule: "once", anchor: created)
         #expect(Scheduler.due(once, runs: [], now: created) == .firstRun)
