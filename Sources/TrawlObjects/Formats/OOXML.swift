@@ -88,11 +88,11 @@ public enum OOXML {
     public static func checkLimits(_ zip: ZipArchive, limits: FormatLimits = .macie) throws(FormatError) {
         var total: Int64 = 0
         for entry in zip.entries {
-            total += entry.uncompressedSize
+            total = Checked.saturatingAdd(total, entry.uncompressedSize)
             if entry.uncompressedSize >= limits.ooxmlRatioCheckMinimumBytes, entry.declaredRatio > limits.maxOOXMLRatio {
                 throw FormatError(
                     .ooxmlUncompressedRatioExceedsLimit,
-                    "\(entry.path) declares a compression ratio of \(Int(entry.declaredRatio.rounded())):1")
+                    "\(entry.path) declares a compression ratio of \(entry.declaredRatioText):1")
             }
         }
         if total > limits.maxOOXMLUncompressedBytes {
