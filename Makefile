@@ -6,7 +6,7 @@ SWIFT ?= swift
 APT_PACKAGES := libpcre2-dev zlib1g-dev libsqlite3-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test deps test-deps build release bench clean patterns report-screenshot lint format
+.PHONY: demo test deps test-deps build release bench clean patterns report-screenshot lint format fuzz fuzz-build fuzz-smoke fuzz-replay
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -64,3 +64,43 @@ clean:
 # Re-embed Patterns/*.json into the binary after editing them.
 patterns:
 	python3 scripts/embed-patterns.py
+
+# Fuzzing the format readers with libFuzzer (Fuzz/README.md). `make fuzz SECONDS=N` builds
+# the six Fuzz* targets instrumented (ASan + coverage) in .build-fuzz and runs each for N
+# seconds (default 60) over its seed corpus; a crash, a leak or a hang fails the target. New
+# inputs go to .build-fuzz/corpus, crash files to .build-fuzz/crashes (replay one with
+# `.build-fuzz/release/FuzzZip <file>`). `make fuzz-smoke` is the 10-second run for CI.
+FUZZ_TARGETS := FuzzZip FuzzTar FuzzGzip FuzzOOXML FuzzCSV FuzzJSON
+SECONDS ?= 60
+FUZZ_SCRATCH := .build-fuzz
+FUZZ_RUNTIME = $(firstword $(wildcard $(dir $(shell command -v $(SWIFT)))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a))
+FUZZ_BUILD_FLAGS = -c release --scratch-path $(FUZZ_SCRATCH) -Xswiftc -DFUZZING \
+	-Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table \
+	-Xlinker $(FUZZ_RUNTIME) -Xlinker -lstdc++
+
+fuzz-build:
+	@test -n "$(FUZZ_RUNTIME)" || { echo "libclang_rt.fuzzer_no_main-x86_64.a not found in the Swift toolchain"; exit 1; }
+	@for t in $(FUZZ_TARGETS); do $(SWIFT) build $(FUZZ_BUILD_FLAGS) --product $$t || exit 1; done
+
+fuzz: fuzz-build
+	@mkdir -p $(FUZZ_SCRATCH)/crashes; failed=""; \
+	for t in $(FUZZ_TARGETS); do \
+	  name=$$(echo $$t | sed 's/^Fuzz//' | tr A-Z a-z); mkdir -p $(FUZZ_SCRATCH)/corpus/$$name; \
+	  echo "== $$t for $(SECONDS)s"; \
+	  SWIFT_BACKTRACE=enable=no $(FUZZ_SCRATCH)/release/$$t -max_total_time=$(SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=$(FUZZ_SCRATCH)/crashes/$$name- \
+	    $(FUZZ_SCRATCH)/corpus/$$name Fuzz/corpus/$$name 2>$(FUZZ_SCRATCH)/$$name.log \
+	  || { failed="$$failed $$t"; tail -40 $(FUZZ_SCRATCH)/$$name.log; }; \
+	  grep -E "^stat::number_of_executed_units|^stat::average_exec_per_sec" $(FUZZ_SCRATCH)/$$name.log | tr '\n' ' '; echo; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzzing found crashes in:$$failed (inputs in $(FUZZ_SCRATCH)/crashes)"; exit 1; fi
+
+fuzz-smoke:
+	$(MAKE) fuzz SECONDS=10
+
+# Replays the committed corpora through plain (uninstrumented) builds of the fuzz targets.
+fuzz-replay:
+	@for t in $(FUZZ_TARGETS); do \
+	  name=$$(echo $$t | sed 's/^Fuzz//' | tr A-Z a-z); \
+	  $(SWIFT) build --product $$t >/dev/null && .build/debug/$$t Fuzz/corpus/$$name || exit 1; \
+	done

@@ -71,6 +71,15 @@ let package = Package(
         // The detector benchmark (scripts/bench.sh): the whole catalog over a file list.
         .executableTarget(name: "trawl-bench", dependencies: ["TrawlDetect"]),
 
+        // libFuzzer targets for the format readers, one per reader (Fuzz/README.md, `make fuzz`).
+        // A plain build replays the files named on the command line.
+        .executableTarget(name: "FuzzZip", dependencies: ["TrawlObjects"], path: "Fuzz/FuzzZip"),
+        .executableTarget(name: "FuzzTar", dependencies: ["TrawlObjects"], path: "Fuzz/FuzzTar"),
+        .executableTarget(name: "FuzzGzip", dependencies: ["TrawlObjects"], path: "Fuzz/FuzzGzip"),
+        .executableTarget(name: "FuzzOOXML", dependencies: ["TrawlObjects"], path: "Fuzz/FuzzOOXML"),
+        .executableTarget(name: "FuzzCSV", dependencies: ["TrawlObjects"], path: "Fuzz/FuzzCSV"),
+        .executableTarget(name: "FuzzJSON", dependencies: ["TrawlObjects"], path: "Fuzz/FuzzJSON"),
+
         .testTarget(name: "TrawlRegexTests", dependencies: ["TrawlRegex"]),
         .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect"]),
         .testTarget(name: "TrawlObjectsTests", dependencies: ["TrawlObjects"], exclude: ["Fixtures"]),

@@ -88,11 +88,11 @@ public enum OOXML {
     public static func checkLimits(_ zip: ZipArchive, limits: FormatLimits = .macie) throws(FormatError) {
         var total: Int64 = 0
         for entry in zip.entries {
-            total += entry.uncompressedSize
+            total = Checked.saturatingAdd(total, entry.uncompressedSize)
             if entry.uncompressedSize >= limits.ooxmlRatioCheckMinimumBytes, entry.declaredRatio > limits.maxOOXMLRatio {
                 throw FormatError(
                     .ooxmlUncompressedRatioExceedsLimit,
-                    "\(entry.path) declares a compression ratio of \(Int(entry.declaredRatio.rounded())):1")
+                    "\(entry.path) declares a compression ratio of \(entry.declaredRatioText):1")
             }
         }
         if total > limits.maxOOXMLUncompressedBytes {
@@ -178,11 +178,16 @@ public enum OOXML {
             }
         }
         let shared = try part("xl/sharedStrings.xml").map { data in data.withUnsafeBytes { sharedStrings($0) } } ?? []
+        // A shared string is stored once and may be referenced by every cell: the text the
+        // sheets produce counts against the package limit as it is produced.
+        var textBudget = TextBudget(limit: limits.maxOOXMLUncompressedBytes)
         var sheets: [XLSXSheet] = []
         for (i, sheet) in declared.enumerated() {
             let path = sheet.rid.flatMap { targets[$0] } ?? "xl/worksheets/sheet\(i + 1).xml"
             guard let data = try part(path) else { continue }
-            let cells = data.withUnsafeBytes { worksheetCells($0, shared: shared) }
+            let cells = try data.withUnsafeBytes { raw in
+                try worksheetCells(raw, shared: shared, budget: &textBudget)
+            }
             var names: [Int: String] = [:]
             if let first = cells.first?.row {
                 for cell in cells where cell.row == first { names[cell.column] = cell.value }
@@ -301,8 +306,34 @@ public enum OOXML {
         return strings
     }
 
-    /// The non-empty cells of a worksheet part.
-    static func worksheetCells(_ raw: UnsafeRawBufferPointer, shared: [String]) -> [XLSXCell] {
+    /// Bytes of cell text a workbook may produce (each cell's value plus the line break
+    /// `scanText` adds).
+    struct TextBudget {
+        let limit: Int64
+        private(set) var produced: Int64 = 0
+
+        init(limit: Int64) { self.limit = limit }
+
+        mutating func spend(_ count: Int) throws(FormatError) {
+            produced = Checked.saturatingAdd(produced, Int64(count))
+            if produced > limit {
+                throw FormatError(
+                    .ooxmlUncompressedSizeExceedsLimit,
+                    "the workbook's cells expand to more than \(limit) bytes of text (shared strings referenced over and over)")
+            }
+        }
+    }
+
+    /// The largest row and column a cell reference may name: generous next to Excel's own
+    /// 1,048,576 rows and 16,384 columns (XFD); anything past them is a lie, not a cell.
+    static let maxRow = 1 << 24
+    static let maxColumn = 1 << 20
+
+    /// The non-empty cells of a worksheet part. Row numbers and references past `maxRow` and
+    /// `maxColumn` make the sheet MALFORMED_FILE.
+    static func worksheetCells(
+        _ raw: UnsafeRawBufferPointer, shared: [String], budget: inout TextBudget
+    ) throws(FormatError) -> [XLSXCell] {
         var xml = XMLScanner(raw)
         var cells: [XLSXCell] = []
         var row = 0
@@ -316,7 +347,7 @@ public enum OOXML {
         var phonetic = 0
         var inCell = false
 
-        func finishCell() {
+        func finishCell() throws(FormatError) {
             defer {
                 value.removeAll(keepingCapacity: true)
                 inCell = false
@@ -336,6 +367,7 @@ public enum OOXML {
                 text = String(decoding: value, as: UTF8.self)
             }
             guard !text.isEmpty else { return }
+            try budget.spend(text.utf8.count + 1)
             let ref = reference ?? (columnLetters(column) + String(row))
             cells.append(XLSXCell(row: row, column: column, reference: ref, value: text))
         }
@@ -344,16 +376,18 @@ public enum OOXML {
             switch event {
             case .start(let name, let attributes, let selfClosing):
                 if xml.localName(name, is: "row") {
-                    if let r = xml.attributeString("r", in: attributes).flatMap({ Int($0) }) { row = r } else { row += 1 }
+                    if let r = try xml.attributeString("r", in: attributes).flatMap(rowNumber) { row = r } else { row += 1 }
+                    guard row <= maxRow else { throw .malformed("a worksheet has more than \(maxRow) rows") }
                     column = 0
                 } else if xml.localName(name, is: "c") {
                     reference = xml.attributeString("r", in: attributes)
-                    if let reference, let parsed = parseReference(reference) {
+                    if let reference, let parsed = try checkedReference(reference) {
                         column = parsed.column
                         if parsed.row > 0 { row = parsed.row }
                     } else {
                         column += 1
                         reference = nil
+                        guard column <= maxColumn else { throw .malformed("a worksheet row has more than \(maxColumn) cells") }
                     }
                     type = xml.attribute("t", in: attributes).map { Array(UnsafeRawBufferPointer(rebasing: raw[$0])) } ?? []
                     value.removeAll(keepingCapacity: true)
@@ -370,7 +404,7 @@ public enum OOXML {
                 }
             case .end(let name):
                 if xml.localName(name, is: "c") {
-                    if inCell { finishCell() }
+                    if inCell { try finishCell() }
                 } else if xml.localName(name, is: "v") {
                     inValue = false
                 } else if xml.localName(name, is: "is") {
@@ -389,26 +423,50 @@ public enum OOXML {
         return cells
     }
 
-    /// "B7" → (row 7, column 2); "$AA$10" works too.
+    /// "B7" → (row 7, column 2); "$AA$10" works too. Nil for text that is not a reference,
+    /// and for one past `maxRow` or `maxColumn`.
     static func parseReference(_ reference: String) -> (row: Int, column: Int)? {
+        (try? checkedReference(reference)) ?? nil
+    }
+
+    /// Like `parseReference`, but a reference past `maxRow` or `maxColumn` (say
+    /// `XFD99999999999999999999`) throws MALFORMED_FILE rather than being ignored.
+    static func checkedReference(_ reference: String) throws(FormatError) -> (row: Int, column: Int)? {
         var column = 0
         var row = 0
         var sawDigit = false
+        var tooLarge = false
         for b in reference.utf8 {
             if b == UInt8(ascii: "$") { continue }
             let upper = b & ~0x20
             if !sawDigit, upper >= UInt8(ascii: "A"), upper <= UInt8(ascii: "Z") {
-                column = column * 26 + Int(upper - UInt8(ascii: "A") + 1)
-                if column > 1 << 20 { return nil }
+                // Stop growing once past the limit (keep reading to tell a reference from text).
+                if column <= maxColumn { column = column * 26 + Int(upper - UInt8(ascii: "A") + 1) } else { tooLarge = true }
             } else if b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") {
                 sawDigit = true
-                row = row * 10 + Int(b - UInt8(ascii: "0"))
-                if row > 1 << 24 { return nil }
+                if row <= maxRow { row = row * 10 + Int(b - UInt8(ascii: "0")) } else { tooLarge = true }
             } else {
                 return nil
             }
         }
-        return column > 0 ? (row, column) : nil
+        guard column > 0 else { return nil }
+        if tooLarge || column > maxColumn || row > maxRow {
+            throw .malformed("cell reference \(reference.prefix(40)) is past the largest sheet")
+        }
+        return (row, column)
+    }
+
+    /// A row's `r` attribute: nil when it is not a number (the row then follows the previous
+    /// one, as for 0), MALFORMED_FILE when it is past `maxRow`.
+    static func rowNumber(_ text: String) throws(FormatError) -> Int? {
+        let digits = text.utf8.drop { $0 == 0x20 }.prefix { $0 != 0x20 }
+        guard !digits.isEmpty, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            return nil
+        }
+        guard let row = Checked.decimal(digits, max: maxRow) else {
+            throw .malformed("row number \(text.prefix(40)) is past the largest sheet")
+        }
+        return row > 0 ? row : nil
     }
 
     /// 1 → "A", 27 → "AA".

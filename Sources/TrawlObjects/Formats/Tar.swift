@@ -30,14 +30,14 @@ public struct TarArchive {
     public private(set) var error: FormatError?
 
     public init(_ bytes: UnsafeRawBufferPointer) {
+        let reader = ByteReader(bytes)
         var offset = 0
         var longName: String?
         var paxPath: String?
         var paxSize: Int64?
         var paxMtime: Int64?
         let n = bytes.count
-        while offset + 512 <= n {
-            let header = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + 512])
+        while let header = reader.slice(offset, 512) {
             if header.allSatisfy({ $0 == 0 }) { return }  // end-of-archive marker
             guard Self.isHeaderChecksumValid(header) else {
                 error = .malformed("invalid tar header checksum", at: offset)
@@ -48,42 +48,52 @@ public struct TarArchive {
                 return
             }
             let type = header[156]
+            let isPaxHeader = type == UInt8(ascii: "x") || type == UInt8(ascii: "g")
             var size = declared
-            if type != UInt8(ascii: "x"), type != UInt8(ascii: "g"), let paxSize { size = paxSize }
+            if !isPaxHeader, let paxSize { size = paxSize }
             let dataStart = offset + 512
-            let available = max(0, min(Int64(n - dataStart), size))
-            let dataRange = dataStart..<(dataStart + Int(available))
-            let padded = (size + 511) / 512 * 512
-            let next = Int64(dataStart) + padded
+            // Data fills whole 512-byte blocks: a size that cannot be rounded up (or moved past)
+            // is a lie about bytes no archive holds.
+            guard let padded = Checked.roundUp(size, toMultipleOf: 512),
+                let next = Checked.add(Int64(dataStart), padded).flatMap({ Int(exactly: $0) })
+            else {
+                error = .malformed("tar member declares an impossible size of \(size) bytes", at: offset)
+                return
+            }
+            let available = min(n - dataStart, Int(clamping: size))
+            let dataRange = dataStart..<(dataStart + available)
+            let data = UnsafeRawBufferPointer(rebasing: bytes[dataRange])
 
             switch type {
             case UInt8(ascii: "L"):  // GNU long name for the next member
-                longName = Self.cString(UnsafeRawBufferPointer(rebasing: bytes[dataRange]))
+                longName = Self.cString(data)
             case UInt8(ascii: "K"):  // GNU long link name: not needed
                 break
             case UInt8(ascii: "x"):  // pax header for the next member
-                let records = Self.paxRecords(UnsafeRawBufferPointer(rebasing: bytes[dataRange]))
+                let records = Self.paxRecords(data)
                 paxPath = records["path"]
-                paxSize = records["size"].flatMap { Int64($0) }
-                paxMtime = records["mtime"].flatMap { Double($0) }.map { Int64($0) }
+                paxSize = nil
+                if let text = records["size"] {
+                    // Sizes are decimal digits only: no sign, no blanks.
+                    guard let value = Checked.decimal(text.utf8, max: Int.max) else {
+                        error = .malformed("invalid pax size \"\(text.prefix(40))\"", at: offset)
+                        return
+                    }
+                    paxSize = Int64(value)
+                }
+                paxMtime = records["mtime"].flatMap(Self.paxSeconds)
             case UInt8(ascii: "g"):  // pax global header: nothing we use
                 break
             default:
-                var kind: TarEntry.Kind
-                switch type {
-                case UInt8(ascii: "0"), 0, UInt8(ascii: "7"), UInt8(ascii: "S"): kind = .file
-                case UInt8(ascii: "5"): kind = .directory
-                case UInt8(ascii: "2"): kind = .symlink
-                case UInt8(ascii: "1"): kind = .hardLink
-                default: kind = .other
-                }
+                let kind = Self.kind(typeFlag: type)
                 var path = paxPath ?? longName ?? Self.ustarName(header)
-                if kind == .file, path.hasSuffix("/") { kind = .directory }
-                if kind == .directory { while path.count > 1, path.hasSuffix("/") { path.removeLast() } }
+                var entryKind = kind
+                if entryKind == .file, path.hasSuffix("/"), size == 0 { entryKind = .directory }
+                if entryKind == .directory { while path.count > 1, path.hasSuffix("/") { path.removeLast() } }
                 let entry = TarEntry(
-                    path: path, kind: kind,
-                    size: kind == .file ? size : 0,
-                    dataRange: kind == .file ? dataRange : dataStart..<dataStart,
+                    path: path, kind: entryKind,
+                    size: entryKind == .file ? size : 0,
+                    dataRange: entryKind == .file ? dataRange : dataStart..<dataStart,
                     modified: paxMtime ?? Self.number(header, 136, 12) ?? 0, headerOffset: offset)
                 entries.append(entry)
                 longName = nil
@@ -91,18 +101,36 @@ public struct TarArchive {
                 paxSize = nil
                 paxMtime = nil
             }
-            if Int64(dataRange.count) < size {
+            if Int64(available) < size {
                 error = .malformed("tar archive ends inside a member", at: offset)
                 return
             }
-            guard next <= Int64(Int.max) else { return }
-            offset = Int(next)
+            offset = next
         }
         if offset < n {
             error = .malformed("tar archive ends inside a header", at: offset)
         } else if offset == n && entries.isEmpty && n == 0 {
             error = .malformed("empty tar archive", at: 0)
         }
+    }
+
+    /// What a member's type flag makes it. Types this reader does not know are files, as GNU
+    /// tar extracts them ("unknown file type, extracted as normal file"): never passed over.
+    static func kind(typeFlag type: UInt8) -> TarEntry.Kind {
+        switch type {
+        case UInt8(ascii: "5"), UInt8(ascii: "D"): .directory  // D: GNU dump directory
+        case UInt8(ascii: "2"): .symlink
+        case UInt8(ascii: "1"): .hardLink
+        // Character and block devices, FIFOs, GNU volume labels: no data of their own.
+        case UInt8(ascii: "3"), UInt8(ascii: "4"), UInt8(ascii: "6"), UInt8(ascii: "V"): .other
+        default: .file  // 0, NUL, 7 (contiguous), S (sparse), and every unknown type
+        }
+    }
+
+    /// A pax `mtime` ("1715949000.25", may be negative): whole seconds, nil when not a time.
+    static func paxSeconds(_ text: String) -> Int64? {
+        let whole = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return Int64(whole)  // nil on overflow, not a trap
     }
 
     /// Checks a header block's checksum (unsigned sum with the checksum field read as spaces;
@@ -122,14 +150,21 @@ public struct TarArchive {
     /// A numeric field: octal text (NUL or space terminated), or GNU base-256 when the top bit
     /// of the first byte is set.
     static func number(_ h: UnsafeRawBufferPointer, _ offset: Int, _ length: Int) -> Int64? {
+        guard offset >= 0, length > 0, offset + length <= h.count else { return nil }
         let first = h[offset]
         if first & 0x80 != 0 {
-            var value: Int64 = Int64(first & 0x3F)
-            for i in 1..<length {
-                guard value < Int64.max >> 8 else { return nil }
-                value = value << 8 | Int64(h[offset + i])
+            // GNU base-256: big-endian two's complement with the top bit as the marker
+            // (0x80 positive, 0xFF negative). Values past 63 bits are refused.
+            let invert: UInt8 = first & 0x40 != 0 ? 0xFF : 0
+            var magnitude: UInt64 = 0
+            for i in 0..<length {
+                var b = h[offset + i] ^ invert
+                if i == 0 { b &= 0x7F }
+                guard magnitude >> 56 == 0 else { return nil }
+                magnitude = magnitude << 8 | UInt64(b)
             }
-            return first & 0x40 != 0 ? -value : value
+            guard let value = Int64(exactly: magnitude) else { return nil }
+            return invert == 0xFF ? ~value : value
         }
         var value: Int64 = 0
         var seenDigit = false
@@ -171,7 +206,8 @@ public struct TarArchive {
                 length = length * 10 + Int(raw[j] - UInt8(ascii: "0"))
                 j += 1
             }
-            guard length > 0, j < raw.count, raw[j] == UInt8(ascii: " "), i + length <= raw.count else { break }
+            // The length counts the whole record, its own digits and the space included.
+            guard length > j - i, j < raw.count, raw[j] == UInt8(ascii: " "), length <= raw.count - i else { break }
             let record = UnsafeRawBufferPointer(rebasing: raw[(j + 1)..<(i + length)])
             if let eq = record.firstIndex(of: UInt8(ascii: "=")) {
                 let key = String(decoding: UnsafeRawBufferPointer(rebasing: record[0..<eq]), as: UTF8.self)

@@ -25,6 +25,13 @@ public struct ZipEntry: Sendable, Hashable {
     public var declaredRatio: Double {
         compressedSize > 0 ? Double(uncompressedSize) / Double(compressedSize) : (uncompressedSize > 0 ? .infinity : 1)
     }
+
+    /// The ratio for messages. Declared sizes can make it infinite or larger than any Int,
+    /// where `Int(_:)` would trap.
+    var declaredRatioText: String {
+        let ratio = declaredRatio.rounded()
+        return ratio < 1e15 ? String(Int(ratio)) : "more than 10^15"
+    }
 }
 
 /// A zip archive read from bytes held in memory, through its central directory (ZIP64
@@ -44,57 +51,75 @@ public struct ZipArchive {
 
     public init(_ bytes: UnsafeRawBufferPointer) throws(FormatError) {
         self.bytes = bytes
-        guard let eocd = Self.findEndOfCentralDirectory(bytes) else {
+        let reader = ByteReader(bytes)
+        guard let eocd = Self.findEndOfCentralDirectory(bytes), let end = reader.record(eocd, size: 22) else {
             try recoverFromLocalHeaders()
             return
         }
-        var total = Int64(u16(eocd + 10))
-        var cdSize = Int64(u32(eocd + 12))
-        var cdOffset = Int64(u32(eocd + 16))
+        var total = Int64(end.u16(10))
+        var cdSize = Int64(end.u32(12))
+        var cdOffset = Int64(end.u32(16))
         var cdEnd = Int64(eocd)
         // ZIP64 end of central directory, through its locator just before the classic record.
-        if eocd >= 20, u32(eocd - 20) == 0x0706_4B50 {
-            let zip64 = Int(clamping: u64(eocd - 20 + 8))
-            var record = zip64
-            if !(zip64 >= 0 && zip64 + 56 <= bytes.count && u32(zip64) == 0x0606_4B50) {
-                // Shifted archive: look just before the locator.
-                record = -1
-                var probe = eocd - 20 - 56
-                while probe >= 0 && probe >= eocd - 20 - 56 - 4096 {
-                    if u32(probe) == 0x0606_4B50 {
-                        record = probe
-                        break
-                    }
-                    probe -= 1
-                }
+        if let record = Self.zip64EndRecord(reader, eocd: eocd) {
+            // Counts, sizes and offsets past Int64.max cannot describe bytes that exist.
+            guard let zip64Total = Int64(exactly: record.record.u64(32)),
+                let zip64Size = Int64(exactly: record.record.u64(40)),
+                let zip64Offset = Int64(exactly: record.record.u64(48))
+            else {
+                try recoverFromLocalHeaders()
+                return
             }
-            if record >= 0 {
-                total = Int64(clamping: u64(record + 32))
-                cdSize = Int64(clamping: u64(record + 40))
-                cdOffset = Int64(clamping: u64(record + 48))
-                cdEnd = Int64(record)
-            }
+            total = zip64Total
+            cdSize = zip64Size
+            cdOffset = zip64Offset
+            cdEnd = Int64(record.offset)
         }
         // Data before the archive: the directory ends where the end record starts.
-        let delta = cdEnd - cdSize - cdOffset
-        if delta > 0, cdOffset + delta + 4 <= Int64(bytes.count),
-            u32(Int(cdOffset + delta)) == 0x0201_4B50,
-            !(cdOffset + 4 <= Int64(bytes.count) && u32(Int(cdOffset)) == 0x0201_4B50)
+        if let declaredEnd = Checked.add(cdOffset, cdSize), let delta = Checked.subtract(cdEnd, declaredEnd), delta > 0,
+            let shifted = Checked.add(cdOffset, delta), let shiftedStart = Int(exactly: shifted),
+            reader.u32(shiftedStart) == Self.centralHeaderSignature,
+            reader.u32(Int(cdOffset)) != Self.centralHeaderSignature
         {
             shift = delta
         }
-        let start = cdOffset + shift
         do {
-            guard start >= 0, start <= Int64(bytes.count) else {
+            guard let start = Checked.add(cdOffset, shift).flatMap({ Int(exactly: $0) }), reader.contains(start, 0) else {
                 throw FormatError.malformed("central directory offset points outside the file", at: eocd)
             }
-            try readCentralDirectory(from: Int(start), count: total)
+            try readCentralDirectory(from: start, count: total)
         } catch {
             // A directory that is not where the end record says: fall back to local headers.
             entries = []
+            self.error = nil
             shift = 0
             try recoverFromLocalHeaders()
         }
+    }
+
+    static let localHeaderSignature: UInt32 = 0x0403_4B50
+    static let centralHeaderSignature: UInt32 = 0x0201_4B50
+    static let zip64EndSignature: UInt32 = 0x0606_4B50
+    static let zip64LocatorSignature: UInt32 = 0x0706_4B50
+
+    /// The ZIP64 end record named by the locator that sits just before the classic end record:
+    /// where the locator says, else (an archive with data before it) searched for just before
+    /// the locator. Nil when there is no locator or no record.
+    private static func zip64EndRecord(_ reader: ByteReader, eocd: Int) -> (offset: Int, record: ByteRecord)? {
+        guard let locator = reader.record(eocd - 20, size: 20), locator.u32(0) == zip64LocatorSignature else {
+            return nil
+        }
+        if let declared = Int(exactly: locator.u64(8)), let record = reader.record(declared, size: 56),
+            record.u32(0) == zip64EndSignature
+        {
+            return (declared, record)
+        }
+        var probe = eocd - 20 - 56
+        while probe >= 0 && probe >= eocd - 20 - 56 - 4096 {
+            if let record = reader.record(probe, size: 56), record.u32(0) == zip64EndSignature { return (probe, record) }
+            probe -= 1
+        }
+        return nil
     }
 
     /// Declared sizes against the limits, before anything is extracted: member count, per-file
@@ -117,11 +142,11 @@ public struct ZipArchive {
             if entry.uncompressedSize >= limits.ratioCheckMinimumBytes, entry.declaredRatio > limits.maxCompressionRatio {
                 throw FormatError(
                     .archiveTotalBytesExtractedOverLimit,
-                    "a member declares a compression ratio of \(Int(entry.declaredRatio.rounded())):1 (decompression bomb)")
+                    "a member declares a compression ratio of \(entry.declaredRatioText):1 (decompression bomb)")
             }
-            total += entry.isReadable ? entry.uncompressedSize : 0
+            total = Checked.saturatingAdd(total, entry.isReadable ? entry.uncompressedSize : 0)
         }
-        if budget.extractedBytes + total > limits.maxExtractedBytesTotal {
+        if Checked.saturatingAdd(budget.extractedBytes, total) > limits.maxExtractedBytesTotal {
             throw FormatError(
                 .archiveTotalBytesExtractedOverLimit,
                 "the archive declares \(total) bytes, over the extraction limit of \(limits.maxExtractedBytesTotal)")
@@ -129,20 +154,22 @@ public struct ZipArchive {
     }
 
     /// Sum of the members' declared uncompressed sizes (for estimates).
-    public var totalUncompressedSize: Int64 { entries.reduce(0) { $0 + $1.uncompressedSize } }
+    public var totalUncompressedSize: Int64 { entries.reduce(0) { Checked.saturatingAdd($0, $1.uncompressedSize) } }
 
     /// The member's compressed bytes in the archive.
     public func dataRange(of entry: ZipEntry) throws(FormatError) -> Range<Int> {
-        let local = entry.localHeaderOffset + shift
-        guard local >= 0, local + 30 <= Int64(bytes.count), u32(Int(local)) == 0x0403_4B50 else {
-            throw .malformed("missing local header for \(entry.path)", at: Int(clamping: local))
+        let reader = ByteReader(bytes)
+        guard let local = Checked.add(entry.localHeaderOffset, shift).flatMap({ Int(exactly: $0) }),
+            let header = reader.record(local, size: 30), header.u32(0) == Self.localHeaderSignature
+        else {
+            throw .malformed("missing local header for \(entry.path)", at: Int(clamping: entry.localHeaderOffset))
         }
-        let start = Int64(local) + 30 + Int64(u16(Int(local) + 26)) + Int64(u16(Int(local) + 28))
-        let end = start + entry.compressedSize
-        guard end <= Int64(bytes.count) else {
-            throw .malformed("member data runs past the end of the archive: \(entry.path)", at: Int(local))
+        // The header is inside the bytes, so its end plus two 16-bit lengths cannot overflow.
+        let start = local + 30 + Int(header.u16(26)) + Int(header.u16(28))
+        guard let range = reader.range(Int64(start), entry.compressedSize) else {
+            throw .malformed("member data runs past the end of the archive: \(entry.path)", at: local)
         }
-        return Int(start)..<Int(end)
+        return range
     }
 
     /// Extracts a member, handing its bytes to `sink` in chunks; returns the number of bytes.
@@ -206,7 +233,8 @@ public struct ZipArchive {
     /// Extracts a member into memory (see `extract(_:maxBytes:sink:)`).
     public func extract(_ entry: ZipEntry, maxBytes: Int) throws -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(min(Int(clamping: entry.uncompressedSize), maxBytes, 64 << 20))
+        // The declared size is a claim, not bytes: reserve a little and let the array grow.
+        out.reserveCapacity(min(Int(clamping: entry.uncompressedSize), maxBytes, 1 << 20))
         try extract(entry, maxBytes: maxBytes) { out.append(contentsOf: $0) }
         return out
     }
@@ -217,67 +245,66 @@ public struct ZipArchive {
     // MARK: - Reading the directory
 
     private mutating func readCentralDirectory(from start: Int, count: Int64) throws(FormatError) {
+        let reader = ByteReader(bytes)
         var offset = start
         var read: Int64 = 0
-        let n = bytes.count
-        entries.reserveCapacity(Int(min(count, 1 << 16)))
+        // The count is a claim: at most one entry per 46 bytes can follow.
+        entries.reserveCapacity(Int(min(count, Int64(bytes.count / 46), 1 << 16)))
         while read < count {
-            guard offset + 46 <= n, u32(offset) == 0x0201_4B50 else {
+            guard let header = reader.record(offset, size: 46), header.u32(0) == Self.centralHeaderSignature else {
                 if read == 0 { throw .malformed("central directory not found", at: offset) }
                 error = .malformed("central directory ends after \(read) of \(count) entries", at: offset)
                 return
             }
-            let flags = u16(offset + 8)
-            let method = u16(offset + 10)
-            let time = u16(offset + 12)
-            let date = u16(offset + 14)
-            let crc = u32(offset + 16)
-            var compressed = Int64(u32(offset + 20))
-            var uncompressed = Int64(u32(offset + 24))
-            let nameLength = Int(u16(offset + 28))
-            let extraLength = Int(u16(offset + 30))
-            let commentLength = Int(u16(offset + 32))
-            let externalAttributes = u32(offset + 38)
-            var localOffset = Int64(u32(offset + 42))
+            let flags = header.u16(8)
+            let method = header.u16(10)
+            let crc = header.u32(16)
+            var compressed = Int64(header.u32(20))
+            var uncompressed = Int64(header.u32(24))
+            let nameLength = Int(header.u16(28))
+            let extraLength = Int(header.u16(30))
+            let commentLength = Int(header.u16(32))
+            let externalAttributes = header.u32(38)
+            var localOffset = Int64(header.u32(42))
+            // offset + 46 is inside the bytes: adding three 16-bit lengths cannot overflow.
             let nameStart = offset + 46
             let extraStart = nameStart + nameLength
             let next = extraStart + extraLength + commentLength
-            guard next <= n else {
+            guard let nameBytes = reader.slice(nameStart, nameLength), let extra = reader.slice(extraStart, extraLength),
+                next <= bytes.count
+            else {
                 error = .malformed("central directory entry runs past the end", at: offset)
                 return
             }
-            let nameBytes = UnsafeRawBufferPointer(rebasing: bytes[nameStart..<extraStart])
             let path = Self.decodeName(nameBytes, utf8Flag: flags & 0x0800 != 0)
-            var modified = Self.dosToUnix(date: date, time: time)
-            // Extra fields: ZIP64 sizes and offset, extended timestamp, AES.
+            var modified = Self.dosToUnix(date: header.u16(14), time: header.u16(12))
             var encrypted = flags & 0x0001 != 0
-            var e = extraStart
-            while e + 4 <= extraStart + extraLength {
-                let id = u16(e)
-                let size = Int(u16(e + 2))
-                let body = e + 4
-                guard body + size <= extraStart + extraLength else { break }
-                if id == 0x0001 {
-                    var p = body
-                    if uncompressed == 0xFFFF_FFFF, p + 8 <= body + size {
-                        uncompressed = Int64(clamping: u64(p))
-                        p += 8
+            var zip64Lie = false
+            Self.forEachExtraField(extra) { id, body in
+                switch id {
+                case 0x0001:  // ZIP64: 64-bit values for the fields that hold 0xFFFFFFFF, in this order
+                    var fields = Zip64Fields(body)
+                    if uncompressed == 0xFFFF_FFFF, let value = fields.next() { uncompressed = value }
+                    if compressed == 0xFFFF_FFFF, let value = fields.next() { compressed = value }
+                    if localOffset == 0xFFFF_FFFF, let value = fields.next() { localOffset = value }
+                    zip64Lie = fields.lie
+                case 0x5455:  // extended timestamp: flags, then the modification time when bit 0 is set
+                    if let record = ByteReader(body).record(0, size: 5), record.u8(0) & 1 != 0 {
+                        modified = Int64(Int32(bitPattern: record.u32(1)))
                     }
-                    if compressed == 0xFFFF_FFFF, p + 8 <= body + size {
-                        compressed = Int64(clamping: u64(p))
-                        p += 8
-                    }
-                    if localOffset == 0xFFFF_FFFF, p + 8 <= body + size {
-                        localOffset = Int64(clamping: u64(p))
-                    }
-                } else if id == 0x5455, size >= 5, bytes[body] & 1 != 0 {
-                    modified = Int64(Int32(bitPattern: u32(body + 1)))
-                } else if id == 0x9901 {
+                case 0x9901:  // WinZip AES
                     encrypted = true
+                default:
+                    break
                 }
-                e = body + size
             }
-            let isDirectory = path.hasSuffix("/") || (externalAttributes & 0x10 != 0 && uncompressed == 0)
+            if zip64Lie {
+                error = .malformed("a ZIP64 size or offset is larger than any file: \(path)", at: offset)
+                return
+            }
+            let isDirectory = Self.isDirectory(
+                path: path, dosDirectoryAttribute: externalAttributes & 0x10 != 0, compressed: compressed,
+                uncompressed: uncompressed)
             entries.append(
                 ZipEntry(
                     path: path, compressedSize: compressed, uncompressedSize: uncompressed, method: method,
@@ -288,47 +315,106 @@ public struct ZipArchive {
         }
     }
 
-    /// Lists members from their local headers, for an archive without its directory. Stops
-    /// at the first member whose sizes are only in a trailing data descriptor.
-    private mutating func recoverFromLocalHeaders() throws(FormatError) {
+    /// A directory entry names a directory and holds nothing. A member named `dir/` that holds
+    /// data is a file to scan (unzip and GNU tools extract it), never passed over.
+    static func isDirectory(path: String, dosDirectoryAttribute: Bool, compressed: Int64, uncompressed: Int64) -> Bool {
+        // A deflated empty stream is 2 bytes.
+        (path.hasSuffix("/") || dosDirectoryAttribute) && uncompressed == 0 && compressed <= 2
+    }
+
+    /// Calls `body` with each (id, data) of a zip extra field block; a field that claims more
+    /// bytes than the block holds ends the walk.
+    static func forEachExtraField(_ extra: UnsafeRawBufferPointer, _ body: (UInt16, UnsafeRawBufferPointer) -> Void) {
+        let reader = ByteReader(extra)
         var offset = 0
-        let n = bytes.count
-        while offset + 30 <= n, u32(offset) == 0x0403_4B50 {
-            let flags = u16(offset + 6)
-            let method = u16(offset + 8)
-            let crc = u32(offset + 14)
-            var compressed = Int64(u32(offset + 18))
-            var uncompressed = Int64(u32(offset + 22))
-            let nameLength = Int(u16(offset + 26))
-            let extraLength = Int(u16(offset + 28))
+        while let header = reader.record(offset, size: 4) {
+            let size = Int(header.u16(2))
+            guard let data = reader.slice(offset + 4, size) else { return }
+            body(header.u16(0), data)
+            offset += 4 + size
+        }
+    }
+
+    /// The 64-bit values of a ZIP64 extra field, read in order; `lie` is set by a value over
+    /// Int64.max (no file is that large).
+    struct Zip64Fields {
+        let reader: ByteReader
+        var offset = 0
+        var lie = false
+
+        init(_ body: UnsafeRawBufferPointer) { reader = ByteReader(body) }
+
+        mutating func next() -> Int64? {
+            guard let record = reader.record(offset, size: 8) else { return nil }
+            offset += 8
+            guard let value = Int64(exactly: record.u64(0)) else {
+                lie = true
+                return nil
+            }
+            return value
+        }
+    }
+
+    /// Lists members from their local headers, for an archive without its directory. Stops
+    /// at the first member whose sizes are only in a trailing data descriptor, and at one whose
+    /// declared data runs past the end of the bytes.
+    private mutating func recoverFromLocalHeaders() throws(FormatError) {
+        let reader = ByteReader(bytes)
+        var offset = 0
+        var damage: String?
+        while let header = reader.record(offset, size: 30), header.u32(0) == Self.localHeaderSignature {
+            let flags = header.u16(6)
+            let method = header.u16(8)
+            var compressed = Int64(header.u32(18))
+            var uncompressed = Int64(header.u32(22))
+            let nameLength = Int(header.u16(26))
+            let extraLength = Int(header.u16(28))
             let nameStart = offset + 30
+            guard let nameBytes = reader.slice(nameStart, nameLength),
+                let extra = reader.slice(nameStart + nameLength, extraLength)
+            else {
+                damage = "a local header runs past the end"
+                break
+            }
             let dataStart = nameStart + nameLength + extraLength
-            guard dataStart <= n else { break }
-            var e = nameStart + nameLength
-            while e + 4 <= dataStart {
-                let id = u16(e)
-                let size = Int(u16(e + 2))
-                if id == 0x0001, size >= 16, e + 4 + 16 <= dataStart {
-                    uncompressed = Int64(clamping: u64(e + 4))
-                    compressed = Int64(clamping: u64(e + 12))
+            var zip64Lie = false
+            Self.forEachExtraField(extra) { id, body in
+                guard id == 0x0001 else { return }
+                // A local ZIP64 field holds both sizes, uncompressed first.
+                var fields = Zip64Fields(body)
+                if let size = fields.next(), let packed = fields.next() {
+                    uncompressed = size
+                    compressed = packed
                 }
-                e += 4 + size
+                zip64Lie = fields.lie
+            }
+            if zip64Lie {
+                damage = "a ZIP64 size is larger than any file"
+                break
             }
             if flags & 0x0008 != 0 && compressed == 0 { break }
-            let path = Self.decodeName(
-                UnsafeRawBufferPointer(rebasing: bytes[nameStart..<(nameStart + nameLength)]), utf8Flag: flags & 0x0800 != 0)
-            guard Int64(dataStart) + compressed <= Int64(n) else { break }
+            guard let data = reader.range(Int64(dataStart), compressed) else {
+                damage = "a local header declares \(compressed) bytes, more than the file holds"
+                break
+            }
+            let path = Self.decodeName(nameBytes, utf8Flag: flags & 0x0800 != 0)
             entries.append(
                 ZipEntry(
                     path: path, compressedSize: compressed, uncompressedSize: uncompressed, method: method,
-                    flags: flags, crc32: crc, isDirectory: path.hasSuffix("/"),
+                    flags: flags, crc32: header.u32(14),
+                    isDirectory: Self.isDirectory(
+                        path: path, dosDirectoryAttribute: false, compressed: compressed, uncompressed: uncompressed),
                     isEncrypted: flags & 1 != 0 || method == 99,
-                    modified: Self.dosToUnix(date: u16(offset + 12), time: u16(offset + 10)),
+                    modified: Self.dosToUnix(date: header.u16(12), time: header.u16(10)),
                     localHeaderOffset: Int64(offset)))
-            offset = dataStart + Int(compressed)
+            offset = data.upperBound
         }
-        if entries.isEmpty { throw .malformed("not a zip archive: no end of central directory", at: 0) }
-        error = .malformed("no central directory (truncated archive?); members read from local headers", at: offset)
+        if entries.isEmpty {
+            throw .malformed("not a zip archive: no end of central directory" + (damage.map { " (\($0))" } ?? ""), at: offset)
+        }
+        error = .malformed(
+            "no central directory (truncated archive?); members read from local headers"
+                + (damage.map { "; \($0)" } ?? ""), at: offset)
     }
 
     static func findEndOfCentralDirectory(_ bytes: UnsafeRawBufferPointer) -> Int? {
@@ -370,12 +456,6 @@ public struct ZipArchive {
         let days = era * 146097 + doe - 719468
         return days * 86400 + hour * 3600 + minute * 60 + second
     }
-
-    private func u16(_ i: Int) -> UInt16 { UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8 }
-    private func u32(_ i: Int) -> UInt32 {
-        UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24
-    }
-    private func u64(_ i: Int) -> UInt64 { UInt64(u32(i)) | UInt64(u32(i + 4)) << 32 }
 }
 
 /// Code page 437, for zip names written without the UTF-8 flag.

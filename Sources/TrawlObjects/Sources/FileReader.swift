@@ -64,16 +64,21 @@ public struct FileReader: Sendable {
         guard Int(status.st_size) <= limit else {
             throw ReadError(reason: .fileExceedsSizeLimit, message: "\(status.st_size) bytes is over the \(limit)-byte limit for this format")
         }
-        var result = [UInt8](repeating: 0, count: Int(status.st_size))
-        var filled = 0
-        while filled < result.count {
-            let count = result.withUnsafeMutableBytes { Glibc_read(fd, $0.baseAddress! + filled, $0.count - filled) }
+        // st_size is what the file system says now, not bytes read: the file may shrink or
+        // grow while it is read. Reserve a little, grow with what arrives, stop past the limit.
+        var result: [UInt8] = []
+        result.reserveCapacity(min(max(0, Int(status.st_size)), 1 << 20))
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { chunk.deallocate() }
+        while true {
+            let count = Glibc_read(fd, chunk.baseAddress, chunk.count)
             if count < 0 { throw ReadError(reason: .unableToParseFile, message: "read failed: \(String(cString: strerror(errno)))") }
-            if count == 0 { break }
-            filled += count
+            if count == 0 { return result }
+            guard count <= limit - result.count else {
+                throw ReadError(reason: .fileExceedsSizeLimit, message: "the file grew past the \(limit)-byte limit for this format")
+            }
+            result.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
         }
-        if filled < result.count { result.removeSubrange(filled...) }
-        return result
     }
 
     /// The first `count` bytes (for content sniffing) and the last `tail` bytes (gzip ISIZE,

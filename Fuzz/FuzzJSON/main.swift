@@ -1,0 +1,73 @@
+import Foundation
+import TrawlObjects
+
+/// JSON and JSON Lines: validation with a small depth limit, every scalar with its path,
+/// lookups of offsets, and the JSON Lines record walk and locator.
+func fuzzOne(_ bytes: UnsafeRawBufferPointer) {
+    let index = JSONIndex(bytes, maxDepth: 64)
+    _ = try? index.validate()
+    var scalars = 0
+    _ = try? index.forEachScalar(includeKeys: true) { scalar, path in
+        precondition(scalar.range.lowerBound >= 0 && scalar.range.upperBound <= bytes.count, "scalar outside")
+        scalars += 1
+        if scalars <= 200 { _ = path.resolve(in: bytes).rendered }
+        if scalar.kind == .string { _ = JSONIndex.decodeString(UnsafeRawBufferPointer(rebasing: bytes[scalar.range])) }
+    }
+    let probes = Set([0, bytes.count / 2, bytes.count - 1, Int(bytes.last ?? 0) * 3]).sorted()
+    for offset in probes where offset >= 0 && offset < bytes.count {
+        if let location = index.locate(offset) {
+            precondition(location.range.upperBound <= bytes.count, "location outside")
+            _ = location.path.rendered
+        }
+    }
+    let lines = JSONLines(bytes, maxDepth: 64)
+    var records = 0
+    lines.forEachRecord { _, range, _ in
+        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "record outside")
+        records += 1
+    }
+    var cursor = JSONLines.Cursor()
+    for offset in probes where offset >= 0 && offset < bytes.count {
+        let found = lines.locate(offset, cursor: &cursor)
+        precondition(found.recordIndex >= 0, "negative record")
+        if let location = found.location { precondition(location.range.upperBound <= bytes.count, "location outside") }
+    }
+}
+
+// MARK: - Driver (the same in every Fuzz/<Target>/main.swift; see Fuzz/README.md)
+//
+// `make fuzz` builds with -DFUZZING and links libFuzzer's no-main runtime: libFuzzer then
+// drives `fuzzOne` through LLVMFuzzerRunDriver (SwiftPM keeps its own `main`, so
+// -sanitize=fuzzer cannot be used). A plain build replays the files and folders named on the
+// command line once each, which is how a crash file is checked without instrumentation.
+
+#if FUZZING
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+var argc = CommandLine.argc
+var argv = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in
+    fuzzOne(UnsafeRawBufferPointer(start: data, count: size))
+    return 0
+})
+#else
+var replayed = 0
+for argument in CommandLine.arguments.dropFirst() where !argument.hasPrefix("-") {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: argument, isDirectory: &isFolder) else { continue }
+    let files = isFolder.boolValue
+        ? ((try? FileManager.default.contentsOfDirectory(atPath: argument)) ?? []).sorted().map { argument + "/" + $0 }
+        : [argument]
+    for file in files {
+        guard let bytes = try? FileReader().readAll(path: file, limit: 64 << 20) else { continue }
+        bytes.withUnsafeBytes { fuzzOne($0) }
+        replayed += 1
+    }
+}
+print("replayed \(replayed) inputs without a crash")
+#endif
