@@ -10,7 +10,6 @@ import Glibc
 @Suite struct BadInputTests {
     static func tree() throws -> URL {
         let root = try TemporaryDirectory.make("e2e")
-        defer { TemporaryDirectory.remove(root) }
         let bucket = root.appendingPathComponent("bucket")
         try FileManager.default.createDirectory(at: bucket, withIntermediateDirectories: true)
         try "ssn 536-22-1734\n".write(to: bucket.appendingPathComponent("readable.txt"), atomically: true, encoding: .utf8)
