@@ -80,17 +80,29 @@ let package = Package(
         .executableTarget(name: "FuzzCSV", dependencies: ["TrawlObjects"], path: "Fuzz/FuzzCSV"),
         .executableTarget(name: "FuzzJSON", dependencies: ["TrawlObjects"], path: "Fuzz/FuzzJSON"),
 
+        // Shared by the test targets: repository paths, temporary directories, child processes
+        // (the built `trawl` binary, python3, the JSON-schema validator), moto_server on loopback.
+        // Foundation only: no Trawl module, so every test target can use it.
+        .target(name: "TrawlTestSupport", path: "Tests/TrawlTestSupport", exclude: ["Sinks"]),
+        // The one test helper that needs Trawl types: a ResultSink that collects ObjectResults.
+        .target(name: "TrawlTestSupportSinks", dependencies: ["TrawlCore"], path: "Tests/TrawlTestSupport/Sinks"),
+
+        // Each test target lists every module its files import.
         .testTarget(name: "TrawlRegexTests", dependencies: ["TrawlRegex"]),
-        .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect"]),
-        .testTarget(name: "TrawlObjectsTests", dependencies: ["TrawlObjects"], exclude: ["Fixtures"]),
-        .testTarget(name: "TrawlAuditTests", dependencies: ["TrawlAudit"]),
-        .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlCore", "TrawlAudit", "TrawlDetect", "TrawlObjects"], exclude: ["Resources"]),
-        .testTarget(name: "TrawlCoreTests", dependencies: ["TrawlCore"]),
-        .testTarget(name: "TrawlJobsTests", dependencies: ["TrawlJobs"]),
+        .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect", "TrawlTestSupport"]),
+        .testTarget(name: "TrawlObjectsTests", dependencies: ["TrawlObjects", "TrawlTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrawlAuditTests", dependencies: ["TrawlAudit", "TrawlTestSupport"]),
+        .testTarget(
+            name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlCore", "TrawlAudit", "TrawlDetect", "TrawlObjects", "TrawlTestSupport"],
+            exclude: ["Resources"]),
+        .testTarget(name: "TrawlCoreTests", dependencies: ["TrawlCore", "TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlTestSupport", "TrawlTestSupportSinks"]),
+        .testTarget(name: "TrawlJobsTests", dependencies: ["TrawlJobs", "TrawlCore", "TrawlObjects", "TrawlReport", "TrawlTestSupport"]),
         // Runs against a real S3 server (moto_server) that the tests start on loopback.
-        .testTarget(name: "TrawlS3Tests", dependencies: ["TrawlS3", "TrawlCore", "TrawlAudit", "TrawlReport", "trawl"]),
+        .testTarget(
+            name: "TrawlS3Tests",
+            dependencies: ["TrawlS3", "TrawlCore", "TrawlAudit", "TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlTestSupport", "TrawlTestSupportSinks", "trawl"]),
         // Runs the built `trawl` binary (a dependency so that `swift test` builds it first).
-        .testTarget(name: "TrawlEndToEndTests", dependencies: ["trawl", "TrawlCore"]),
+        .testTarget(name: "TrawlEndToEndTests", dependencies: ["trawl", "TrawlTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
