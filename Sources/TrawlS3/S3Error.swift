@@ -3,10 +3,12 @@ import Foundation
 /// A failed S3 request: the HTTP status, S3's error code and message, and what was asked for.
 /// Never holds credentials: request signatures and keys stay out of every message.
 public struct S3Error: Error, Sendable, CustomStringConvertible {
-    /// HTTP status; 0 when no answer came (connection refused, timeout).
+    /// HTTP status; 0 when no complete answer came (connection refused, lost or timed out).
     public var status: Int
-    /// S3's error code (`AccessDenied`, `NoSuchKey`, `SlowDown`...), or trawl's for transport
-    /// failures (`ConnectionFailed`, `RegionMismatch`, `MalformedResponse`).
+    /// S3's error code (`AccessDenied`, `NoSuchKey`, `SlowDown`...), or trawl's: transport
+    /// failures (`ConnectionFailed` when no connection could be made, `ConnectionLost` when one
+    /// was closed or reset before the whole answer came, `Timeout`), `RegionMismatch`,
+    /// `MalformedResponse`.
     public var code: String
     public var message: String
     public var operation: String
@@ -34,9 +36,16 @@ public struct S3Error: Error, Sendable, CustomStringConvertible {
         return "\(operation)\(target): \(status)\(code)\(message.isEmpty ? "" : ": \(message)")"
     }
 
-    /// Macie's reason code for an object that could not be read because of this error.
+    /// trawl's reason for an object that could not be fetched although it may be fine: the
+    /// network or the service failed (no connection, connection lost, body cut short, timeout,
+    /// 5xx or throttling) on every attempt. Macie has no reason for this; it is not a parse failure.
+    public static let networkReason = "NETWORK_ERROR"
+
+    /// Macie's reason code for an object that could not be read because of this error
+    /// (`NETWORK_ERROR`, trawl's, when the network or the service failed).
     public var macieReason: String {
-        switch (status, code) {
+        if isTransient { return Self.networkReason }
+        return switch (status, code) {
         case (_, "NoSuchBucket"): "NO_SUCH_BUCKET_AVAILABLE"
         case (_, "NoSuchKey"), (_, "NoSuchVersion"), (404, _): "SOURCE_OBJECT_NO_LONGER_AVAILABLE"
         case (412, _), (_, "PreconditionFailed"), (_, "ETagMismatch"): "OBJECT_VERSION_MISMATCH"
@@ -50,10 +59,19 @@ public struct S3Error: Error, Sendable, CustomStringConvertible {
 
     /// Whether trying again may help: throttling, server errors, lost connections.
     public var isRetryable: Bool {
-        if status == 0 { return code == "ConnectionFailed" || code == "Timeout" }
-        if status == 429 || status >= 500 { return true }
-        return ["SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "RequestTimeTooSkewed"].contains(code)
+        isTransient || code == "RequestTimeTooSkewed"
     }
+
+    /// A failure of the network or the service rather than of the request or the object.
+    var isTransient: Bool {
+        if status == 0 { return ["ConnectionFailed", "ConnectionLost", "Timeout"].contains(code) }
+        if status == 429 || status >= 500 { return true }
+        return ["SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable"].contains(code)
+    }
+
+    /// No connection could be made at all (or none answered in time): few attempts, since a
+    /// wrong endpoint should fail fast.
+    var isConnectFailure: Bool { status == 0 && (code == "ConnectionFailed" || code == "Timeout") }
 
     static func parse(status: Int, body: Data, operation: String, bucket: String?, key: String?) -> S3Error {
         if let root = XMLNode.parse(body), root.name == "Error" {
