@@ -69,6 +69,8 @@ let package = Package(
 
         // The detector benchmark (scripts/bench.sh): the whole catalog over a file list.
         .executableTarget(name: "trawl-bench", dependencies: ["TrawlDetect"]),
+        // libFuzzer target for bucket policies (parser, analysis, evaluator); see Fuzz/README.md.
+        .executableTarget(name: "FuzzPolicy", dependencies: ["TrawlAudit"], path: "Fuzz/FuzzPolicy"),
 
         .testTarget(name: "TrawlRegexTests", dependencies: ["TrawlRegex"]),
         .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect"]),
