@@ -317,8 +317,8 @@ public final class S3Client: Sendable {
             let asked = request.headers.first(where: { $0.0.lowercased() == "range" }).flatMap({ ByteRange(header: $0.1) }),
             let served = response.header("Content-Range").flatMap(ByteRange.init(contentRange:))
         else { return nil }
-        let fullLength = served.total.map { min(asked.last, $0 - 1) } ?? asked.last
-        if served.first != asked.first || served.last != fullLength || Int64(response.body.count) != served.last - served.first + 1 {
+        let expectedLast = served.total.map { min(asked.last, $0 - 1) } ?? asked.last  // the range, cut at the object's end
+        if served.first != asked.first || served.last != expectedLast || Int64(response.body.count) != served.last - served.first + 1 {
             return "bytes \(served.first)-\(served.last) (\(response.body.count) received) for the range \(asked.first)-\(asked.last)"
         }
         return nil
