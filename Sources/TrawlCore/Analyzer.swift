@@ -82,6 +82,10 @@ public final class Analyzer {
             if head.isEmpty && object.size == 0 {
                 return ObjectResult(object: object, status: .complete, mimeType: "application/octet-stream", sizeClassified: 0)
             }
+            if let (encoding, _) = TextEncoding.detect(head: head), encoding != .utf8 {
+                kind = try analyzeTranscoded(object, bytes: bytes, into: &context)
+                return finish(object, context: context, mime: kind.mimeType, failure: nil)
+            }
             kind = head.withUnsafeBytes { ContentKind.sniff(fileExtension: object.fileExtension, head: $0) }
             if let limit = FormatLimits.macie.maxFileSize(for: kind), object.size > limit {
                 let reason = FormatLimits.macie.sizeLimitReason(for: kind)
@@ -128,6 +132,36 @@ public final class Analyzer {
     /// Why an object stopped at its deadline.
     var timeLimitMessage: String {
         "analysis stopped at the time limit of \(Int(settings.timeLimitPerObject)) s per object (--object-time-limit)"
+    }
+
+    // MARK: - UTF-16 and UTF-32
+
+    /// Text with a UTF-16 or UTF-32 byte order mark, read as the UTF-8 it transcodes to (lines
+    /// and columns count characters, so they are the original's). An object that fits in memory
+    /// is transcoded whole and then read by its format (a UTF-16 CSV keeps its cells); a larger
+    /// one is streamed as text. Returns the kind it was read as.
+    func analyzeTranscoded(_ object: ObjectRef, bytes: ObjectBytes, into context: inout ObjectContext) throws -> ContentKind {
+        if object.size <= Int64(settings.wholeObjectLimit) {
+            let raw = try bytes.readAll(limit: settings.wholeObjectLimit)
+            let text = raw.withUnsafeBytes { TextEncoding.utf8(from: $0, maxOutput: settings.wholeObjectLimit) } ?? []
+            var kind = ContentKind.sniff(fileExtension: object.fileExtension, head: Array(text.prefix(ContentKind.sniffLength)))
+            if !kind.isText { kind = .text }
+            try analyze(kind: kind, name: object.key, bytes: MemoryBytes(text), depth: 0, embeddedPath: nil, into: &context)
+            return kind
+        }
+        guard let (encoding, bomLength) = TextEncoding.detect(head: try bytes.head(4)) else { return .text }
+        var transcoder = UTF8Transcoder(from: encoding)
+        var scanner = TextStreamScanner(analyzer: self, embeddedPath: nil)
+        var skip = bomLength
+        try bytes.stream(chunkSize: settings.chunkSize) { chunk in
+            let body = UnsafeRawBufferPointer(rebasing: chunk[min(skip, chunk.count)...])
+            skip = max(0, skip - chunk.count)
+            transcoder.feed(body) { scanner.feed($0, into: &context) }
+            return !scratch.deadlineReached
+        }
+        transcoder.finish { scanner.feed($0, into: &context) }
+        scanner.finish(into: &context)
+        return .text
     }
 
     // MARK: - Dispatch by content

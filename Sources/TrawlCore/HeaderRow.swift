@@ -18,11 +18,10 @@ extension Analyzer {
         return text.withUnsafeBytes { detector.scan($0, scratch: scratch).detections.isEmpty }
     }
 
-    /// A column name: short, with letters, fewer digits than letters, no `@` (an address), and
-    /// no characters of prose or data beyond what names use.
+    /// A column name: short, with letters, fewer digits than letters, and no `@` (an address).
     static func readsAsName(_ cell: String) -> Bool {
         let trimmed = cell.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.unicodeScalars.count <= 100 else { return false }
+        guard !trimmed.isEmpty, trimmed.unicodeScalars.count <= 100, !trimmed.contains("@") else { return false }
         var letters = 0
         var digits = 0
         for scalar in trimmed.unicodeScalars {
@@ -30,13 +29,8 @@ extension Analyzer {
                 letters += 1
             } else if ("0"..."9").contains(scalar) {
                 digits += 1
-            } else if !Self.nameSymbols.contains(scalar) {
-                return false
             }
         }
         return letters > 0 && digits < letters
     }
-
-    /// Punctuation found in column names (`first_name`, `Card No.`, `amount (EUR)`, `e-mail`).
-    static let nameSymbols: Set<Unicode.Scalar> = [" ", "_", "-", ".", "(", ")", "/", "#", "&", "'", ":", "%", "?", "[", "]"]
 }
