@@ -19,7 +19,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
-        // Already in the graph through async-http-client; named for the S3 tests' HTTP types.
+        // Already in the graph through async-http-client; TrawlS3 and its tests use its types.
         .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
     ],
     targets: [
@@ -53,6 +53,9 @@ let package = Package(
             dependencies: [
                 "TrawlObjects",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // Jobs: the SQLite job store (GRDB), schedules (pure), incremental runs with checkpoints.
@@ -109,6 +112,8 @@ let package = Package(
                 "TrawlS3", "TrawlCore", "TrawlAudit", "TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlTestSupport",
                 "TrawlTestSupportSinks", "trawl", .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
+        // Reads Sources/ and docs/architecture.md: every import is an edge the layering allows.
+        .testTarget(name: "ArchitectureTests", dependencies: ["TrawlTestSupport"]),
         // Runs the built `trawl` binary (a dependency so that `swift test` builds it first).
         .testTarget(name: "TrawlEndToEndTests", dependencies: ["trawl", "TrawlTestSupport"]),
     ],
