@@ -36,7 +36,7 @@ struct FindingFilterOptions: ParsableArguments {
     var keyPrefix: String?
 
     @Option(name: .customLong("since"), help: "Only findings recorded at or after this ISO-8601 date or time.")
-    var since: String?
+    var since: ISODate?
 
     func filter() throws -> FindingFilter {
         if run != nil && job == nil { throw UsageError("--run needs --job (run numbers are per job)") }
@@ -51,7 +51,7 @@ struct FindingFilterOptions: ParsableArguments {
         filter.severity = severity
         filter.identifier = identifier
         filter.keyPrefix = keyPrefix
-        filter.since = try since.map { try parseDate($0, flag: "--since") }
+        filter.since = since?.date
         return filter
     }
 }

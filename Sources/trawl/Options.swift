@@ -28,22 +28,26 @@ struct ScopeOptions: ParsableArguments {
     var excludePrefixes: [String] = []
 
     @Option(name: .customLong("min-size"), help: "Only objects of at least this size (bytes, or with K/M/G suffix).")
-    var minSize: String?
+    var minSize: ByteSize?
 
     @Option(name: .customLong("max-size"), help: "Only objects of at most this size (bytes, or with K/M/G suffix).")
-    var maxSize: String?
+    var maxSize: ByteSize?
 
     @Option(name: .customLong("modified-after"), help: "Only objects last modified at or after this ISO-8601 date or time.")
-    var modifiedAfter: String?
+    var modifiedAfter: ISODate?
 
     @Option(name: .customLong("modified-before"), help: "Only objects last modified before this ISO-8601 date or time.")
-    var modifiedBefore: String?
+    var modifiedBefore: ISODate?
 
     @Option(name: .customLong("sampling"), help: "Analyse this percentage (1-100) of eligible objects, picked at random; each picked object is read whole.")
     var sampling: Int = 100
 
     @Option(name: .customLong("seed"), help: "Seed for --sampling: the same seed picks the same objects.")
     var seed: UInt64 = 0
+
+    func validate() throws {
+        guard (1...100).contains(sampling) else { throw ValidationError("--sampling takes a percentage from 1 to 100") }
+    }
 
     func scope() throws -> Scope {
         var scope = Scope()
@@ -53,11 +57,10 @@ struct ScopeOptions: ParsableArguments {
         scope.excludeExtensions = excludeExtensions.map { $0.hasPrefix(".") ? String($0.dropFirst()) : $0 }
         scope.includePrefixes = includePrefixes
         scope.excludePrefixes = excludePrefixes
-        scope.minSize = try minSize.map { try parseSize($0, flag: "--min-size") }
-        scope.maxSize = try maxSize.map { try parseSize($0, flag: "--max-size") }
-        scope.modifiedAfter = try modifiedAfter.map { try parseDate($0, flag: "--modified-after") }
-        scope.modifiedBefore = try modifiedBefore.map { try parseDate($0, flag: "--modified-before") }
-        guard (1...100).contains(sampling) else { throw UsageError("--sampling takes a percentage from 1 to 100") }
+        scope.minSize = minSize?.bytes
+        scope.maxSize = maxSize?.bytes
+        scope.modifiedAfter = modifiedAfter?.date
+        scope.modifiedBefore = modifiedBefore?.date
         scope.samplingPercentage = sampling
         scope.samplingSeed = seed
         return scope
@@ -103,23 +106,54 @@ struct DetectionOptions: ParsableArguments {
     func detector() throws -> Detector { try configuration().detector() }
 }
 
-func parseSize(_ text: String, flag: String) throws -> Int64 {
-    let units: [Character: Int64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
-    var digits = text.uppercased()
-    if digits.hasSuffix("B") { digits.removeLast() }
-    var multiplier: Int64 = 1
-    if let last = digits.last, let unit = units[last] {
-        multiplier = unit
-        digits.removeLast()
+/// A size on the command line: bytes, or with a K, M, G or T suffix (binary units), an optional B.
+struct ByteSize: ExpressibleByArgument, Sendable, Equatable {
+    var bytes: Int64
+
+    init(bytes: Int64) { self.bytes = bytes }
+
+    init?(argument: String) {
+        guard let bytes = Self.parse(argument) else { return nil }
+        self.bytes = bytes
     }
-    guard let value = Double(digits), value >= 0 else { throw UsageError("\(flag): '\(text)' is not a size (bytes, or with a K, M, G or T suffix)") }
-    return Int64(value * Double(multiplier))
+
+    static func parse(_ text: String) -> Int64? {
+        let units: [Character: Double] = ["K": 1024, "M": 1_048_576, "G": 1_073_741_824, "T": 1_099_511_627_776]
+        var digits = text.uppercased()
+        if digits.hasSuffix("B") { digits.removeLast() }
+        var multiplier = 1.0
+        if let last = digits.last, let unit = units[last] {
+            multiplier = unit
+            digits.removeLast()
+        }
+        guard let value = Double(digits), value >= 0, (value * multiplier) < 9.2e18 else { return nil }
+        return Int64(value * multiplier)
+    }
+
+    static var defaultValueDescription: String { "bytes, or with a K, M, G or T suffix" }
 }
 
-func parseDate(_ text: String, flag: String) throws -> Date {
-    if let date = try? Date(text, strategy: .iso8601) { return date }
-    if let date = try? Date(text + "T00:00:00Z", strategy: .iso8601) { return date }
-    throw UsageError("\(flag): '\(text)' is not an ISO-8601 date (2024-05-01) or time (2024-05-01T12:00:00Z)")
+/// An ISO-8601 date (2024-05-01, midnight UTC) or time (2024-05-01T12:00:00Z) on the command line.
+struct ISODate: ExpressibleByArgument, Sendable, Equatable {
+    var date: Date
+
+    init?(argument: String) {
+        if let date = try? Date(argument, strategy: .iso8601) {
+            self.date = date
+        } else if let date = try? Date(argument + "T00:00:00Z", strategy: .iso8601) {
+            self.date = date
+        } else {
+            return nil
+        }
+    }
+}
+
+/// Sizes given to the job commands, which keep them as text in a definition.
+func parseSize(_ text: String, flag: String) throws -> Int64 {
+    guard let bytes = ByteSize.parse(text) else {
+        throw UsageError("\(flag): '\(text)' is not a size (bytes, or with a K, M, G or T suffix)")
+    }
+    return bytes
 }
 
 func formatBytes(_ bytes: Int64) -> String {

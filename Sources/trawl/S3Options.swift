@@ -20,16 +20,15 @@ struct S3Options: ParsableArguments {
     var concurrency: Int = 16
 
     @Option(name: .customLong("s3-range-size"), help: "Bytes per ranged GET (K/M suffixes; default 8M). A worker holds at most two.")
-    var rangeSize: String = "8M"
+    var rangeSize = ByteSize(bytes: 8 << 20)
 
     var reading: S3Reading {
         get throws {
             var reading = S3Reading()
             guard concurrency >= 1 else { throw UsageError("--s3-concurrency takes 1 or more") }
             reading.concurrency = concurrency
-            let size = try parseSize(rangeSize, flag: "--s3-range-size")
-            guard size >= 1024 else { throw UsageError("--s3-range-size takes at least 1K") }
-            reading.rangeSize = Int(size)
+            guard rangeSize.bytes >= 1024, rangeSize.bytes <= 5 << 30 else { throw UsageError("--s3-range-size takes 1K to 5G") }
+            reading.rangeSize = Int(rangeSize.bytes)
             return reading
         }
     }

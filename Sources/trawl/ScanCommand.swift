@@ -55,7 +55,7 @@ struct ScanCommand: ParsableCommand {
     var maxCost: Double?
 
     @Option(name: .customLong("max-bytes"), help: "Scan without asking when the bytes to analyse are at most this (K/M/G suffixes).")
-    var maxBytes: String?
+    var maxBytes: ByteSize?
 
     @Option(name: .customLong("occurrences"), help: "Locations recorded per type in each finding (Macie: 15; results keep up to 1000).")
     var occurrences: Int = ScanLimits.findingOccurrences
@@ -77,21 +77,25 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("job-id"), help: "Job ID to put in findings and the results file name (default: random).")
     var jobId: String?
 
+    func validate() throws {
+        guard (1...ScanLimits.occurrencesPerType).contains(occurrences) else {
+            throw ValidationError("--occurrences takes 1 to \(ScanLimits.occurrencesPerType)")
+        }
+        guard objectTimeLimit > 0 else { throw ValidationError("--object-time-limit takes a number of seconds above 0") }
+        if let maxCost, maxCost < 0 { throw ValidationError("--max-cost takes a positive amount of USD") }
+    }
+
     func run() throws {
         try withUsageErrors { try scan() }
     }
 
     func scan() throws -> Int32 {
-        guard occurrences >= 1 && occurrences <= ScanLimits.occurrencesPerType else {
-            throw UsageError("--occurrences takes 1 to \(ScanLimits.occurrencesPerType)")
-        }
         let audit = auditSources.isEmpty ? nil : Auditor.audit(try AuditSource.load(paths: auditSources))
         var session = try estimateOptions.session(source: source, scope: scope, detection: detection, s3: s3)
         guard session.store.canReadObjects else {
             throw UsageError("\(source) lists objects but cannot read them: `trawl estimate` it, or scan the objects themselves")
         }
         session.settings.redactedSamples = redactedSamples
-        guard objectTimeLimit > 0 else { throw UsageError("--object-time-limit takes a number of seconds above 0") }
         session.settings.timeLimitPerObject = objectTimeLimit
         let listing = try session.list()
         let estimate = session.estimate(listing)
@@ -101,7 +105,7 @@ struct ScanCommand: ParsableCommand {
         }
         info(EstimateText.render(estimate, source: source))
 
-        let gate = CostGate(confirmed: yes, maxCostUSD: maxCost, maxBytes: try maxBytes.map { try parseSize($0, flag: "--max-bytes") })
+        let gate = CostGate(confirmed: yes, maxCostUSD: maxCost, maxBytes: maxBytes?.bytes)
         switch gate.decide(estimate, canAsk: isatty(0) == 1 && isatty(2) == 1) {
         case .proceed:
             break

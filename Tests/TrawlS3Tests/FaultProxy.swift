@@ -47,6 +47,7 @@ final class FaultProxy: @unchecked Sendable {
     private var attemptsByRequest: [String: Int] = [:]
     private var faultCounts: [Fault: Int] = [:]
     private var requestCount = 0
+    private var stopped = false
 
     init(upstreamPort: Int, seed: UInt64, rate: Double = 0.25, kinds: [Fault] = Fault.allCases, maxFaults: Int = 500,
          window: TimeInterval = 300, onlyRangedRequests: Bool = false) throws {
@@ -69,7 +70,13 @@ final class FaultProxy: @unchecked Sendable {
     /// Requests received so far (faulted or not).
     var requests: Int { lock.withLock { requestCount } }
 
+    /// Closes the listener once: a second close could close a descriptor the process has
+    /// since reused (another test's connection).
     func stop() {
+        guard lock.withLock({ () -> Bool in
+            defer { stopped = true }
+            return !stopped
+        }) else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }

@@ -37,10 +37,14 @@ final class ThrottlingProxy: @unchecked Sendable {
 
     var endpoint: String { "http://127.0.0.1:\(port)" }
 
+    /// Closes the listener once: a second close could close a descriptor the process has
+    /// since reused (another test's connection).
     func stop() {
         lock.lock()
+        let wasStopped = stopped
         stopped = true
         lock.unlock()
+        guard !wasStopped else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }
