@@ -89,11 +89,9 @@ let package = Package(
         .executableTarget(name: "FuzzJSON", dependencies: ["FuzzDriver", "TrawlObjects"], path: "Fuzz/FuzzJSON"),
 
         // Shared by the test targets: repository paths, temporary directories, child processes
-        // (the built `trawl` binary, python3, the JSON-schema validator), moto_server on loopback.
-        // Foundation only: no Trawl module, so every test target can use it.
-        .target(name: "TrawlTestSupport", path: "Tests/TrawlTestSupport", exclude: ["Sinks"]),
-        // The one test helper that needs Trawl types: a ResultSink that collects ObjectResults.
-        .target(name: "TrawlTestSupportSinks", dependencies: ["TrawlCore"], path: "Tests/TrawlTestSupport/Sinks"),
+        // (the built `trawl` binary, python3, the JSON-schema validator), moto_server on loopback,
+        // a sink that collects results.
+        .target(name: "TrawlTestSupport", dependencies: ["TrawlCore"], path: "Tests/TrawlTestSupport"),
 
         // Each test target lists every module its files import.
         .testTarget(name: "TrawlRegexTests", dependencies: ["TrawlRegex"]),
@@ -103,14 +101,14 @@ let package = Package(
         .testTarget(
             name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlCore", "TrawlAudit", "TrawlDetect", "TrawlObjects", "TrawlTestSupport"],
             exclude: ["Resources"]),
-        .testTarget(name: "TrawlCoreTests", dependencies: ["TrawlCore", "TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlTestSupport", "TrawlTestSupportSinks"]),
+        .testTarget(name: "TrawlCoreTests", dependencies: ["TrawlCore", "TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlTestSupport"]),
         .testTarget(name: "TrawlJobsTests", dependencies: ["TrawlJobs", "TrawlCore", "TrawlObjects", "TrawlReport", "TrawlTestSupport"]),
         // Runs against a real S3 server (moto_server) that the tests start on loopback.
         .testTarget(
             name: "TrawlS3Tests",
             dependencies: [
                 "TrawlS3", "TrawlCore", "TrawlAudit", "TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlTestSupport",
-                "TrawlTestSupportSinks", "trawl", .product(name: "NIOHTTP1", package: "swift-nio"),
+                "trawl", .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         // Reads Sources/ and docs/architecture.md: every import is an edge the layering allows.
         .testTarget(name: "ArchitectureTests", dependencies: ["TrawlTestSupport"]),

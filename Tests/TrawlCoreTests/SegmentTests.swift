@@ -6,7 +6,6 @@ import TrawlObjects
 import TrawlReport
 @testable import TrawlCore
 import TrawlTestSupport
-import TrawlTestSupportSinks
 
 /// A large text file scanned in segments by several workers gives exactly the result of
 /// one scan of the whole file: the same counts and the same line/column locations.

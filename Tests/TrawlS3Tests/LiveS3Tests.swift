@@ -8,7 +8,6 @@ import TrawlObjects
 import TrawlReport
 @testable import TrawlS3
 import TrawlTestSupport
-import TrawlTestSupportSinks
 
 /// What must be equal between two scans of the same object: status, reason, and per type the
 /// count and the locations.

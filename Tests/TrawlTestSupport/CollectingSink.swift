@@ -1,7 +1,5 @@
 import TrawlCore
 
-// Its own small module (TrawlTestSupportSinks) so that TrawlTestSupport stays Foundation-only:
-// `ResultSink` and `ObjectResult` are TrawlCore's.
 
 /// Keeps every result a runner hands it (one at a time), in the order they came.
 // SAFETY: the runner calls `consume` one result at a time under its sink lock; tests read
