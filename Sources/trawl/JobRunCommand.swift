@@ -84,6 +84,12 @@ struct JobRunFlow {
         if let delay = ProcessInfo.processInfo.environment["TRAWL_TEST_ONLY_DELAY_PER_OBJECT_MS"].flatMap(Double.init) {
             runner.testOnlyDelayPerObject = delay / 1000
         }
+        // Test only: the object with this key kills the process, as a trap in a reader would.
+        if let key = ProcessInfo.processInfo.environment["TRAWL_TEST_ONLY_CRASH_ON_KEY"], !key.isEmpty {
+            runner.testOnlyBeforeAnalyze = { object in
+                if object.key == key { abort() }
+            }
+        }
         let context = FindingContext(accountId: "000000000000", region: job.definition.region, jobId: job.macieJobId)
         let sink = try ScanSink(
             format: ScanSink.Format(rawValue: format.rawValue) ?? .text, output: output, results: nil, context: context,
