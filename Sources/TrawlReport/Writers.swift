@@ -75,7 +75,7 @@ public final class FindingsCSVWriter {
                 result.object.bucket, result.object.key, severity.label, type, detection.info.id, detection.info.category.rawValue,
                 String(detection.count), locations, result.status.rawValue, result.reason?.rawValue ?? "",
             ]
-            try output.write(row.map(Self.escape).joined(separator: ",") + "\n")
+            try output.write(row.map(UntrustedText.csvCell).joined(separator: ",") + "\n")
         }
     }
 
@@ -86,17 +86,6 @@ public final class FindingsCSVWriter {
             (file.map { $0 + ":" } ?? "") + (reference ?? "row \(row) col \(column)") + (name.map { " (\($0))" } ?? "")
         case .record(let index, let path, let file): (file.map { $0 + ":" } ?? "") + "record \(index)" + (path.map { " \($0)" } ?? "")
         }
-    }
-
-    /// RFC 4180 quoting; a leading formula character is neutralised so a spreadsheet never
-    /// evaluates an object key.
-    static func escape(_ field: String) -> String {
-        var value = field
-        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
-        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return value
     }
 }
 

@@ -126,7 +126,7 @@ struct JobRunFlow {
         }
         info("  run #\(run.number)         \(run.status.rawValue): \(run.classified) object(s) classified, \(run.findings) finding(s)"
             + (run.suppressed > 0 ? " (\(run.suppressed) suppressed)" : "") + ", \(run.errors) error(s); stored in \(store.path)\n")
-        if let message = run.message { info("                  \(message)\n") }
+        if let message = run.message { info("                  \(UntrustedText.forTerminal(message))\n") }
         switch run.status {
         case .interrupted: return 130
         case .cancelled, .userPaused: return ExitStatus.clean

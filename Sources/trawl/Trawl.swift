@@ -76,6 +76,7 @@ func fail(_ message: String, code: Int32 = ExitStatus.usage) -> ExitCode {
     return ExitCode(code)
 }
 
+/// A warning on standard error; it often names an object, so control characters are escaped.
 func warn(_ message: String) {
-    FileHandle.standardError.write(Data(("trawl: " + message + "\n").utf8))
+    FileHandle.standardError.write(Data(("trawl: " + UntrustedText.forTerminal(message) + "\n").utf8))
 }
