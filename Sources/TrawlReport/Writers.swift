@@ -11,7 +11,8 @@ public final class TextOutput {
 
     public init(path: String?) throws {
         if let path, path != "-" {
-            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+                let handle = FileHandle(forWritingAtPath: path) else {
                 throw WriteError("cannot write \(path)")
             }
             self.handle = handle

@@ -26,6 +26,14 @@ struct Trawl: ParsableCommand {
             EstimateCommand.self, ScanCommand.self, AuditCommand.self, PatternsCommand.self, JobCommand.self,
             DaemonCommand.self, FindingsCommand.self, ReportCommand.self,
         ])
+
+    /// What trawl writes (the state store, findings, results, reports, bucket records) says
+    /// where sensitive data is, so it is private to the user whatever their umask: files
+    /// 0600, directories 0700.
+    static func main() {
+        umask(0o077)
+        main(nil)
+    }
 }
 
 /// Exit codes (ripgrep's contract plus the cost gate).
