@@ -16,22 +16,26 @@ extension JobStore {
     /// Macie has no reason code for it; this is the nearest.
     public static let crashedTwiceReason = ReasonCode.unableToParseFile
 
-    /// Records that a worker of run `runId` is about to read `object`. One small write per
-    /// object, committed before the read starts so that it outlives the process. It only has
-    /// to survive the process dying, not a power loss, so it is written with
-    /// `synchronous = NORMAL` (no fsync), which keeps it to microseconds.
-    func markInHand(runId: Int64, object: ObjectRef) throws {
+    /// Records that workers of run `runId` are about to read `objects`: one small write,
+    /// committed before the reads start so that it outlives the process. It only has to
+    /// survive the process dying, not a power loss, so it is written with
+    /// `synchronous = NORMAL` (no fsync).
+    func markInHand(runId: Int64, objects: [ObjectRef]) throws {
         do {
             try db.writeWithoutTransaction { db in
                 let previous = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 2
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 defer { try? db.execute(sql: "PRAGMA synchronous = \(previous)") }
-                try db.execute(
-                    sql: """
+                try db.inTransaction {
+                    let insert = try db.cachedStatement(sql: """
                         INSERT INTO in_hand (runId, bucket, key, eTag, size, inHand) VALUES (?, ?, ?, ?, ?, 1)
                         ON CONFLICT (runId, bucket, key) DO UPDATE SET inHand = 1
-                        """,
-                    arguments: [runId, object.bucket, object.key, object.eTag, object.size])
+                        """)
+                    for object in objects {
+                        try insert.execute(arguments: [runId, object.bucket, object.key, object.eTag, object.size])
+                    }
+                    return .commit
+                }
             }
         } catch let error as DatabaseError {
             throw Self.translate(error, path: path)

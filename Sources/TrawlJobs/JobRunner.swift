@@ -167,11 +167,14 @@ public struct JobRunner {
             alone.workers = 1
             var quietListing = listing
             quietListing.problems = []
+            sink.upcoming = []
             for suspect in suspects where !cancellation.isCancelled && failure == nil {
                 failure = try alone.run(quietListing, objects: [suspect], sink: sink, cancellation: cancellation).sinkError
                 if failure == nil { try sink.flush() }
             }
             if failure == nil {
+                // Roughly the order the workers take them: largest first.
+                sink.upcoming = others.sorted { $0.size > $1.size }
                 let outcome = try session.run(
                     listing, objects: others, sink: sink, problemsSink: ProblemsSink(collector: collector, output: events.output),
                     cancellation: cancellation)
@@ -259,6 +262,14 @@ final class JobSink: ResultSink {
     var beforeAnalyze: (@Sendable (ObjectRef) -> Void)?
     /// Objects recorded as in hand by this process (a split object is announced once).
     private var announced = Set<ObjectKey>()
+    /// The objects the workers are expected to take next. An object taken is announced with
+    /// the next few of these, one write for many objects; announcing one early only makes it
+    /// a suspect, read alone, should the process die. Empty while suspects are read.
+    var upcoming: [ObjectRef] = [] {
+        didSet { nextUpcoming = 0 }
+    }
+    private var nextUpcoming = 0
+    static let announcedAhead = 31
     /// The first failure to record an object as in hand; the next `consume` throws it.
     private var inHandError: (any Error)?
     private var pending: [JobStore.ClassifiedObject] = []
@@ -288,8 +299,14 @@ final class JobSink: ResultSink {
 
     func willAnalyze(_ object: ObjectRef) {
         if announced.insert(ObjectKey(object)).inserted && inHandError == nil {
+            var batch = [object]
+            while batch.count <= Self.announcedAhead && nextUpcoming < upcoming.count {
+                let next = upcoming[nextUpcoming]
+                nextUpcoming += 1
+                if announced.insert(ObjectKey(next)).inserted { batch.append(next) }
+            }
             do {
-                try store.markInHand(runId: run.id, object: object)
+                try store.markInHand(runId: run.id, objects: batch)
             } catch {
                 inHandError = error
             }
