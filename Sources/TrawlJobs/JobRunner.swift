@@ -162,7 +162,7 @@ public struct JobRunner {
         do {
             // Suspects first, each alone and recorded before the next, so that a death among
             // them points at one object.
-            let (suspects, others) = plan.toClassify.split { review.suspects.contains(ObjectKey($0)) }
+            let (suspects, others) = plan.toClassify.partitioned { review.suspects.contains(ObjectKey($0)) }
             var alone = session
             alone.workers = 1
             var quietListing = listing
@@ -385,7 +385,7 @@ final class ProblemsSink: ResultSink {
 
 extension Array {
     /// The elements that satisfy `belongs` and the others, each in their original order.
-    func split(_ belongs: (Element) -> Bool) -> (matching: [Element], others: [Element]) {
+    func partitioned(_ belongs: (Element) -> Bool) -> (matching: [Element], others: [Element]) {
         var matching: [Element] = [], others: [Element] = []
         for element in self {
             if belongs(element) { matching.append(element) } else { others.append(element) }
