@@ -66,11 +66,11 @@ patterns:
 	python3 scripts/embed-patterns.py
 
 # Fuzzing the format readers with libFuzzer (Fuzz/README.md). `make fuzz SECONDS=N` builds
-# the six Fuzz* targets instrumented (ASan + coverage) in .build-fuzz and runs each for N
+# the Fuzz* targets instrumented (ASan + coverage) in .build-fuzz and runs each for N
 # seconds (default 60) over its seed corpus; a crash, a leak or a hang fails the target. New
 # inputs go to .build-fuzz/corpus, crash files to .build-fuzz/crashes (replay one with
 # `.build-fuzz/release/FuzzZip <file>`). `make fuzz-smoke` is the 10-second run for CI.
-FUZZ_TARGETS := FuzzZip FuzzTar FuzzGzip FuzzOOXML FuzzCSV FuzzJSON
+FUZZ_TARGETS := FuzzZip FuzzTar FuzzGzip FuzzOOXML FuzzCSV FuzzJSON FuzzPolicy FuzzDetector
 SECONDS ?= 60
 FUZZ_SCRATCH := .build-fuzz
 FUZZ_RUNTIME = $(firstword $(wildcard $(dir $(shell command -v $(SWIFT)))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a))

@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        // Already in the graph through async-http-client; named for the S3 tests' HTTP types.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
     ],
     targets: [
         // System libraries. Only TrawlRegex imports CPCRE2; only TrawlObjects imports CZlib.
@@ -70,27 +72,45 @@ let package = Package(
 
         // The detector benchmark (scripts/bench.sh): the whole catalog over a file list.
         .executableTarget(name: "trawl-bench", dependencies: ["TrawlDetect"]),
+        // libFuzzer targets, one per reader (Fuzz/README.md, `make fuzz`): the format readers,
+        // bucket policies, the detector with custom identifiers. They share one driver; a plain
+        // build replays the files named on the command line.
+        .target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"),
+        .executableTarget(name: "FuzzPolicy", dependencies: ["FuzzDriver", "TrawlAudit"], path: "Fuzz/FuzzPolicy"),
+        .executableTarget(name: "FuzzDetector", dependencies: ["FuzzDriver", "TrawlDetect"], path: "Fuzz/FuzzDetector"),
+        .executableTarget(name: "FuzzZip", dependencies: ["FuzzDriver", "TrawlObjects"], path: "Fuzz/FuzzZip"),
+        .executableTarget(name: "FuzzTar", dependencies: ["FuzzDriver", "TrawlObjects"], path: "Fuzz/FuzzTar"),
+        .executableTarget(name: "FuzzGzip", dependencies: ["FuzzDriver", "TrawlObjects"], path: "Fuzz/FuzzGzip"),
+        .executableTarget(name: "FuzzOOXML", dependencies: ["FuzzDriver", "TrawlObjects"], path: "Fuzz/FuzzOOXML"),
+        .executableTarget(name: "FuzzCSV", dependencies: ["FuzzDriver", "TrawlObjects"], path: "Fuzz/FuzzCSV"),
+        .executableTarget(name: "FuzzJSON", dependencies: ["FuzzDriver", "TrawlObjects"], path: "Fuzz/FuzzJSON"),
 
-        // libFuzzer targets for the format readers, one per reader (Fuzz/README.md, `make fuzz`).
-        // A plain build replays the files named on the command line.
-        .executableTarget(name: "FuzzZip", dependencies: ["TrawlObjects"], path: "Fuzz/FuzzZip"),
-        .executableTarget(name: "FuzzTar", dependencies: ["TrawlObjects"], path: "Fuzz/FuzzTar"),
-        .executableTarget(name: "FuzzGzip", dependencies: ["TrawlObjects"], path: "Fuzz/FuzzGzip"),
-        .executableTarget(name: "FuzzOOXML", dependencies: ["TrawlObjects"], path: "Fuzz/FuzzOOXML"),
-        .executableTarget(name: "FuzzCSV", dependencies: ["TrawlObjects"], path: "Fuzz/FuzzCSV"),
-        .executableTarget(name: "FuzzJSON", dependencies: ["TrawlObjects"], path: "Fuzz/FuzzJSON"),
+        // Shared by the test targets: repository paths, temporary directories, child processes
+        // (the built `trawl` binary, python3, the JSON-schema validator), moto_server on loopback.
+        // Foundation only: no Trawl module, so every test target can use it.
+        .target(name: "TrawlTestSupport", path: "Tests/TrawlTestSupport", exclude: ["Sinks"]),
+        // The one test helper that needs Trawl types: a ResultSink that collects ObjectResults.
+        .target(name: "TrawlTestSupportSinks", dependencies: ["TrawlCore"], path: "Tests/TrawlTestSupport/Sinks"),
 
+        // Each test target lists every module its files import.
         .testTarget(name: "TrawlRegexTests", dependencies: ["TrawlRegex"]),
-        .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect"]),
-        .testTarget(name: "TrawlObjectsTests", dependencies: ["TrawlObjects"], exclude: ["Fixtures"]),
-        .testTarget(name: "TrawlAuditTests", dependencies: ["TrawlAudit"]),
-        .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlCore", "TrawlAudit", "TrawlDetect", "TrawlObjects"], exclude: ["Resources"]),
-        .testTarget(name: "TrawlCoreTests", dependencies: ["TrawlCore"]),
-        .testTarget(name: "TrawlJobsTests", dependencies: ["TrawlJobs"]),
+        .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect", "TrawlTestSupport"]),
+        .testTarget(name: "TrawlObjectsTests", dependencies: ["TrawlObjects", "TrawlTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrawlAuditTests", dependencies: ["TrawlAudit", "TrawlTestSupport"]),
+        .testTarget(
+            name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlCore", "TrawlAudit", "TrawlDetect", "TrawlObjects", "TrawlTestSupport"],
+            exclude: ["Resources"]),
+        .testTarget(name: "TrawlCoreTests", dependencies: ["TrawlCore", "TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlTestSupport", "TrawlTestSupportSinks"]),
+        .testTarget(name: "TrawlJobsTests", dependencies: ["TrawlJobs", "TrawlCore", "TrawlObjects", "TrawlReport", "TrawlTestSupport"]),
         // Runs against a real S3 server (moto_server) that the tests start on loopback.
-        .testTarget(name: "TrawlS3Tests", dependencies: ["TrawlS3", "TrawlCore", "TrawlAudit", "TrawlReport", "trawl"]),
+        .testTarget(
+            name: "TrawlS3Tests",
+            dependencies: [
+                "TrawlS3", "TrawlCore", "TrawlAudit", "TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlTestSupport",
+                "TrawlTestSupportSinks", "trawl", .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         // Runs the built `trawl` binary (a dependency so that `swift test` builds it first).
-        .testTarget(name: "TrawlEndToEndTests", dependencies: ["trawl", "TrawlCore"]),
+        .testTarget(name: "TrawlEndToEndTests", dependencies: ["trawl", "TrawlTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

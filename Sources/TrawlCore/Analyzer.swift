@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import TrawlDetect
 import TrawlObjects
@@ -24,8 +25,20 @@ public struct AnalyzerSettings: Sendable {
     public var maxExtractedBytes: Int64 = 10 << 30
     public var maxExtractedBytesPerFile: Int64 = 3 << 30
     public var maxExtractedFiles = 1_000_000
+    /// The longest one object (or one segment of a large file) may take; past it the object
+    /// ends PARTIAL with TIME_CUT_OFF_REACHED and what was found so far (Macie stops at 10 h).
+    public var timeLimitPerObject: TimeInterval = AnalyzerSettings.defaultTimeLimitPerObject
+    public static let defaultTimeLimitPerObject: TimeInterval = 600
 
     public init() {}
+
+    /// The deadline of an object started now, in `DispatchTime` uptime nanoseconds.
+    func deadline() -> UInt64 {
+        guard timeLimitPerObject.isFinite, timeLimitPerObject > 0 else { return .max }
+        let (sum, overflow) = DispatchTime.now().uptimeNanoseconds.addingReportingOverflow(
+            UInt64(min(timeLimitPerObject, 1e9) * 1e9))
+        return overflow ? .max : sum
+    }
 }
 
 /// Analyses objects one at a time. One per worker: it owns the detector scratch space.
@@ -57,6 +70,7 @@ public final class Analyzer {
 
     /// Analyses one object. Never throws: every failure becomes a status and a reason.
     public func analyze(_ object: ObjectRef, bytes: ObjectBytes) -> ObjectResult {
+        scratch.start(deadline: settings.deadline())
         if let skip = StorageClass.skipReason(storageClass: object.storageClass, encryption: object.serverSideEncryption) {
             return ObjectResult(object: object, status: .skipped, reason: skip.reason, message: skip.message)
         }
@@ -67,6 +81,10 @@ public final class Analyzer {
             let head = try bytes.head(8192)
             if head.isEmpty && object.size == 0 {
                 return ObjectResult(object: object, status: .complete, mimeType: "application/octet-stream", sizeClassified: 0)
+            }
+            if let (encoding, _) = TextEncoding.detect(head: head), encoding != .utf8 {
+                kind = try analyzeTranscoded(object, bytes: bytes, into: &context)
+                return finish(object, context: context, mime: kind.mimeType, failure: nil)
             }
             kind = head.withUnsafeBytes { ContentKind.sniff(fileExtension: object.fileExtension, head: $0) }
             if let limit = FormatLimits.macie.maxFileSize(for: kind), object.size > limit {
@@ -93,6 +111,10 @@ public final class Analyzer {
             status = context.classified > 0 ? .partial : .skipped
             reason = failure.0
             message = failure.1
+        } else if scratch.deadlineReached {
+            status = context.classified > 0 || !context.accumulator.isEmpty ? .partial : .skipped
+            reason = .timeCutOffReached
+            message = timeLimitMessage
         } else if let partial = context.partialReason {
             status = context.classified > 0 || !context.accumulator.isEmpty ? .partial : .skipped
             reason = partial.0
@@ -105,6 +127,41 @@ public final class Analyzer {
         return ObjectResult(
             object: object, status: status, reason: reason, message: message, mimeType: mime ?? context.mimeType,
             sizeClassified: context.classified, detections: context.accumulator.result, embeddedFiles: context.embedded)
+    }
+
+    /// Why an object stopped at its deadline.
+    var timeLimitMessage: String {
+        "analysis stopped at the time limit of \(Int(settings.timeLimitPerObject)) s per object (--object-time-limit)"
+    }
+
+    // MARK: - UTF-16 and UTF-32
+
+    /// Text with a UTF-16 or UTF-32 byte order mark, read as the UTF-8 it transcodes to (lines
+    /// and columns count characters, so they are the original's). An object that fits in memory
+    /// is transcoded whole and then read by its format (a UTF-16 CSV keeps its cells); a larger
+    /// one is streamed as text. Returns the kind it was read as.
+    func analyzeTranscoded(_ object: ObjectRef, bytes: ObjectBytes, into context: inout ObjectContext) throws -> ContentKind {
+        if object.size <= Int64(settings.wholeObjectLimit) {
+            let raw = try bytes.readAll(limit: settings.wholeObjectLimit)
+            let text = raw.withUnsafeBytes { TextEncoding.utf8(from: $0, maxOutput: settings.wholeObjectLimit) } ?? []
+            var kind = ContentKind.sniff(fileExtension: object.fileExtension, head: Array(text.prefix(ContentKind.sniffLength)))
+            if !kind.isText { kind = .text }
+            try analyze(kind: kind, name: object.key, bytes: MemoryBytes(text), depth: 0, embeddedPath: nil, into: &context)
+            return kind
+        }
+        guard let (encoding, bomLength) = TextEncoding.detect(head: try bytes.head(4)) else { return .text }
+        var transcoder = UTF8Transcoder(from: encoding)
+        var scanner = TextStreamScanner(analyzer: self, embeddedPath: nil)
+        var skip = bomLength
+        try bytes.stream(chunkSize: settings.chunkSize) { chunk in
+            let body = UnsafeRawBufferPointer(rebasing: chunk[min(skip, chunk.count)...])
+            skip = max(0, skip - chunk.count)
+            transcoder.feed(body) { scanner.feed($0, into: &context) }
+            return !scratch.deadlineReached
+        }
+        transcoder.finish { scanner.feed($0, into: &context) }
+        scanner.finish(into: &context)
+        return .text
     }
 
     // MARK: - Dispatch by content
@@ -147,7 +204,7 @@ public final class Analyzer {
         var scanner = TextStreamScanner(analyzer: self, embeddedPath: embeddedPath)
         try bytes.stream(chunkSize: settings.chunkSize) { chunk in
             scanner.feed(chunk, into: &context)
-            return true
+            return !scratch.deadlineReached
         }
         scanner.finish(into: &context)
     }
@@ -258,7 +315,8 @@ struct TextStreamScanner {
     }
 
     mutating func feed(_ chunk: UnsafeRawBufferPointer, into context: inout Analyzer.ObjectContext) {
-        guard !chunk.isEmpty else { return }
+        // Past the object's deadline nothing more is analysed (nor counted as analysed).
+        guard !chunk.isEmpty, !analyzer.scratch.deadlineReached else { return }
         if carry.isEmpty {
             scan(chunk, base: total, reportFrom: 0, into: &context)
             keepTail(of: chunk, base: total)

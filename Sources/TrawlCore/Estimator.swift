@@ -191,11 +191,16 @@ public struct Estimator {
         ]
         while sample.count < 4 << 20 { for line in lines { sample += Array(line.utf8) } }
         let scratch = DetectorScratch()
+        // A pathological custom identifier must not stall the estimate: the measurement stops
+        // at its own small deadline, and what it did in that time is the rate.
+        scratch.start(deadline: DispatchTime.now().uptimeNanoseconds + 3_000_000_000)
         return sample.withUnsafeBytes { raw -> Double in
             _ = detector.scan(UnsafeRawBufferPointer(rebasing: raw[0..<(1 << 20)]), scratch: scratch)
             let start = DispatchTime.now().uptimeNanoseconds
             _ = detector.scan(raw, scratch: scratch)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            // Stopped at the deadline: the sample was not read whole, so the rate is at most this.
+            if scratch.deadlineReached { return Double(raw.count) / 1e6 / 3 }
             return seconds > 0 ? Double(raw.count) / 1e6 / seconds : 0
         }
     }

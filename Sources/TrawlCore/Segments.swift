@@ -8,6 +8,8 @@ struct SegmentResult {
     var detections: [TypeDetections]
     var classified: Int64
     var limitExceeded: Bool
+    /// The segment stopped at its deadline.
+    var timedOut = false
     var failure: (reason: ReasonCode, message: String)?
     /// Line and column (relative to the segment's prefix start) at the segment's start and end:
     /// what the merge needs to turn local locations into the file's.
@@ -36,6 +38,7 @@ extension Analyzer {
     /// Scans `range` of a local file, reading up to `overlap` bytes before it as context
     /// (a value or keyword straddling the boundary is found by exactly one segment).
     func analyzeSegment(_ object: ObjectRef, range: Range<Int>, bytes: any ObjectBytes) -> SegmentResult {
+        scratch.start(deadline: settings.deadline())
         let prefixStart = max(0, range.lowerBound - overlap)
         var context = ObjectContext(accumulator: Accumulator(
             infos: detector.infos, occurrenceLimit: settings.occurrenceLimit, samples: settings.redactedSamples))
@@ -54,7 +57,7 @@ extension Analyzer {
             context.classified = 0
             try bytes.stream(range: range, chunkSize: settings.chunkSize) { chunk in
                 scanner.feed(chunk, into: &context)
-                return true
+                return !scratch.deadlineReached
             }
         } catch let error as ReadError {
             failure = (error.reason, error.message)
@@ -64,7 +67,7 @@ extension Analyzer {
         let end = scanner.endPosition()
         return SegmentResult(
             detections: context.accumulator.result, classified: context.classified, limitExceeded: context.accumulator.limitExceeded,
-            failure: failure, start: start, end: end)
+            timedOut: scratch.deadlineReached, failure: failure, start: start, end: end)
     }
 
     /// Joins the segments of one object, in order, into its result: counts add up and
@@ -75,10 +78,15 @@ extension Analyzer {
         var line = 1, column = 1  // the file's position at the current segment's start
         var classified: Int64 = 0
         var limitExceeded = false
+        var timedOut = false
         var failure: (reason: ReasonCode, message: String)?
         for part in parts {
+            // After a segment that stopped at its deadline, where the next ones start in lines
+            // is unknown: their locations could not be placed, so they are not reported.
+            if timedOut { break }
             classified += part.classified
             limitExceeded = limitExceeded || part.limitExceeded
+            timedOut = timedOut || part.timedOut
             if failure == nil, let f = part.failure { failure = f }
             func place(_ l: Int, _ c: Int) -> (Int, Int) {
                 l == part.start.line ? (line, column + c - part.start.column) : (line + l - part.start.line, c)
@@ -109,6 +117,10 @@ extension Analyzer {
             status = classified > 0 ? .partial : .skipped
             reason = failure.reason
             message = failure.message
+        } else if timedOut {
+            status = classified > 0 ? .partial : .skipped
+            reason = .timeCutOffReached
+            message = timeLimitMessage
         } else if limitExceeded {
             status = .partial
             reason = .timeCutOffReached

@@ -60,7 +60,8 @@ extension Analyzer {
     /// Column names count as keywords for every value in the column, and a keyword in the
     /// text counts only in the same cell (Macie's rules for columnar data).
     func scanCSV(_ buffer: UnsafeRawBufferPointer, delimiter: UInt8, embeddedPath: String?, into context: inout ObjectContext) {
-        let table = CSVTable(buffer, delimiter: delimiter)
+        var table = CSVTable(buffer, delimiter: delimiter)
+        if !isHeaderRow(table.headers) { table.treatFirstRowAsData() }
         if let malformed = table.malformed {
             context.markPartial(.malformedFile, "CSV is malformed (\(malformed.message)); read as text")
             scanText(buffer, embeddedPath: embeddedPath, into: &context)
@@ -196,7 +197,8 @@ extension Analyzer {
         } catch let error as FormatError {
             throw AnalysisFailure(reason: error.reason, message: error.message)
         }
-        for sheet in sheets {
+        for var sheet in sheets {
+            if !isHeaderRow(sheet.columnNames.sorted { $0.key < $1.key }.map(\.value)) { sheet.treatFirstRowAsData() }
             let layout = sheet.scanText()
             var segments: [ScanContext.NamedSegment] = []
             var satisfied: [Int: [Int]] = [:]
@@ -356,7 +358,8 @@ struct JSONDocument {
     }
 
     /// JSONPaths for absolute offsets, in one walk. A value inside a member name gets nil
-    /// (Macie omits the path when an element name itself is sensitive).
+    /// (Macie omits the path when an element name itself is sensitive), and such a name is
+    /// never printed in the paths of the values below it either (it becomes `*`).
     func paths(for offsets: [Int]) -> [Int: String?] {
         let wanted = Set(offsets)
         guard !wanted.isEmpty else { return [:] }
@@ -364,6 +367,8 @@ struct JSONDocument {
         var result: [Int: String?] = [:]
         var next = 0
         let bytes = index.bytes
+        // Member names holding a detection (offsets in `bytes`); a name comes before its values.
+        var sensitiveNames: Set<Int> = []
         try? index.forEachScalar(includeKeys: true) { scalar, path in
             let range = (scalar.range.lowerBound + base)..<(scalar.range.upperBound + base)
             while next < sorted.count && sorted[next] < range.lowerBound {
@@ -371,7 +376,12 @@ struct JSONDocument {
             }
             var k = next
             while k < sorted.count && sorted[k] <= range.upperBound {
-                result[sorted[k]] = scalar.kind == .key ? .some(nil) : .some(path.resolve(in: bytes).rendered)
+                if scalar.kind == .key {
+                    sensitiveNames.insert(scalar.range.lowerBound)
+                    result[sorted[k]] = .some(nil)
+                } else {
+                    result[sorted[k]] = .some(path.resolve(in: bytes, masking: sensitiveNames).rendered)
+                }
                 k += 1
             }
         }

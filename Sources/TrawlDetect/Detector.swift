@@ -1,3 +1,4 @@
+import Dispatch
 import TrawlRegex
 
 /// What the detector reports for one identifier (managed or custom).
@@ -78,7 +79,26 @@ public struct ScanOutcome: Sendable {
 public final class DetectorScratch {
     let match = MatchScratch()
     var hits: [NeedleMatcher.Hit] = []
+    /// When the object being analysed must be done, in `DispatchTime` uptime nanoseconds
+    /// (`UInt64.max`: no limit). Scans stop between matches once it has passed.
+    public private(set) var deadline = UInt64.max
+    /// Whether a scan stopped at `deadline` since `start(deadline:)`.
+    public private(set) var deadlineReached = false
+
     public init() {}
+
+    /// Starts the time budget of one object (Macie's TIME_CUT_OFF_REACHED).
+    public func start(deadline: UInt64) {
+        self.deadline = deadline
+        deadlineReached = false
+    }
+
+    /// Whether the deadline has passed; reads the clock (a vDSO call) only when one is set.
+    @inline(__always) func pastDeadline() -> Bool {
+        if deadlineReached { return true }
+        if deadline != .max && DispatchTime.now().uptimeNanoseconds >= deadline { deadlineReached = true }
+        return deadlineReached
+    }
 }
 
 /// The compiled set of identifiers a scan uses: immutable and shared by every worker.
@@ -284,7 +304,7 @@ public final class Detector: Sendable {
     public func scan(_ buffer: UnsafeRawBufferPointer, context: ScanContext = .plain, scratch: DetectorScratch) -> ScanOutcome {
         var outcome = ScanOutcome()
         let n = buffer.count
-        guard n > 0 else { return outcome }
+        guard n > 0, !scratch.pastDeadline() else { return outcome }
 
         // 1. One pass for keywords and literals.
         scratch.hits.removeAll(keepingCapacity: true)
@@ -324,6 +344,7 @@ public final class Detector: Sendable {
         // 3. Each rule's regex on its windows.
         var found: [Detection] = []
         for (ruleIndex, rule) in rules.enumerated() {
+            if scratch.pastDeadline() { break }
             var windows: [Range<Int>] = []
             switch rule.keywordMode {
             case .nearby(let distance):
@@ -339,7 +360,10 @@ public final class Detector: Sendable {
                 }
             case .none:
                 if rule.everywhere {
-                    windows.append(0..<n)
+                    // Bounded pieces, each overlapping the next by a match's length: a pattern
+                    // that is quadratic in its subject (a look-ahead over everything that follows)
+                    // costs at most one piece's worth between two deadline checks.
+                    windows += Self.pieces(of: n, size: Self.everywherePieceSize, overlap: rule.maxLength + 64)
                 } else {
                     windows += literalWindows[ruleIndex]
                     for (byte, before) in rule.bytes {
@@ -364,11 +388,11 @@ public final class Detector: Sendable {
                 }
             }
             if !windows.isEmpty {
-                runRule(rule, windows: windows, satisfied: false, buffer: buffer, keywordHits: keywordHits[rule.info],
-                        context: context, scratch: scratch, into: &found, outcome: &outcome)
+                runRule(rule, windows: rule.everywhere ? windows : Self.merged(windows), satisfied: false, buffer: buffer,
+                        keywordHits: keywordHits[rule.info], context: context, scratch: scratch, into: &found, outcome: &outcome)
             }
             if rule.keywordMode != .none && !contextWindows[rule.info].isEmpty {
-                runRule(rule, windows: contextWindows[rule.info], satisfied: true, buffer: buffer, keywordHits: [],
+                runRule(rule, windows: Self.merged(contextWindows[rule.info]), satisfied: true, buffer: buffer, keywordHits: [],
                         context: context, scratch: scratch, into: &found, outcome: &outcome)
             }
         }
@@ -402,10 +426,12 @@ public final class Detector: Sendable {
         into found: inout [Detection], outcome: inout ScanOutcome
     ) {
         let n = buffer.count
-        for window in Self.merged(windows) {
+        for window in windows {
             do {
                 var position = window.lowerBound
-                while position <= window.upperBound {
+                // A pattern whose every match is costly (a look-ahead over the rest of the
+                // buffer) is bounded by the object's deadline, checked between matches.
+                while position <= window.upperBound && !scratch.pastDeadline() {
                     guard var match = try rule.pattern.firstMatch(
                         in: buffer, from: position, to: window.upperBound, scratch: scratch.match)
                     else { break }
@@ -571,6 +597,14 @@ public final class Detector: Sendable {
             offset = position + 1
         }
         return result
+    }
+
+    /// The subject size of one PCRE2 call for identifiers that run everywhere.
+    static let everywherePieceSize = 32 * 1024
+
+    /// `0..<n` in pieces of `size` bytes, each extended by `overlap` into the next.
+    static func pieces(of n: Int, size: Int, overlap: Int) -> [Range<Int>] {
+        stride(from: 0, to: n, by: max(1, size)).map { $0..<min(n, $0 + size + overlap) }
     }
 
     static func merged(_ windows: [Range<Int>]) -> [Range<Int>] {

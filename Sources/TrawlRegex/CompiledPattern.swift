@@ -53,6 +53,8 @@ public final class CompiledPattern: @unchecked Sendable {
     public let isJIT: Bool
     /// The capture group number of `(?<value>…)`, if the pattern has one.
     private let valueGroup: Int?
+    /// Offset pairs a match records: the whole match and every capture group.
+    private let pairs: Int
 
     /// Compiles `pattern`. Throws `RegexError` with kind `.compile` and the pattern
     /// offset PCRE2 reports.
@@ -78,16 +80,15 @@ public final class CompiledPattern: @unchecked Sendable {
             pcre2_substring_number_from_name_8(compiled, UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self))
         }
         valueGroup = number > 0 ? Int(number) : nil
+        var captures: UInt32 = 0
+        _ = pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &captures)
+        pairs = Int(captures) + 1
     }
 
     deinit { pcre2_code_free_8(code) }
 
     /// The number of capturing groups in the pattern.
-    public var captureCount: Int {
-        var count: UInt32 = 0
-        _ = pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
-        return Int(count)
-    }
+    public var captureCount: Int { pairs - 1 }
 
     /// Finds the first match in `subject[start..<end]`. Bytes before `start` are visible
     /// to look-behind and `\b`; `end` acts as the end of the subject.
@@ -98,9 +99,10 @@ public final class CompiledPattern: @unchecked Sendable {
         let length = end ?? subject.count
         precondition(start >= 0 && start <= length && length <= subject.count, "match window out of bounds")
         let base = subject.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(scratch.emptySubject)
+        let matchData = scratch.matchData(pairs: pairs)
         let rc = pcre2_match_8(
             code, base, length, start, anchored ? UInt32(PCRE2_ANCHORED) : 0,
-            scratch.matchData, scratch.matchContext)
+            matchData, scratch.matchContext)
         if rc == PCRE2_ERROR_NOMATCH { return nil }
         if rc < 0 {
             let kind: RegexError.Kind =
@@ -108,7 +110,7 @@ public final class CompiledPattern: @unchecked Sendable {
                     || rc == PCRE2_ERROR_JIT_STACKLIMIT) ? .matchLimit : .match
             throw RegexError(kind: kind, code: rc, message: PCRE2Text.message(for: rc))
         }
-        let ovector = pcre2_get_ovector_pointer_8(scratch.matchData)!
+        let ovector = pcre2_get_ovector_pointer_8(matchData)!
         let whole = Int(ovector[0])..<Int(ovector[1])
         var value = whole
         if let group = valueGroup, Int(rc) > group || rc == 0 {

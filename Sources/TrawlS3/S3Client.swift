@@ -2,7 +2,14 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Requests made, for the estimate's S3 cost and the scan summary.
 public final class S3RequestCounters: Sendable {
@@ -172,9 +179,7 @@ public final class S3Client: Sendable {
         let operation = request.operation, bucket = request.bucket, key = request.key
         let endpointText = configuration.endpoint?.absoluteString ?? "AWS (\(host))"
         return http.execute(request: httpRequest, deadline: .now() + .seconds(300)).flatMapErrorThrowing { error in
-            throw S3Error(
-                status: 0, code: Self.isTimeout(error) ? "Timeout" : "ConnectionFailed",
-                message: "no answer from \(endpointText): \(Self.describe(error))", operation: operation, bucket: bucket, key: key)
+            throw Self.transportError(error, from: endpointText, operation: operation, bucket: bucket, key: key)
         }.map { response in
             var body = Data()
             if var buffer = response.body, let bytes = buffer.readBytes(length: buffer.readableBytes) { body = Data(bytes) }
@@ -188,6 +193,35 @@ public final class S3Client: Sendable {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
         return formatter.date(from: stamp) ?? Date()
+    }
+
+    /// An `S3Error` for a request that got no complete answer. Codes:
+    /// - `ConnectionFailed`: no connection could be made at all (refused, unreachable, name not
+    ///   resolved, connect timeout): likely a wrong endpoint, so only a few quick attempts;
+    /// - `Timeout`: a connection was made but the answer did not come in time;
+    /// - `ConnectionLost`: the connection was made and then closed or reset before the whole
+    ///   answer came (a cut body among them): retried like a 5xx.
+    static func transportError(_ error: any Error, from endpoint: String, operation: String, bucket: String?, key: String?) -> S3Error {
+        let code = isConnectFailure(error) ? "ConnectionFailed" : isTimeout(error) ? "Timeout" : "ConnectionLost"
+        let what = code == "ConnectionLost" ? "connection to \(endpoint) lost" : "no answer from \(endpoint)"
+        return S3Error(status: 0, code: code, message: "\(what): \(describe(error))", operation: operation, bucket: bucket, key: key)
+    }
+
+    /// Whether `error` means no connection could be made (as opposed to one lost after it was made).
+    static func isConnectFailure(_ error: any Error) -> Bool {
+        switch error {
+        case is NIOConnectionError:
+            return true
+        case let error as HTTPClientError:
+            return error == .connectTimeout || error == .getConnectionFromPoolTimeout
+        case let error as ChannelError:
+            if case .connectTimeout = error { return true }
+            return false
+        case let error as IOError:
+            return [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL].contains(error.errnoCode)
+        default:
+            return describe(error) == "connection refused"
+        }
     }
 
     static func isTimeout(_ error: any Error) -> Bool {
@@ -222,6 +256,12 @@ public final class S3Client: Sendable {
             switch result {
             case .success(let response) where (200..<300).contains(response.status) || response.status == 304:
                 self.counters.bytesReceived.add(Int64(response.body.count), ordering: .relaxed)
+                if let shortfall = Self.shortfall(of: response, for: request) {
+                    // Part of the answer is missing (a proxy or the network cut it): ask again.
+                    failure = S3Error(status: 0, code: "ConnectionLost", message: "incomplete answer (HTTP \(response.status)): \(shortfall)",
+                                      operation: request.operation, bucket: request.bucket, key: request.key)
+                    break
+                }
                 promise.succeed(response)
                 return
             case .success(let response):
@@ -252,7 +292,7 @@ public final class S3Client: Sendable {
                                   bucket: request.bucket, key: request.key)
             }
             let policy = self.configuration.retry
-            let limit = failure.status == 0 ? policy.maxConnectAttempts : policy.maxAttempts
+            let limit = failure.isConnectFailure ? policy.maxConnectAttempts : policy.maxAttempts
             guard failure.isRetryable, number < limit else {
                 promise.fail(failure)
                 return
@@ -263,6 +303,25 @@ public final class S3Client: Sendable {
                 self.attempt(request, number: number + 1, regionRetried: regionRetried, promise: promise)
             }
         }
+    }
+
+    /// Why a 2xx body is not the whole answer, or nil: fewer (or more) bytes than its
+    /// Content-Length, or for a ranged GET not the range asked for (up to the object's end).
+    static func shortfall(of response: S3Response, for request: Request) -> String? {
+        // HEAD answers, 204 and 304 carry the object's headers but no body.
+        guard request.method != .HEAD, response.status != 204, response.status != 304 else { return nil }
+        if let declared = response.header("Content-Length").flatMap(Int.init), declared != response.body.count {
+            return "\(response.body.count) bytes received, Content-Length \(declared)"
+        }
+        guard response.status == 206,
+            let asked = request.headers.first(where: { $0.0.lowercased() == "range" }).flatMap({ ByteRange(header: $0.1) }),
+            let served = response.header("Content-Range").flatMap(ByteRange.init(contentRange:))
+        else { return nil }
+        let expectedLast = served.total.map { min(asked.last, $0 - 1) } ?? asked.last  // the range, cut at the object's end
+        if served.first != asked.first || served.last != expectedLast || Int64(response.body.count) != served.last - served.first + 1 {
+            return "bytes \(served.first)-\(served.last) (\(response.body.count) received) for the range \(asked.first)-\(asked.last)"
+        }
+        return nil
     }
 
     private func count(_ request: Request) {
@@ -288,5 +347,42 @@ public final class S3Client: Sendable {
     /// Sends and awaits.
     public func sendAsync(_ request: Request) async throws -> S3Response {
         try await send(request).get()
+    }
+}
+
+/// Inclusive byte offsets of a `Range: bytes=a-b` request header or a `Content-Range: bytes a-b/total`
+/// answer header (the only forms trawl sends and S3 returns).
+struct ByteRange: Equatable {
+    var first: Int64
+    var last: Int64
+    /// The object's size, from `Content-Range` (nil when `*`).
+    var total: Int64?
+
+    init(first: Int64, last: Int64, total: Int64? = nil) {
+        self.first = first
+        self.last = last
+        self.total = total
+    }
+
+    /// `bytes=a-b`.
+    init?(header: String) {
+        guard header.hasPrefix("bytes="), let (first, last) = Self.offsets(header.dropFirst(6)) else { return nil }
+        self.init(first: first, last: last)
+    }
+
+    /// `bytes a-b/total` or `bytes a-b/*`.
+    init?(contentRange: String) {
+        guard contentRange.hasPrefix("bytes ") else { return nil }
+        let parts = contentRange.dropFirst(6).split(separator: "/", maxSplits: 1)
+        guard parts.count == 2, let (first, last) = Self.offsets(parts[0]) else { return nil }
+        let total = parts[1] == "*" ? nil : Int64(parts[1])
+        if parts[1] != "*" && total == nil { return nil }
+        self.init(first: first, last: last, total: total)
+    }
+
+    private static func offsets(_ text: Substring) -> (Int64, Int64)? {
+        let bounds = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        guard bounds.count == 2, let first = Int64(bounds[0]), let last = Int64(bounds[1]), first <= last else { return nil }
+        return (first, last)
     }
 }

@@ -4,10 +4,12 @@ import TrawlObjects
 /// A failed S3 request: the HTTP status, S3's error code and message, and what was asked for.
 /// Never holds credentials: request signatures and keys stay out of every message.
 public struct S3Error: Error, Sendable, CustomStringConvertible {
-    /// HTTP status; 0 when no answer came (connection refused, timeout).
+    /// HTTP status; 0 when no complete answer came (connection refused, lost or timed out).
     public var status: Int
-    /// S3's error code (`AccessDenied`, `NoSuchKey`, `SlowDown`...), or trawl's for transport
-    /// failures (`ConnectionFailed`, `RegionMismatch`, `MalformedResponse`).
+    /// S3's error code (`AccessDenied`, `NoSuchKey`, `SlowDown`...), or trawl's: transport
+    /// failures (`ConnectionFailed` when no connection could be made, `ConnectionLost` when one
+    /// was closed or reset before the whole answer came, `Timeout`), `RegionMismatch`,
+    /// `MalformedResponse`.
     public var code: String
     public var message: String
     public var operation: String
@@ -35,9 +37,11 @@ public struct S3Error: Error, Sendable, CustomStringConvertible {
         return "\(operation)\(target): \(status)\(code)\(message.isEmpty ? "" : ": \(message)")"
     }
 
-    /// Macie's reason code for an object that could not be read because of this error.
+    /// Macie's reason code for an object that could not be read because of this error
+    /// (`NETWORK_ERROR`, trawl's, when the network or the service failed).
     public var macieReason: ReasonCode {
-        switch (status, code) {
+        if isTransient { return .networkError }
+        return switch (status, code) {
         case (_, "NoSuchBucket"): .noSuchBucketAvailable
         case (_, "NoSuchKey"), (_, "NoSuchVersion"), (404, _): .sourceObjectNoLongerAvailable
         case (412, _), (_, "PreconditionFailed"), (_, "ETagMismatch"): .objectVersionMismatch
@@ -51,10 +55,19 @@ public struct S3Error: Error, Sendable, CustomStringConvertible {
 
     /// Whether trying again may help: throttling, server errors, lost connections.
     public var isRetryable: Bool {
-        if status == 0 { return code == "ConnectionFailed" || code == "Timeout" }
-        if status == 429 || status >= 500 { return true }
-        return ["SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "RequestTimeTooSkewed"].contains(code)
+        isTransient || code == "RequestTimeTooSkewed"
     }
+
+    /// A failure of the network or the service rather than of the request or the object.
+    var isTransient: Bool {
+        if status == 0 { return ["ConnectionFailed", "ConnectionLost", "Timeout"].contains(code) }
+        if status == 429 || status >= 500 { return true }
+        return ["SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable"].contains(code)
+    }
+
+    /// No connection could be made at all (or none answered in time): few attempts, since a
+    /// wrong endpoint should fail fast.
+    var isConnectFailure: Bool { status == 0 && (code == "ConnectionFailed" || code == "Timeout") }
 
     static func parse(status: Int, body: Data, operation: String, bucket: String?, key: String?) -> S3Error {
         if let root = XMLNode.parse(body), root.name == "Error" {

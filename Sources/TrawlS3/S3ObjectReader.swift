@@ -10,7 +10,9 @@ import TrawlObjects
 ///
 /// Failures are `ReadError`s with Macie's reason codes (PERMISSION_DENIED,
 /// SOURCE_OBJECT_NO_LONGER_AVAILABLE, NO_SUCH_BUCKET_AVAILABLE, OBJECT_VERSION_MISMATCH,
-/// INVALID_ENCRYPTION...), which the analyzer turns into the object's status.
+/// INVALID_ENCRYPTION...), or trawl's NETWORK_ERROR once every retry of a range failed in
+/// transit; the analyzer turns them into the object's status. A range cut short in transit is
+/// retried by the client, so a range of the wrong length here means the object itself changed.
 public struct S3ObjectReader: Sendable {
     public let client: S3Client
     public let object: ObjectRef
@@ -46,7 +48,8 @@ public struct S3ObjectReader: Sendable {
         } catch let error as S3Error {
             throw ReadError(reason: error.macieReason, message: error.description)
         } catch {
-            throw ReadError(reason: .unableToParseFile, message: "GetObject s3://\(bucket)/\(key): \(error)")
+            // Not an answer from S3 at all (the client is shutting down): the network's failure, not the object's.
+            throw ReadError(reason: .networkError, message: "GetObject s3://\(bucket)/\(key): \(error)")
         }
         if !object.eTag.isEmpty, let eTag = response.header("ETag"), eTag != object.eTag {
             throw ReadError(reason: .objectVersionMismatch,

@@ -66,6 +66,11 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .customLong("no-progress"), help: "Never show the progress line.")
     var noProgress = false
 
+    @Option(
+        name: .customLong("object-time-limit"),
+        help: "Seconds one object may take; past it the object is PARTIAL with TIME_CUT_OFF_REACHED and what was found so far (default 600).")
+    var objectTimeLimit: Double = AnalyzerSettings.defaultTimeLimitPerObject
+
     @Option(name: .customLong("account-id"), help: "Account ID to put in findings (default 000000000000).")
     var accountId: String = "000000000000"
 
@@ -86,6 +91,8 @@ struct ScanCommand: ParsableCommand {
             throw UsageError("\(source) lists objects but cannot read them: `trawl estimate` it, or scan the objects themselves")
         }
         session.settings.redactedSamples = redactedSamples
+        guard objectTimeLimit > 0 else { throw UsageError("--object-time-limit takes a number of seconds above 0") }
+        session.settings.timeLimitPerObject = objectTimeLimit
         let listing = try session.list()
         let estimate = session.estimate(listing)
         let findingsToStdout = format != .text && (output == nil || output == "-")

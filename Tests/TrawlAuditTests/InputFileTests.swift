@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 @testable import TrawlAudit
+import TrawlTestSupport
 
 /// Builds a throwaway AWS CLI layout: one account, one bucket `b`, with the given files.
 private func layout(_ files: [String: String], account: [String: String] = [:]) throws -> URL {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-audit-\(UUID().uuidString)")
+    let root = try TemporaryDirectory.make("audit")
     let defaults: [String: String] = [
         "_account/get-caller-identity.json": #"{"UserId":"X","Account":"111122223333","Arn":"arn:aws:iam::111122223333:user/a"}"#,
         "b/get-bucket-acl.json": #"{"Owner":{"ID":"owner"},"Grants":[{"Grantee":{"Type":"CanonicalUser","ID":"owner"},"Permission":"FULL_CONTROL"}]}"#,
@@ -26,7 +27,7 @@ private func layout(_ files: [String: String], account: [String: String] = [:]) 
 
 private func audit(_ files: [String: String], account: [String: String] = [:]) throws -> (BucketMetadata, AuditReport) {
     let root = try layout(files, account: account)
-    defer { try? FileManager.default.removeItem(at: root) }
+    defer { TemporaryDirectory.remove(root) }
     let report = Auditor.audit(try AuditSource.load(path: root.path))
     return (try #require(report.buckets.first), report)
 }
@@ -112,9 +113,8 @@ private func audit(_ files: [String: String], account: [String: String] = [:]) t
 
     @Test func sourceErrors() throws {
         #expect(throws: AuditSourceError.notFound("/nonexistent/trawl")) { try AuditSource.load(path: "/nonexistent/trawl") }
-        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-empty-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: empty) }
+        let empty = try TemporaryDirectory.make("empty")
+        defer { TemporaryDirectory.remove(empty) }
         #expect(throws: AuditSourceError.self) { try AuditSource.load(path: empty.path) }
         let bad = empty.appendingPathComponent("config.json")
         try Data("{\"hello\":1}".utf8).write(to: bad)
@@ -132,9 +132,10 @@ private func audit(_ files: [String: String], account: [String: String] = [:]) t
              {"resourceType":"AWS::S3::Bucket","resourceName":"gone","configurationItemStatus":"ResourceDeleted"},
              {"resourceType":"AWS::S3::AccountPublicAccessBlock","configuration":{"blockPublicAcls":true,"ignorePublicAcls":false,"blockPublicPolicy":true,"restrictPublicBuckets":false}}]}
             """#
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-config-\(UUID().uuidString).json")
+        let directory = try TemporaryDirectory.make("config")
+        defer { TemporaryDirectory.remove(directory) }
+        let file = directory.appendingPathComponent("config.json")
         try Data(item.utf8).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
         let input = try AuditSource.load(path: file.path)
         #expect(input.buckets.map(\.name) == ["api"])
         #expect(input.account.blockPublicAccess.value?.blockPublicPolicy == true)

@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 @testable import TrawlAudit
+import TrawlTestSupport
 
-/// The corpus folder, found relative to this file.
+/// A sample account in the corpus.
 func corpusURL(_ relative: String) -> URL {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Corpus/accounts").appendingPathComponent(relative)
+    Repository.corpus.appendingPathComponent("accounts").appendingPathComponent(relative)
 }
 
 let fixedNow = Date(timeIntervalSince1970: 1_793_500_000)

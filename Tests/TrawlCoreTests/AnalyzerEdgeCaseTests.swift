@@ -5,6 +5,7 @@ import TrawlDetect
 import TrawlObjects
 import TrawlReport
 @testable import TrawlCore
+import TrawlTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -25,20 +26,10 @@ import Glibc
         return Analyzer(detector: detector, settings: AnalyzerSettings()).analyze(object, bytes: FileBytes(path: path))
     }
 
-    static func directory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-core-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     /// Runs a python3 snippet (zipfile/gzip make real archives) with `dir` as argv[1].
     static func python(_ script: String, _ dir: URL) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, dir.path]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let run = try Subprocess.python(script, [dir.path])
+        #expect(run.status == 0, "\(run.stderr)")
     }
 
     static func count(_ result: ObjectResult, _ id: String) -> Int {
@@ -46,8 +37,8 @@ import Glibc
     }
 
     @Test func truncatedGzipIsPartialWithWhatWasRead() throws {
-        let dir = try Self.directory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try TemporaryDirectory.make("core")
+        defer { TemporaryDirectory.remove(dir) }
         try Self.python("""
             import gzip, sys
             data = gzip.compress(b''.join(b'line %d ssn 536-22-%04d\\n' % (i, 1000 + i) for i in range(20000)))
@@ -60,8 +51,8 @@ import Glibc
     }
 
     @Test func zipBombIsRefusedFromItsDirectory() throws {
-        let dir = try Self.directory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try TemporaryDirectory.make("core")
+        defer { TemporaryDirectory.remove(dir) }
         // A real bomb, built fast: one full-flushed deflate segment of 64 MiB of zeros is
         // repeated 56 times (segments are independent), so the member inflates to 3.5 GiB,
         // over Macie's 3 GB per-file limit, from about 3.6 MB.
@@ -94,8 +85,8 @@ import Glibc
     }
 
     @Test func tenNestedArchivesAreReadElevenAreNot() throws {
-        let dir = try Self.directory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try TemporaryDirectory.make("core")
+        defer { TemporaryDirectory.remove(dir) }
         try Self.python("""
             import io, sys, zipfile
             def nest(levels):
@@ -119,8 +110,8 @@ import Glibc
     }
 
     @Test func oneGigabyteSingleLineFileStreamsInBoundedMemory() throws {
-        let dir = try Self.directory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try TemporaryDirectory.make("core")
+        defer { TemporaryDirectory.remove(dir) }
         let path = dir.appendingPathComponent("one-line.txt").path
         FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try #require(FileHandle(forWritingAtPath: path))
@@ -145,8 +136,8 @@ import Glibc
     }
 
     @Test func invalidUTF8IsStillScanned() throws {
-        let dir = try Self.directory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try TemporaryDirectory.make("core")
+        defer { TemporaryDirectory.remove(dir) }
         let path = dir.appendingPathComponent("latin1.txt").path
         var bytes: [UInt8] = Array("caf".utf8) + [0xE9, 0xFF, 0xFE, 0xC3, 0x28] + Array(" ssn 536-22-1734 mail bob@example.com\n".utf8)
         bytes += [0xF0, 0x28, 0x8C, 0xBC]
@@ -164,9 +155,10 @@ import Glibc
     }
 
     // Root reads anything: as root, the end-to-end test that drops privileges covers this.
-    @Test(.enabled(if: getuid() != 0)) func unreadableFileIsPermissionDenied() throws {
-        let dir = try Self.directory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+    @Test(.disabled(if: TestEnvironment.isRoot, "root reads every file; as root BadInputTests covers this by dropping privileges"))
+    func unreadableFileIsPermissionDenied() throws {
+        let dir = try TemporaryDirectory.make("core")
+        defer { TemporaryDirectory.remove(dir) }
         let path = dir.appendingPathComponent("secret.txt").path
         FileManager.default.createFile(atPath: path, contents: Data("ssn 536-22-1734".utf8))
         chmod(path, 0)
@@ -176,8 +168,8 @@ import Glibc
     }
 
     @Test func malformedJSONFallsBackToText() throws {
-        let dir = try Self.directory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try TemporaryDirectory.make("core")
+        defer { TemporaryDirectory.remove(dir) }
         let path = dir.appendingPathComponent("broken.json").path
         FileManager.default.createFile(atPath: path, contents: Data(#"{"note": "ssn 536-22-1734", "list": [1, 2,"#.utf8))
         let result = Self.analyze(path)
@@ -187,8 +179,8 @@ import Glibc
     }
 
     @Test func jsonPathsAndKeysCountAsKeywords() throws {
-        let dir = try Self.directory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try TemporaryDirectory.make("core")
+        defer { TemporaryDirectory.remove(dir) }
         let path = dir.appendingPathComponent("people.json").path
         FileManager.default.createFile(atPath: path, contents: Data(#"{"people": [{"name": "a", "ssn": "536221734"}, {"social_security": {"value": "482713390"}}]}"#.utf8))
         let result = Self.analyze(path)

@@ -5,18 +5,14 @@ import TrawlDetect
 import TrawlObjects
 import TrawlReport
 @testable import TrawlCore
+import TrawlTestSupport
+import TrawlTestSupportSinks
 
 /// A large text file scanned in segments by several workers gives exactly the result of
 /// one scan of the whole file: the same counts and the same line/column locations.
 @Suite struct SegmentTests {
-    final class Collect: ResultSink {
-        var results: [ObjectResult] = []
-        func consume(_ result: ObjectResult) throws { results.append(result) }
-    }
-
     static func file() throws -> (URL, ObjectRef) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-seg-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TemporaryDirectory.make("seg")
         let url = dir.appendingPathComponent("big.log")
         var text = [UInt8]()
         var serial = 1000
@@ -43,7 +39,7 @@ import TrawlReport
 
     @Test func splitScanEqualsWholeScan() throws {
         let (dir, object) = try Self.file()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { TemporaryDirectory.remove(dir) }
         let detector = try Detector(identifiers: Catalog.builtin.identifiers.filter { $0.id == "USA_SOCIAL_SECURITY_NUMBER" })
         var settings = AnalyzerSettings()
         settings.occurrenceLimit = 1_000_000  // compare every location, the long line's too
@@ -51,7 +47,7 @@ import TrawlReport
         let whole = Analyzer(detector: detector, settings: settings).analyze(object, bytes: FileBytes(path: path))
         settings.splitThreshold = 1 << 20
         settings.segmentSize = 1 << 20
-        let sink = Collect()
+        let sink = CollectingSink()
         try Runner(detector: detector, settings: settings, workers: 2, bytes: { _ in FileBytes(path: path) }).run([object], sink: sink)
         let split = try #require(sink.results.first)
         #expect(sink.results.count == 1)

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
 @testable import TrawlDetect
+import TrawlTestSupport
 
 /// One generic test over every identifier in Patterns/: each `match` example yields exactly
 /// its marked values, each `nomatch` example yields nothing.
 @Suite struct CatalogExamplesTests {
     static let catalog: Catalog = {
-        do { return try Catalog.load(directory: Repo.patterns) } catch { fatalError("\(error)") }
+        do { return try Catalog.load(directory: Repository.patterns) } catch { fatalError("\(error)") }
     }()
 
     static var ids: [String] { catalog.identifiers.map(\.id) }
@@ -35,11 +36,11 @@ import Testing
     }
 
     @Test func embeddedCatalogIsUpToDate() throws {
-        let onDisk = try FileManager.default.contentsOfDirectory(atPath: Repo.patterns.path)
+        let onDisk = try FileManager.default.contentsOfDirectory(atPath: Repository.patterns.path)
             .filter { $0.hasSuffix(".json") }.sorted()
         #expect(BuiltinCatalog.files.map(\.name) == onDisk, "run `make patterns` to re-embed Patterns/")
         for file in BuiltinCatalog.files {
-            let text = try String(contentsOf: Repo.patterns.appendingPathComponent(file.name), encoding: .utf8)
+            let text = try String(contentsOf: Repository.patterns.appendingPathComponent(file.name), encoding: .utf8)
             #expect(file.json == text.trimmingCharacters(in: .newlines), "\(file.name) changed: run `make patterns`")
         }
     }

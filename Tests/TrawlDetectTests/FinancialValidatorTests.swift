@@ -2,17 +2,10 @@ import Foundation
 import Testing
 
 @testable import TrawlDetect
+import TrawlTestSupport
 
 /// Published test vectors for the financial and credential validators.
 @Suite struct FinancialValidatorTests {
-    private func check(_ name: String, _ value: String) -> Bool {
-        guard let result = Validators.check(name, value) else {
-            Issue.record("no validator named \(name)")
-            return false
-        }
-        return result
-    }
-
     // MARK: Cards
 
     @Test(arguments: [
@@ -187,13 +180,8 @@ import Testing
 
     private static let ownFiles = ["credentials.json", "financial.json", "iban.json", "trawl-secrets.json"]
 
-    private static func patternsDirectory() -> URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Patterns")
-    }
-
     private static func identifiers(in file: String) throws -> [[String: Any]] {
-        let data = try Data(contentsOf: patternsDirectory().appendingPathComponent(file))
+        let data = try Data(contentsOf: Repository.patterns.appendingPathComponent(file))
         let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         return try #require(root["identifiers"] as? [[String: Any]])
     }

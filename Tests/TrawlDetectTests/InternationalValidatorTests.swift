@@ -5,14 +5,6 @@ import Testing
 /// Published test vectors (mostly python-stdnum's documentation examples, which come from the
 /// issuing authorities) for the international validators.
 @Suite struct InternationalValidatorTests {
-    private func check(_ name: String, _ value: String) -> Bool {
-        guard let result = Validators.check(name, value) else {
-            Issue.record("no validator named \(name)")
-            return false
-        }
-        return result
-    }
-
     private func valid(_ name: String, _ values: [String], sourceLocation: SourceLocation = #_sourceLocation) {
         for value in values { #expect(check(name, value), "\(name) should accept \(value)", sourceLocation: sourceLocation) }
     }

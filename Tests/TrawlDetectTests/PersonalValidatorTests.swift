@@ -4,14 +4,6 @@ import Testing
 
 /// Published test vectors and issuing rules for the personal and health validators.
 @Suite struct PersonalValidatorTests {
-    private func check(_ name: String, _ value: String) -> Bool {
-        guard let result = Validators.check(name, value) else {
-            Issue.record("no validator named \(name)")
-            return false
-        }
-        return result
-    }
-
     @Test func everyNameIsRegistered() {
         for name in PersonalValidators.all.keys {
             #expect(Validators.registry[name] != nil, "\(name)")

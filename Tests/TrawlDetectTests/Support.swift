@@ -1,10 +1,15 @@
 import Foundation
+import Testing
 @testable import TrawlDetect
 
-/// Locations of the repository's data folders, found from this file's path.
-enum Repo {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let patterns = root.appendingPathComponent("Patterns")
+/// What the validator called `name` says of `value` (an issue is recorded, and false returned,
+/// when there is no such validator).
+func check(_ name: String, _ value: String) -> Bool {
+    guard let result = Validators.check(name, value) else {
+        Issue.record("no validator named \(name)")
+        return false
+    }
+    return result
 }
 
 /// A text with expected values marked `«…»`: the plain bytes and the marked byte ranges.

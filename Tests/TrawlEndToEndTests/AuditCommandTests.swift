@@ -1,13 +1,14 @@
 import Foundation
 import Testing
+import TrawlTestSupport
 
 @Suite struct AuditCommandTests {
-    static let sample = Binary.repository.appendingPathComponent("Corpus/accounts/sample").path
+    static let sample = Repository.url("Corpus/accounts/sample").path
 
     @Test func sampleAccountVerdictsAndExitStatus() throws {
-        let run = try Binary.run(["audit", Self.sample, "--format", "json"])
+        let run = try TrawlBinary.run(["audit", Self.sample, "--format", "json"])
         #expect(run.status == 1, "High findings exist: exit 1")
-        let lines = try Binary.jsonLines(run.stdout)
+        let lines = try JSONLines.parse(run.stdout)
         var buckets: [String: [String: Any]] = [:]
         var findings: [(String, String, String)] = []
         for line in lines {
@@ -37,21 +38,21 @@ import Testing
     }
 
     @Test func unreadableSourceExitsTwo() throws {
-        let run = try Binary.run(["audit", "no/such/folder"])
+        let run = try TrawlBinary.run(["audit", "no/such/folder"])
         #expect(run.status == 2)
         #expect(run.stderr.contains("no/such/folder"))
     }
 
     @Test func estimateFromAnInventoryManifestAlone() throws {
         let manifest = Self.sample + "/_inventory/acme-private/daily/2026-11-01T01-00Z/manifest.json"
-        let run = try Binary.run(["estimate", manifest, "--format", "json"])
+        let run = try TrawlBinary.run(["estimate", manifest, "--format", "json"])
         #expect(run.status == 0, "\(run.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect((report["objectsInScope"] as? [String: Any])?["objects"] as? Int == 6)
         let skipped = try #require(report["notClassifiable"] as? [String: Any])
         #expect(skipped["INVALID_OBJECT_STATE"] != nil, "Glacier objects are not classifiable")
         #expect(skipped["INVALID_ENCRYPTION"] != nil, "SSE-C objects are not classifiable")
-        let scan = try Binary.run(["scan", manifest, "--yes"])
+        let scan = try TrawlBinary.run(["scan", manifest, "--yes"])
         #expect(scan.status == 64)
     }
 }

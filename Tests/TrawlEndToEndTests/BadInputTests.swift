@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrawlTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -8,7 +9,7 @@ import Glibc
 /// Objects that cannot be read get a status and a reason; the scan goes on and exits 2.
 @Suite struct BadInputTests {
     static func tree() throws -> URL {
-        let root = try Binary.temporaryDirectory()
+        let root = try TemporaryDirectory.make("e2e")
         let bucket = root.appendingPathComponent("bucket")
         try FileManager.default.createDirectory(at: bucket, withIntermediateDirectories: true)
         try "ssn 536-22-1734\n".write(to: bucket.appendingPathComponent("readable.txt"), atomically: true, encoding: .utf8)
@@ -21,31 +22,26 @@ import Glibc
         return root
     }
 
-    @Test func unreadableFileAndEscapingLinkAreReportedAndTheScanGoesOn() throws {
+    // As root the permission would not be real: the scan runs as `nobody` through setpriv.
+    @Test(.enabled(if: !TestEnvironment.isRoot || TestEnvironment.canDropPrivileges,
+                   "as root, needs /usr/bin/setpriv (util-linux) to drop privileges so that an unreadable file is unreadable"))
+    func unreadableFileAndEscapingLinkAreReportedAndTheScanGoesOn() throws {
         let root = try Self.tree()
-        defer { try? FileManager.default.removeItem(at: root) }
+        defer { TemporaryDirectory.remove(root) }
         let results = root.appendingPathComponent("results")
         var arguments = ["scan", root.path, "--yes", "--identifiers", "USA_SOCIAL_SECURITY_NUMBER", "--results", results.path, "--job-id", "bad"]
-        var executable = Binary.path
-        if getuid() == 0 {
+        var executable = try TrawlBinary.path
+        if TestEnvironment.isRoot {
             // Root reads every file: drop to an ordinary user so the permission is real.
-            guard FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { return }
             try FileManager.default.createDirectory(at: results, withIntermediateDirectories: true)
             chmod(results.path, 0o777)
-            arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", Binary.path] + arguments
+            arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", executable] + arguments
             executable = "/usr/bin/setpriv"
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = Pipe()
-        try process.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 2, "errors exit 2 even with findings: \(stdout)")
-        let records = try Binary.gunzipLines(results.appendingPathComponent("bad.jsonl.gz").path)
+        let scan = try Subprocess.run(executable, arguments, timeout: 600)
+        let stdout = scan.stdout
+        #expect(scan.status == 2, "errors exit 2 even with findings: \(stdout)")
+        let records = try JSONLines.gunzip(results.appendingPathComponent("bad.jsonl.gz").path)
         var statuses: [String: String] = [:]
         for record in records {
             let key = ((record["resourcesAffected"] as! [String: Any])["s3Object"] as! [String: Any])["key"] as! String

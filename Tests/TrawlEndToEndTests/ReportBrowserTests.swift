@@ -1,18 +1,19 @@
 import Foundation
 import TrawlCore
 import Testing
+import TrawlTestSupport
 
 /// Headless Chromium, found on the PATH (Debian's `chromium`; `make test` installs it) or at
 /// `$TRAWL_CHROMIUM`. When it is missing the browser test is skipped, and says so loudly.
 enum Chromium {
     static let path: String? = {
-        var candidates: [String] = []
-        if let explicit = ProcessInfo.processInfo.environment["TRAWL_CHROMIUM"], !explicit.isEmpty { candidates.append(explicit) }
-        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
-        for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
-            candidates += directories.map { $0 + "/" + name }
+        if let explicit = ProcessInfo.processInfo.environment["TRAWL_CHROMIUM"], !explicit.isEmpty,
+           FileManager.default.isExecutableFile(atPath: explicit) {
+            return explicit
         }
-        if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) { return found }
+        for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
+            if let found = TestEnvironment.executable(named: name) { return found }
+        }
         FileHandle.standardError.write(Data("""
 
             ************************************************************************************
@@ -25,33 +26,13 @@ enum Chromium {
         return nil
     }()
 
-    /// Runs headless Chromium with `arguments` and the given URL; returns standard output.
-    static func run(_ arguments: [String], url: URL, profile: URL, timeout: TimeInterval = 90) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path!)
-        process.arguments = [
+    /// Runs headless Chromium with `arguments` and the given URL; returns its status and output.
+    static func run(_ arguments: [String], url: URL, profile: URL, timeout: TimeInterval = 90) throws -> ProcessResult {
+        guard let path else { throw TestSetupError("Chromium not found") }
+        return try Subprocess.run(path, [
             "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions", "--hide-scrollbars",
             "--user-data-dir=\(profile.path)",
-        ] + arguments + [url.absoluteString]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
-        // Read both pipes concurrently so neither can fill up and block the browser.
-        nonisolated(unsafe) var errData = Data()
-        let errDone = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            errDone.signal()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        errDone.wait()
-        process.waitUntilExit()
-        watchdog.cancel()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        ] + arguments + [url.absoluteString], timeout: timeout)
     }
 }
 
@@ -68,7 +49,7 @@ enum Chromium {
     /// Corpus/buckets copied, with the hostile names added.
     static func hostileCorpus(in directory: URL) throws -> URL {
         let corpus = directory.appendingPathComponent("buckets")
-        try FileManager.default.copyItem(at: Binary.repository.appendingPathComponent("Corpus/buckets"), to: corpus)
+        try FileManager.default.copyItem(at: Repository.url("Corpus/buckets"), to: corpus)
         let key = corpus.appendingPathComponent("acme-docs").appendingPathComponent(hostileKey)  // "/" in the key makes a folder
         try FileManager.default.createDirectory(at: key.deletingLastPathComponent(), withIntermediateDirectories: true)
         try "name,\(hostileColumn),notes\nJane Doe,\(plantedValue),call back\n".write(to: key, atomically: true, encoding: .utf8)
@@ -146,11 +127,12 @@ enum Chromium {
 
     @Test(.enabled(if: Chromium.path != nil, "Chromium not found: the HTML report is NOT checked in a browser (install chromium)"))
     func reportRendersInChromiumAndHostileNamesStayText() throws {
-        let directory = try Binary.temporaryDirectory()
+        let directory = try TemporaryDirectory.make("e2e")
+        defer { TemporaryDirectory.remove(directory) }
         let corpus = try Self.hostileCorpus(in: directory)
         let report = directory.appendingPathComponent("report.html")
-        let account = Binary.repository.appendingPathComponent("Tests/TrawlReportTests/Resources/demo-account").path
-        let scan = try Binary.run([
+        let account = Repository.fixtures("TrawlReportTests/Resources/demo-account").path
+        let scan = try TrawlBinary.run([
             "scan", corpus.path, "--identifiers", "all", "--audit", account, "--format", "html", "--yes", "--output", report.path,
             "--job-id", "browser",
         ])

@@ -1,18 +1,20 @@
 import Foundation
 import TrawlCore
 import Testing
+import TrawlTestSupport
 
 /// `trawl scan --format html|sarif` and `--buckets` on Corpus/buckets, as a user runs them.
 @Suite(.serialized) struct ReportTests {
-    static let corpus = Binary.repository.appendingPathComponent("Corpus/buckets").path
-    static let demoAccount = Binary.repository.appendingPathComponent("Tests/TrawlReportTests/Resources/demo-account").path
-    static let schema = Binary.repository.appendingPathComponent("Tests/TrawlReportTests/Resources/sarif-schema-2.1.0.json").path
+    static let corpus = Repository.url("Corpus/buckets").path
+    static let demoAccount = Repository.fixtures("TrawlReportTests/Resources/demo-account").path
+    static let schema = Repository.fixtures("TrawlReportTests/Resources/sarif-schema-2.1.0.json").path
 
     @Test func htmlReportOfTheCorpus() throws {
-        let directory = try Binary.temporaryDirectory()
+        let directory = try TemporaryDirectory.make("e2e")
+        defer { TemporaryDirectory.remove(directory) }
         let output = directory.appendingPathComponent("report.html").path
         // SOURCE relative, as a user in the repository types it: the report names it as given.
-        let run = try Binary.run(["scan", "Corpus/buckets", "--format", "html", "--yes", "--output", output])
+        let run = try TrawlBinary.run(["scan", "Corpus/buckets", "--format", "html", "--yes", "--output", output])
         #expect(run.status == 1, "findings: exit 1 (stderr: \(run.stderr))")
         let html = try String(contentsOfFile: output, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
@@ -22,17 +24,18 @@ import Testing
         #expect(html.contains("id=\"estimate-table\""), "the estimate is shown against the scan")
         #expect(!html.contains("src=\"http") && !html.contains("<link"), "nothing is fetched")
         #expect(html.contains("<code>Corpus/buckets</code>"))
-        #expect(!html.contains(Binary.repository.path), "no machine paths in the report")
+        #expect(!html.contains(Repository.root.path), "no machine paths in the report")
     }
 
     @Test func sarifOfTheCorpusValidatesAndKeepsFingerprints() throws {
-        let directory = try Binary.temporaryDirectory()
+        let directory = try TemporaryDirectory.make("e2e")
+        defer { TemporaryDirectory.remove(directory) }
         var fingerprints: [[String]] = []
         for job in ["first", "second"] {
             let output = directory.appendingPathComponent("\(job).sarif").path
-            let run = try Binary.run(["scan", Self.corpus, "--identifiers", "all", "--format", "sarif", "--yes", "--output", output, "--job-id", job])
+            let run = try TrawlBinary.run(["scan", Self.corpus, "--identifiers", "all", "--format", "sarif", "--yes", "--output", output, "--job-id", job])
             #expect(run.status == 1, "stderr: \(run.stderr)")
-            let validation = try Self.python(["-c", Self.validator, Self.schema, output])
+            let validation = try JSONSchema.validate(document: output, schema: Self.schema)
             #expect(validation.status == 0, "SARIF must validate against the 2.1.0 schema: \(validation.output)")
             let log = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as! [String: Any]
             let results = ((log["runs"] as! [[String: Any]])[0]["results"] as! [[String: Any]])
@@ -43,13 +46,14 @@ import Testing
     }
 
     @Test func bucketRecordsWithScoresAndExposure() throws {
-        let directory = try Binary.temporaryDirectory()
+        let directory = try TemporaryDirectory.make("e2e")
+        defer { TemporaryDirectory.remove(directory) }
         let records = directory.appendingPathComponent("buckets.jsonl").path
-        let run = try Binary.run(["scan", Self.corpus, "--yes", "--format", "json", "--buckets", records, "--audit", Self.demoAccount])
+        let run = try TrawlBinary.run(["scan", Self.corpus, "--yes", "--format", "json", "--buckets", records, "--audit", Self.demoAccount])
         #expect(run.status == 1, "stderr: \(run.stderr)")
         // The findings stream stays Macie-shaped: no bucket records in it.
-        #expect(try Binary.jsonLines(run.stdout).allSatisfy { $0["type"] as? String != nil && $0["sensitivityScore"] == nil })
-        let lines = try Binary.jsonLines(try String(contentsOfFile: records, encoding: .utf8))
+        #expect(try JSONLines.parse(run.stdout).allSatisfy { $0["type"] as? String != nil && $0["sensitivityScore"] == nil })
+        let lines = try JSONLines.parse(try String(contentsOfFile: records, encoding: .utf8))
         #expect(lines.count == 4)
         var byName: [String: [String: Any]] = [:]
         for line in lines { byName[line["bucketName"] as! String] = line }
@@ -65,33 +69,8 @@ import Testing
     }
 
     @Test func unreadableAuditSourceIsAUsageError() throws {
-        let run = try Binary.run(["scan", Self.corpus, "--yes", "--format", "html", "--audit", "/nonexistent-audit-source"])
+        let run = try TrawlBinary.run(["scan", Self.corpus, "--yes", "--format", "html", "--audit", "/nonexistent-audit-source"])
         #expect(run.status == 64)
         #expect(run.stderr.contains("does not exist"))
-    }
-
-    static let validator = """
-        import json, sys
-        try:
-            import jsonschema
-        except ImportError:
-            print("python3 module jsonschema is missing: pip install jsonschema (make test installs it)"); sys.exit(3)
-        schema = json.load(open(sys.argv[1])); log = json.load(open(sys.argv[2]))
-        errors = list(jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker()).iter_errors(log))
-        for e in errors[:10]: print("/".join(map(str, e.absolute_path)), e.message)
-        sys.exit(1 if errors else 0)
-        """
-
-    static func python(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

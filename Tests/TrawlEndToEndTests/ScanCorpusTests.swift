@@ -1,19 +1,21 @@
 import Foundation
 import TrawlCore
 import Testing
+import TrawlTestSupport
 
 /// `trawl scan` on Corpus/buckets: every object's status, reason and detections as
 /// Corpus/expected-scan.json says, Macie-shaped findings, exit codes, and no value leaked.
 @Suite(.serialized) struct ScanCorpusTests {
-    static let corpus = Binary.repository.appendingPathComponent("Corpus/buckets").path
+    static let corpus = Repository.url("Corpus/buckets").path
 
     @Test func everyObjectMatchesTheExpectedResults() throws {
-        let results = try Binary.temporaryDirectory()
-        let run = try Binary.run(["scan", Self.corpus, "--identifiers", "all", "--yes", "--format", "json", "--results", results.path, "--job-id", "e2e"])
+        let results = try TemporaryDirectory.make("e2e")
+        defer { TemporaryDirectory.remove(results) }
+        let run = try TrawlBinary.run(["scan", Self.corpus, "--identifiers", "all", "--yes", "--format", "json", "--results", results.path, "--job-id", "e2e"])
         #expect(run.status == 1, "findings exist: exit 1 (stderr: \(run.stderr))")
-        let records = try Binary.gunzipLines(results.appendingPathComponent("e2e.jsonl.gz").path)
+        let records = try JSONLines.gunzip(results.appendingPathComponent("e2e.jsonl.gz").path)
         let expectedDocument = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: Binary.repository.appendingPathComponent("Corpus/expected-scan.json"))) as! [String: Any]
+            with: Data(contentsOf: Repository.url("Corpus/expected-scan.json"))) as! [String: Any]
         let expected = expectedDocument["objects"] as! [String: [String: Any]]
         var seen = Set<String>()
         for record in records {
@@ -38,8 +40,8 @@ import Testing
     }
 
     @Test func findingsHaveMacieShape() throws {
-        let run = try Binary.run(["scan", Self.corpus, "--identifiers", "all", "--yes", "--format", "json"])
-        let findings = try Binary.jsonLines(run.stdout)
+        let run = try TrawlBinary.run(["scan", Self.corpus, "--identifiers", "all", "--yes", "--format", "json"])
+        let findings = try JSONLines.parse(run.stdout)
         #expect(findings.count == 10)
         for finding in findings {
             let type = try #require(finding["type"] as? String)
@@ -81,46 +83,47 @@ import Testing
     @Test func matchedValuesNeverLeak() throws {
         let planted = ["536-22-1734", "4556 7375 8689 9855", "4556737586899855", "k7Vd2xQm9Lp3Rt8Wn5Yb1Hc6Jf4Gs0Ze2Uq7Io3N",
                        "AB123456C", "FR1420041010050500013M02606", "maria.garcia@example.org", "YWxpY2U6czNjcjN0LXBhc3N3b3Jk"]
-        let results = try Binary.temporaryDirectory()
+        let results = try TemporaryDirectory.make("e2e")
+        defer { TemporaryDirectory.remove(results) }
         for format in ["text", "json", "csv"] {
-            let run = try Binary.run(["scan", Self.corpus, "--identifiers", "all", "--yes", "--format", format, "--results", results.path])
+            let run = try TrawlBinary.run(["scan", Self.corpus, "--identifiers", "all", "--yes", "--format", format, "--results", results.path])
             for value in planted {
                 #expect(!run.stdout.contains(value), "\(format) output leaks \(value)")
                 #expect(!run.stderr.contains(value), "\(format) stderr leaks \(value)")
             }
         }
         for file in try FileManager.default.contentsOfDirectory(atPath: results.path) {
-            let records = try Binary.gunzipLines(results.appendingPathComponent(file).path)
+            let records = try JSONLines.gunzip(results.appendingPathComponent(file).path)
             let text = String(decoding: try JSONSerialization.data(withJSONObject: records), as: UTF8.self)
             for value in planted { #expect(!text.contains(value), "results leak \(value)") }
         }
     }
 
     @Test func redactedSamplesOnlyWhenAsked() throws {
-        let run = try Binary.run(["scan", Self.corpus, "--identifiers", "USA_SOCIAL_SECURITY_NUMBER", "--yes", "--format", "json", "--show-redacted-samples"])
+        let run = try TrawlBinary.run(["scan", Self.corpus, "--identifiers", "USA_SOCIAL_SECURITY_NUMBER", "--yes", "--format", "json", "--show-redacted-samples"])
         #expect(run.stdout.contains("53*******34"))
         #expect(!run.stdout.contains("536-22-1734"))
     }
 
     @Test func costGateAndExitCodes() throws {
-        let notConfirmed = try Binary.run(["scan", Self.corpus])
+        let notConfirmed = try TrawlBinary.run(["scan", Self.corpus])
         #expect(notConfirmed.status == 3)
         #expect(notConfirmed.stderr.contains("--yes"))
-        let withinBudget = try Binary.run(["scan", Self.corpus, "--max-cost", "5", "--identifiers", "all"])
+        let withinBudget = try TrawlBinary.run(["scan", Self.corpus, "--max-cost", "5", "--identifiers", "all"])
         #expect(withinBudget.status == 1)
-        let overBudget = try Binary.run(["scan", Self.corpus, "--max-bytes", "1K"])
+        let overBudget = try TrawlBinary.run(["scan", Self.corpus, "--max-bytes", "1K"])
         #expect(overBudget.status == 3)
-        let clean = try Binary.run(["scan", Self.corpus, "--yes", "--include-prefix", "notes/", "--identifiers", "all"])
+        let clean = try TrawlBinary.run(["scan", Self.corpus, "--yes", "--include-prefix", "notes/", "--identifiers", "all"])
         #expect(clean.status == 0, "\(clean.stdout)")
-        let unknown = try Binary.run(["scan", Self.corpus, "--yes", "--identifiers", "USA_SOCIAL_SECURITY_NUMBR"])
+        let unknown = try TrawlBinary.run(["scan", Self.corpus, "--yes", "--identifiers", "USA_SOCIAL_SECURITY_NUMBR"])
         #expect(unknown.status == 64)
         #expect(unknown.stderr.contains("did you mean USA_SOCIAL_SECURITY_NUMBER"))
-        let missing = try Binary.run(["scan", "no/such/dir", "--yes"])
+        let missing = try TrawlBinary.run(["scan", "no/such/dir", "--yes"])
         #expect(missing.status == 64)
     }
 
     @Test func estimateAsJSON() throws {
-        let run = try Binary.run(["estimate", Self.corpus, "--format", "json"])
+        let run = try TrawlBinary.run(["estimate", Self.corpus, "--format", "json"])
         #expect(run.status == 0)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let scope = try #require(report["objectsInScope"] as? [String: Any])
@@ -133,8 +136,8 @@ import Testing
     }
 
     @Test func samplingIsReproducible() throws {
-        let a = try Binary.run(["estimate", Self.corpus, "--sampling", "50", "--seed", "7", "--format", "json"])
-        let b = try Binary.run(["estimate", Self.corpus, "--sampling", "50", "--seed", "7", "--format", "json"])
+        let a = try TrawlBinary.run(["estimate", Self.corpus, "--sampling", "50", "--seed", "7", "--format", "json"])
+        let b = try TrawlBinary.run(["estimate", Self.corpus, "--sampling", "50", "--seed", "7", "--format", "json"])
         let selectedA = try #require((try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as? [String: Any])?["selected"] as? [String: Any])
         let selectedB = try #require((try JSONSerialization.jsonObject(with: Data(b.stdout.utf8)) as? [String: Any])?["selected"] as? [String: Any])
         #expect(selectedA["objects"] as? Int == selectedB["objects"] as? Int)

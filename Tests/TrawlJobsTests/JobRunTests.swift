@@ -4,6 +4,7 @@ import TrawlCore
 import TrawlObjects
 import TrawlReport
 @testable import TrawlJobs
+import TrawlTestSupport
 
 /// A temporary bucket tree and state directory.
 final class Fixture {
@@ -12,11 +13,11 @@ final class Fixture {
     var state: URL { root.appendingPathComponent("state") }
 
     init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-jobs-\(UUID().uuidString)")
+        root = try TemporaryDirectory.make("jobs")
         try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
     }
 
-    deinit { try? FileManager.default.removeItem(at: root) }
+    deinit { TemporaryDirectory.remove(root) }
 
     /// Writes a file and sets its modification time (so a rewrite is a change even within a second).
     func write(_ path: String, _ text: String, modified: Date = Date()) throws {

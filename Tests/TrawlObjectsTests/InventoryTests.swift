@@ -1,10 +1,10 @@
 import Foundation
 import Testing
 @testable import TrawlObjects
+import TrawlTestSupport
 
 private func sampleManifest() -> URL {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Corpus/accounts/sample/_inventory/acme-private/daily/2026-11-01T01-00Z/manifest.json")
+    Repository.url("Corpus/accounts/sample/_inventory/acme-private/daily/2026-11-01T01-00Z/manifest.json")
 }
 
 @Suite struct InventoryTests {
@@ -30,8 +30,8 @@ private func sampleManifest() -> URL {
     }
 
     @Test func resolvesDataFilesNextToTheManifest() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-inv-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
+        let root = try TemporaryDirectory.make("inv")
+        defer { TemporaryDirectory.remove(root) }
         try FileManager.default.createDirectory(at: root.appendingPathComponent("data"), withIntermediateDirectories: true)
         try Data("\"b\",\"k%2Fx+y\",\"5\"\r\n\"b\",\"say \"\"hi\"\"\",\"7\"\n".utf8).write(to: root.appendingPathComponent("data/f.csv"))
         let manifest = #"{"sourceBucket":"b","fileFormat":"CSV","fileSchema":"Bucket, Key, Size","files":[{"key":"prefix/b/cfg/data/f.csv","size":1,"MD5checksum":"x"}]}"#
@@ -44,9 +44,8 @@ private func sampleManifest() -> URL {
     }
 
     @Test func errors() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-inv-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let root = try TemporaryDirectory.make("inv")
+        defer { TemporaryDirectory.remove(root) }
         let url = root.appendingPathComponent("manifest.json")
         #expect(throws: InventoryError.self) { try InventoryReport.open(manifestAt: url) }
         try Data("{\"sourceBucket\":\"b\"}".utf8).write(to: url)

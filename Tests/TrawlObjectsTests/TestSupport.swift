@@ -2,11 +2,11 @@ import Foundation
 import Testing
 
 @testable import TrawlObjects
+import TrawlTestSupport
 
-/// A committed fixture (see Fixtures/make_fixtures.py), found next to this file.
+/// A committed fixture (see Fixtures/make_fixtures.py).
 func fixture(_ name: String) throws -> [UInt8] {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures").appendingPathComponent(name)
+    let url = Repository.fixtures("TrawlObjectsTests/Fixtures").appendingPathComponent(name)
     return try [UInt8](Data(contentsOf: url))
 }
 
@@ -129,15 +129,7 @@ struct ZipBuilder {
 /// The reason code `body` fails with (nil when it succeeds; records an issue for errors that
 /// are not FormatErrors).
 func failureReason(_ body: () throws -> Void) -> ReasonCode? {
-    do {
-        try body()
-        return nil
-    } catch let error as FormatError {
-        return error.reason
-    } catch {
-        Issue.record("unexpected error \(error)")
-        return nil
-    }
+    formatError(body)?.reason
 }
 
 /// The FormatError `body` fails with.

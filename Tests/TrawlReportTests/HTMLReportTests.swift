@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TrawlAudit
 import TrawlReport
+import TrawlTestSupport
 
 @Suite struct HTMLReportTests {
     let report = Fixture.report()
@@ -112,7 +113,7 @@ import TrawlReport
     }
 
     @Test func auditReportOfTheSampleAccount() throws {
-        let input = try AuditSource.load(path: Fixture.repository.appendingPathComponent("Corpus/accounts/sample").path)
+        let input = try AuditSource.load(path: Repository.url("Corpus/accounts/sample").path)
         let audit = Auditor.audit(input, options: AuditOptions(now: Date(timeIntervalSince1970: 1_700_000_000)))
         let html = HTMLReport.audit(audit, source: "Corpus/accounts/sample", generatedAt: Date(timeIntervalSince1970: 1_700_000_000))
         #expect(html.contains("trawl audit report"))

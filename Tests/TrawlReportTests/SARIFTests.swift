@@ -3,6 +3,7 @@ import TrawlCore
 import Testing
 import TrawlObjects
 import TrawlReport
+import TrawlTestSupport
 
 @Suite struct SARIFTests {
     static let schema = Fixture.resources.appendingPathComponent("sarif-schema-2.1.0.json").path
@@ -19,22 +20,8 @@ import TrawlReport
     }
 
     /// Validates with the official schema through Python's jsonschema (with format checks).
-    static func validate(_ json: String) throws -> (status: Int32, output: String) {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-\(UUID().uuidString).sarif")
-        try json.write(to: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let script = """
-            import json, sys
-            try:
-                import jsonschema
-            except ImportError:
-                print("python3 module jsonschema is missing: pip install jsonschema (make test installs it)"); sys.exit(3)
-            schema = json.load(open(sys.argv[1])); log = json.load(open(sys.argv[2]))
-            errors = list(jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker()).iter_errors(log))
-            for e in errors[:10]: print("/".join(map(str, e.absolute_path)), e.message)
-            sys.exit(1 if errors else 0)
-            """
-        return try Fixture.run(["python3", "-c", script, schema, file.path])
+    static func validate(_ json: String) throws -> ProcessResult {
+        try JSONSchema.validate(json: json, schema: schema)
     }
 
     @Test func validatesAgainstTheSARIF210Schema() throws {

@@ -3,12 +3,11 @@ import TrawlCore
 import TrawlDetect
 import TrawlObjects
 import TrawlReport
+import TrawlTestSupport
 
 /// Object results made by hand, with real identifier metadata from the built-in catalog.
 enum Fixture {
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let resources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Resources")
+    static let resources = Repository.fixtures("TrawlReportTests/Resources")
 
     static let infos: [String: DetectorInfo] = {
         let ids = ["CREDIT_CARD_NUMBER", "USA_SOCIAL_SECURITY_NUMBER", "AWS_CREDENTIALS", "TRAWL_EMAIL_ADDRESS", "TRAWL_IPV4_ADDRESS"]
@@ -65,19 +64,5 @@ enum Fixture {
         estimate.bytesToAnalyse = 600
         estimate.notClassifiable = ["UNSUPPORTED_FILE_TYPE_EXCEPTION": 1]
         return collector.report(estimate: estimate, exposure: exposure, runs: runs, elapsedSeconds: 0.5)
-    }
-
-    /// Runs a command; returns its status and combined output.
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

@@ -2,12 +2,13 @@ import Foundation
 import TrawlCore
 import Testing
 @testable import TrawlS3
+import TrawlTestSupport
 
 /// Credentials, region and endpoint found as the AWS CLI finds them.
 @Suite struct ConfigurationTests {
     /// A fake home with `~/.aws/credentials` and `~/.aws/config`.
     func home(credentials: String? = nil, config: String? = nil) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-aws-\(UUID().uuidString)")
+        let dir = try TemporaryDirectory.make("aws")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent(".aws"), withIntermediateDirectories: true)
         if let credentials { try credentials.write(to: dir.appendingPathComponent(".aws/credentials"), atomically: true, encoding: .utf8) }
         if let config { try config.write(to: dir.appendingPathComponent(".aws/config"), atomically: true, encoding: .utf8) }

@@ -7,14 +7,8 @@ import TrawlDetect
 import TrawlObjects
 import TrawlReport
 @testable import TrawlS3
-
-let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-/// Collects results by bucket/key.
-final class CollectingSink: ResultSink, @unchecked Sendable {
-    var results: [String: ObjectResult] = [:]
-    func consume(_ result: ObjectResult) throws { results["\(result.object.bucket)/\(result.object.key)"] = result }
-}
+import TrawlTestSupport
+import TrawlTestSupportSinks
 
 /// What must be equal between two scans of the same object: status, reason, and per type the
 /// count and the locations.
@@ -30,7 +24,7 @@ func scan(_ listing: SourceListing, detector: Detector, workers: Int = 2) throws
     let sink = CollectingSink()
     let runner = Runner(detector: detector, settings: AnalyzerSettings(), workers: workers, bytes: listing.reader(for: listing.selected))
     try runner.run(listing.selected, sink: sink)
-    return sink.results
+    return sink.byKey
 }
 
 /// A live audit's input as `trawl audit s3://…` builds it: S3's answers read by the audit layer.
@@ -59,7 +53,7 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         let server = try MotoServer()
         defer { server.stop() }
         let client = server.client()
-        let corpus = repository.appendingPathComponent("Corpus/buckets")
+        let corpus = Repository.url("Corpus/buckets")
         let buckets = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter { !$0.hasPrefix(".") }.sorted()
         for bucket in buckets { try upload(directory: corpus.appendingPathComponent(bucket), bucket: bucket, client: client) }
 
@@ -96,7 +90,9 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         let secret = "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nemail: jane.doe@example.com card 4111 1111 1111 1111\n"
         let text = prefix + secret + filler
         try client.putObject(bucket: "edges", key: "straddle.txt", body: Data(text.utf8))
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-edges-\(UUID().uuidString)/edges")
+        let base = try TemporaryDirectory.make("edges")
+        defer { TemporaryDirectory.remove(base) }
+        let dir = base.appendingPathComponent("edges")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try Data(text.utf8).write(to: dir.appendingPathComponent("straddle.txt"))
 
@@ -200,7 +196,7 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         let missing = try SourceListing.list(try S3ObjectStore(url: "s3://no-such-bucket", client: client), scope: Scope())
         #expect(missing.problems.map(\.reason) == [.noSuchBucketAvailable])
         // A bad endpoint is a clear error.
-        let nowhere = server.client(retry: RetryPolicy(maxConnectAttempts: 2, baseDelay: 0.01), endpoint: "http://127.0.0.1:\(try freePort())")
+        let nowhere = server.client(retry: RetryPolicy(maxConnectAttempts: 2, baseDelay: 0.01), endpoint: "http://127.0.0.1:\(try Loopback.freePort())")
         let error = #expect(throws: SourceError.self) { try SourceListing.list(try S3ObjectStore(url: "s3://x", client: nowhere), scope: Scope()) }
         #expect(error?.description.contains("connection refused") == true)
     }
@@ -254,7 +250,7 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
     @Test func liveAuditAgreesWithTheFilesForTheSampleAccount() throws {
         let server = try MotoServer(environment: ["MOTO_ACCOUNT_ID": "111122223333"])
         defer { server.stop() }
-        let sample = repository.appendingPathComponent("Corpus/accounts/sample")
+        let sample = Repository.url("Corpus/accounts/sample")
         let buckets = ["acme-org-only", "acme-private", "acme-public-acl", "acme-public-policy", "acme-public-policy-blocked",
                        "acme-replicated", "acme-shared-partner", "acme-unencrypted", "acme-vpce-only"]
         // The same configuration, put through the real API from the CLI's JSON files.
@@ -302,7 +298,8 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
 
         // The file side: the same buckets and account, without what S3 cannot say (inventory
         // reports, the organization's account list).
-        let files = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-audit-\(UUID().uuidString)")
+        let files = try TemporaryDirectory.make("audit")
+        defer { TemporaryDirectory.remove(files) }
         try FileManager.default.createDirectory(at: files.appendingPathComponent("_account"), withIntermediateDirectories: true)
         for name in ["get-caller-identity.json", "get-public-access-block.json"] {
             try FileManager.default.copyItem(at: sample.appendingPathComponent("_account/\(name)"), to: files.appendingPathComponent("_account/\(name)"))
@@ -343,33 +340,6 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
 
 /// `trawl scan s3://BUCKET --endpoint-url ...` run as a user would, against the directory scan.
 @Suite struct CommandLineS3Tests {
-    static let binary: String = {
-        var candidates: [URL] = []
-        if let bundle = Bundle.allBundles.first(where: { $0.bundlePath.hasSuffix(".xctest") }) {
-            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("trawl"))
-        }
-        candidates.append(repository.appendingPathComponent(".build/debug/trawl"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }?.path ?? "trawl"
-    }()
-
-    func run(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-    }
-
     /// Object → sorted "TYPE×count" from Macie findings (JSON Lines).
     func detections(_ jsonLines: String) throws -> [String: [String]] {
         var out: [String: [String]] = [:]
@@ -394,15 +364,15 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         let server = try MotoServer()
         defer { server.stop() }
         let client = server.client()
-        let corpus = repository.appendingPathComponent("Corpus/buckets")
+        let corpus = Repository.url("Corpus/buckets")
         try upload(directory: corpus.appendingPathComponent("acme-customer-exports"), bucket: "acme-customer-exports", client: client)
         let environment = [
             "AWS_ACCESS_KEY_ID": "AKIDTESTTESTTEST", "AWS_SECRET_ACCESS_KEY": "cli-secret-never-printed", "AWS_REGION": "us-east-1",
             "HOME": FileManager.default.temporaryDirectory.path,
         ]
-        let live = try run(["scan", "s3://acme-customer-exports", "--endpoint-url", server.endpoint, "--identifiers", "all",
+        let live = try TrawlBinary.run(["scan", "s3://acme-customer-exports", "--endpoint-url", server.endpoint, "--identifiers", "all",
                             "--yes", "--no-progress", "--format", "json"], environment: environment)
-        let local = try run(["scan", corpus.path, "--include-bucket", "acme-customer-exports", "--identifiers", "all",
+        let local = try TrawlBinary.run(["scan", corpus.path, "--include-bucket", "acme-customer-exports", "--identifiers", "all",
                              "--yes", "--no-progress", "--format", "json"], environment: environment)
         #expect(live.status == local.status)
         #expect(live.status == 1)  // findings
@@ -413,17 +383,17 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         #expect(!live.stderr.contains("cli-secret-never-printed") && !live.stdout.contains("cli-secret-never-printed"))
 
         // The estimate, and the clear errors.
-        let estimate = try run(["estimate", "s3://acme-customer-exports", "--endpoint-url", server.endpoint, "--format", "json"], environment: environment)
+        let estimate = try TrawlBinary.run(["estimate", "s3://acme-customer-exports", "--endpoint-url", server.endpoint, "--format", "json"], environment: environment)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(estimate.stdout.utf8)) as? [String: Any])
         let s3 = try #require(report["s3"] as? [String: Any])
         #expect(s3["listRequests"] as? Int == 1)
         #expect((s3["getRequests"] as? Int ?? 0) >= 1)
-        let noCredentials = try run(["estimate", "s3://acme-customer-exports", "--endpoint-url", server.endpoint],
+        let noCredentials = try TrawlBinary.run(["estimate", "s3://acme-customer-exports", "--endpoint-url", server.endpoint],
                                     environment: ["AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_PROFILE": "",
                                                   "HOME": FileManager.default.temporaryDirectory.appendingPathComponent("no-home-\(UUID().uuidString)").path])
         #expect(noCredentials.status == 64)
         #expect(noCredentials.stderr.contains("no AWS credentials found"))
-        let badEndpoint = try run(["estimate", "s3://x", "--endpoint-url", "not a url"], environment: environment)
+        let badEndpoint = try TrawlBinary.run(["estimate", "s3://x", "--endpoint-url", "not a url"], environment: environment)
         #expect(badEndpoint.status == 64)
         #expect(badEndpoint.stderr.contains("is not an http:// or https:// URL"))
     }
@@ -453,13 +423,12 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
             "AWS_ACCESS_KEY_ID": "AKIDTESTTESTTEST", "AWS_SECRET_ACCESS_KEY": "audit-secret-never-printed", "AWS_REGION": "us-east-1",
             "HOME": FileManager.default.temporaryDirectory.path,
         ]
-        let cli = CommandLineS3Tests()
-        let run = try cli.run(["audit", "s3://acme-live-public", "--endpoint-url", server.endpoint, "--format", "json"], environment: environment)
+        let run = try TrawlBinary.run(["audit", "s3://acme-live-public", "--endpoint-url", server.endpoint, "--format", "json"], environment: environment)
         #expect(run.status == 1, "a public bucket is a High finding: \(run.stderr)")
         #expect(run.stdout.contains("\"effectivePermission\":\"PUBLIC\""))
         #expect(run.stdout.contains("Policy:IAMUser/S3BucketPublic"))
         #expect(!run.stdout.contains("audit-secret-never-printed") && !run.stderr.contains("audit-secret-never-printed"))
-        let mixed = try cli.run(["audit", "s3://acme-live-public", "Corpus/accounts/sample"], environment: environment)
+        let mixed = try TrawlBinary.run(["audit", "s3://acme-live-public", "Corpus/accounts/sample"], environment: environment)
         #expect(mixed.status == 64)
     }
 }

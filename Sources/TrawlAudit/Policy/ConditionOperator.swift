@@ -281,6 +281,54 @@ public struct CIDRBlock: Sendable, Equatable {
     /// `0.0.0.0/0` or `::/0`: every address.
     public var isUniversal: Bool { prefixLength == 0 }
 
+    /// The block's lowest address (host bits cleared), as big-endian bytes.
+    public var firstAddress: [UInt8] { applyingHostBits { $0 & $1 } }
+    /// The block's highest address (host bits set), as big-endian bytes.
+    public var lastAddress: [UInt8] { applyingHostBits { $0 | ~$1 } }
+
+    /// Combines every byte with its network mask (`0xff` for network bits, `0` for host bits).
+    private func applyingHostBits(_ combine: (UInt8, UInt8) -> UInt8) -> [UInt8] {
+        address.bytes.indices.map { index in
+            let networkBits = min(8, max(0, prefixLength - index * 8))
+            let mask = UInt8(truncatingIfNeeded: 0xff << (8 - networkBits))
+            return combine(address.bytes[index], mask)
+        }
+    }
+
+    /// Whether the union of `blocks` is every IPv4 address or every IPv6 address: a condition
+    /// listing `0.0.0.0/1` and `128.0.0.0/1` lets the whole IPv4 internet in, like `0.0.0.0/0`.
+    /// An interval-union walk in address order: covered when no gap is left before the top.
+    public static func unionCoversAnAddressFamily(_ blocks: [CIDRBlock]) -> Bool {
+        [4, 16].contains { width in
+            let ranges = blocks.filter { $0.address.bytes.count == width }
+                .map { ($0.firstAddress, $0.lastAddress) }
+                .sorted { $0.0.lexicographicallyPrecedes($1.0) }
+            // The lowest address not yet covered.
+            var uncovered = [UInt8](repeating: 0, count: width)
+            for (first, last) in ranges {
+                if uncovered.lexicographicallyPrecedes(first) { return false }  // a gap before this block
+                if last.lexicographicallyPrecedes(uncovered) { continue }  // inside what is covered already
+                guard let next = successor(of: last) else { return true }  // reaches the family's top address
+                uncovered = next
+            }
+            return false
+        }
+    }
+
+    /// The address after `bytes`, or nil after the highest one.
+    private static func successor(of bytes: [UInt8]) -> [UInt8]? {
+        var result = bytes
+        for index in result.indices.reversed() {
+            if result[index] == 0xff {
+                result[index] = 0
+            } else {
+                result[index] += 1
+                return result
+            }
+        }
+        return nil
+    }
+
     public func contains(_ other: IPAddress) -> Bool {
         guard other.bytes.count == address.bytes.count else { return false }
         var remaining = prefixLength

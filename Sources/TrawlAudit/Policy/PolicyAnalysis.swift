@@ -72,23 +72,25 @@ public struct PolicyAnalysis: Sendable, Equatable {
     public static func analyse(
         _ document: PolicyDocument, bucket: String, ownerAccount: String?
     ) -> PolicyAnalysis {
+        let bucketArn = "arn:\(AWSPartition.of(document)):s3:::\(bucket)"
         var assessments: [StatementAssessment] = []
         for statement in document.statements where statement.effect == .allow {
-            assessments.append(assess(statement, in: document, bucket: bucket))
+            assessments.append(assess(statement, in: document, bucket: bucket, bucketArn: bucketArn))
         }
         return PolicyAnalysis(
             document: document, statements: assessments,
-            encryptionRequiredBy: encryptionRequirement(document, bucket: bucket, ownerAccount: ownerAccount))
+            encryptionRequiredBy: encryptionRequirement(document, bucketArn: bucketArn, ownerAccount: ownerAccount))
     }
 
-    static func assess(_ statement: PolicyStatement, in document: PolicyDocument, bucket: String) -> StatementAssessment {
+    /// - Parameter bucketArn: the bucket's ARN in the policy's partition.
+    static func assess(_ statement: PolicyStatement, in document: PolicyDocument, bucket: String, bucketArn: String) -> StatementAssessment {
         let actions = S3Actions.granted(by: statement)
         var result = StatementAssessment(
             index: statement.index, label: statement.label,
             readActions: actions.filter(S3Actions.isRead), writeActions: actions.filter(S3Actions.isWrite),
             everyonePrincipal: statement.notPrincipal != nil || statement.principal?.includesEveryone == true,
             isPublic: false, neutralisedBy: nil, grantees: [], ignoredBecause: nil)
-        guard appliesToBucket(statement, bucket: bucket) else {
+        guard appliesToBucket(statement, bucketArn: bucketArn) else {
             result.ignoredBecause = "its Resource does not cover bucket \(bucket) or its objects"
             return result
         }
@@ -102,7 +104,7 @@ public struct PolicyAnalysis: Sendable, Equatable {
             return result
         }
         let bad = result.readActions + result.writeActions
-        if let (deny, clause) = neutralisingDeny(for: statement, badActions: bad, in: document, bucket: bucket) {
+        if let (deny, clause) = neutralisingDeny(for: statement, badActions: bad, in: document, bucketArn: bucketArn) {
             result.neutralisedBy = "\(deny.label) denies every request unless \(clause.key) is \(clause.values.joined(separator: " or "))"
             result.grantees = grantees(pinnedBy: clause)
             return result
@@ -126,6 +128,13 @@ public struct PolicyAnalysis: Sendable, Equatable {
         return !value.contains("*") && !value.contains("?")
     }
 
+    /// `aws:SourceIp` values that name a bounded set of networks: all valid CIDR blocks whose union
+    /// is neither every IPv4 nor every IPv6 address (`0.0.0.0/1` + `128.0.0.0/1` is everyone).
+    static func isFixedAddressSet(_ values: [String]) -> Bool {
+        let blocks = values.compactMap(CIDRBlock.init)
+        return blocks.count == values.count && !CIDRBlock.unionCoversAnAddressFamily(blocks)
+    }
+
     /// Whether a condition clause on an Allow pins access to fixed values (making it non-public).
     static func isPinning(_ clause: ConditionClause) -> Bool {
         let key = clause.key.lowercased()
@@ -134,8 +143,7 @@ public struct PolicyAnalysis: Sendable, Equatable {
             return false
         }
         if key == "aws:sourceip" {
-            guard op.base == .ipAddress else { return false }
-            return clause.values.allSatisfy { CIDRBlock($0).map { !$0.isUniversal } ?? false }
+            return op.base == .ipAddress && isFixedAddressSet(clause.values)
         }
         switch op.base {
         case .stringEquals, .stringEqualsIgnoreCase, .stringLike, .arnEquals, .arnLike:
@@ -149,7 +157,7 @@ public struct PolicyAnalysis: Sendable, Equatable {
     /// (`StringNotEquals aws:SourceVpce vpce-1`, `NotIpAddress aws:SourceIp 10.0.0.0/8`), covering
     /// the Allow's actions and resources: together they only let the pinned requests in.
     static func neutralisingDeny(
-        for allow: PolicyStatement, badActions: [String], in document: PolicyDocument, bucket: String
+        for allow: PolicyStatement, badActions: [String], in document: PolicyDocument, bucketArn: String
     ) -> (PolicyStatement, ConditionClause)? {
         for deny in document.statements where deny.effect == .deny {
             guard deny.principal?.includesEveryone == true, deny.conditions.count == 1 else { continue }
@@ -160,7 +168,7 @@ public struct PolicyAnalysis: Sendable, Equatable {
             else { continue }
             let fixed: Bool
             if key == "aws:sourceip" {
-                fixed = op.base == .notIpAddress && clause.values.allSatisfy { CIDRBlock($0).map { !$0.isUniversal } ?? false }
+                fixed = op.base == .notIpAddress && isFixedAddressSet(clause.values)
             } else {
                 fixed = [.stringNotEquals, .stringNotEqualsIgnoreCase, .stringNotLike, .arnNotEquals, .arnNotLike]
                     .contains(op.base) && clause.values.allSatisfy { isFixed($0, key: key) }
@@ -171,7 +179,7 @@ public struct PolicyAnalysis: Sendable, Equatable {
                 denied.contains(action.lowercased())
                     || (deny.actions ?? []).contains { PolicyEvaluator.actionMatches($0, action) }
             }
-            guard coversActions, denyCovers(deny, resourcesOf: allow, bucket: bucket) else { continue }
+            guard coversActions, denyCovers(deny, resourcesOf: allow, bucketArn: bucketArn) else { continue }
             return (deny, clause)
         }
         return nil
@@ -180,21 +188,19 @@ public struct PolicyAnalysis: Sendable, Equatable {
     /// Whether the Deny's Resource covers every resource the Allow names (a Deny pattern matches
     /// the Allow pattern taken literally), or the bucket and all its objects when the Allow uses
     /// NotResource.
-    static func denyCovers(_ deny: PolicyStatement, resourcesOf allow: PolicyStatement, bucket: String) -> Bool {
+    static func denyCovers(_ deny: PolicyStatement, resourcesOf allow: PolicyStatement, bucketArn: String) -> Bool {
         if deny.notResources != nil { return false }
         let patterns = deny.resources ?? ["*"]
         if let allowed = allow.resources {
             return allowed.allSatisfy { resource in patterns.contains { Wildcard($0).matches(resource) } }
         }
-        let bucketArn = "arn:aws:s3:::\(bucket)"
         let coversBucket = patterns.contains { Wildcard($0).matches(bucketArn) }
         let coversObjects = patterns.contains { Wildcard($0).matchesEverything(startingWith: bucketArn + "/") }
         return coversBucket && coversObjects
     }
 
     /// Whether the statement's Resource/NotResource reaches the bucket or any of its objects.
-    static func appliesToBucket(_ statement: PolicyStatement, bucket: String) -> Bool {
-        let partitions = ["aws", "aws-cn", "aws-us-gov"]
+    static func appliesToBucket(_ statement: PolicyStatement, bucketArn arn: String) -> Bool {
         func loosened(_ pattern: String) -> Wildcard {
             // An unresolved policy variable could be anything.
             var text = pattern
@@ -206,15 +212,11 @@ public struct PolicyAnalysis: Sendable, Equatable {
         if let resources = statement.resources {
             return resources.contains { pattern in
                 let matcher = loosened(pattern)
-                return partitions.contains { partition in
-                    let arn = "arn:\(partition):s3:::\(bucket)"
-                    return matcher.matches(arn) || matcher.canMatchSomething(startingWith: arn + "/")
-                }
+                return matcher.matches(arn) || matcher.canMatchSomething(startingWith: arn + "/")
             }
         }
         if let notResources = statement.notResources {
             let matchers = notResources.map(loosened)
-            let arn = "arn:aws:s3:::\(bucket)"
             let bucketExcluded = matchers.contains { $0.matches(arn) }
             let objectsExcluded = matchers.contains { $0.matchesEverything(startingWith: arn + "/") }
             return !(bucketExcluded && objectsExcluded)
@@ -247,7 +249,7 @@ public struct PolicyAnalysis: Sendable, Equatable {
             case "aws:principalaccount", "aws:sourceaccount", "aws:sourceowner":
                 return PolicyEvaluator.isAccountID(value) ? .account(value) : .unresolved("\(clause.key) \(value)")
             case "aws:principalarn", "aws:sourcearn", "s3:x-amz-server-side-encryption-aws-kms-key-id":
-                if value.hasPrefix("arn:aws:cloudfront::") || value.hasPrefix("arn:aws-cn:cloudfront::") {
+                if AWSPartition.service(ofArn: value) == "cloudfront" {
                     return .cloudFrontOAC(value)
                 }
                 return PolicyEvaluator.account(ofArn: value).map(Grantee.account)
@@ -260,9 +262,10 @@ public struct PolicyAnalysis: Sendable, Equatable {
 
     /// The Deny statement that refuses PutObject without an SSE header but lets one with
     /// `x-amz-server-side-encryption` (AES256, aws:kms, aws:kms:dsse) or an SSE-C algorithm through.
-    static func encryptionRequirement(_ document: PolicyDocument, bucket: String, ownerAccount: String?) -> String? {
-        let principal = RequestPrincipal.iam(arn: "arn:aws:iam::\(ownerAccount ?? "000000000000"):role/trawl-audit-probe")
-        let resource = "arn:aws:s3:::\(bucket)/trawl-audit-probe"
+    static func encryptionRequirement(_ document: PolicyDocument, bucketArn: String, ownerAccount: String?) -> String? {
+        let partition = AWSPartition.of(document)
+        let principal = RequestPrincipal.iam(arn: "arn:\(partition):iam::\(ownerAccount ?? "000000000000"):role/trawl-audit-probe")
+        let resource = "\(bucketArn)/trawl-audit-probe"
         let base: [String: [String]] = ["aws:SecureTransport": ["true"]]
         let plain = PolicyRequest(principal: principal, action: "s3:PutObject", resource: resource, context: base)
         let withoutHeader = PolicyEvaluator.evaluate(document, plain)

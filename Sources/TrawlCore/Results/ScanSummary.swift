@@ -26,6 +26,7 @@ public struct ScanSummary: Sendable {
     /// content was out of bounds.
     public static let errorReasons: Set<ReasonCode> = [
         .permissionDenied, .sourceObjectNoLongerAvailable, .objectVersionMismatch, .noSuchBucketAvailable, .invalidKMSKey,
+        .networkError,
     ]
 
     public mutating func add(_ result: ObjectResult) {

@@ -48,8 +48,10 @@ public struct CSVTable {
     public private(set) var headers: [String] = []
     /// The header fields' content ranges.
     public private(set) var headerRanges: [Range<Int>] = []
-    /// The offset just after the header row's line break.
+    /// The offset just after the header row's line break (the content start without one).
     public private(set) var headerEnd: Int = 0
+    /// Whether row 1 holds column names (`treatFirstRowAsData()` says it does not).
+    public private(set) var hasHeader = true
     /// Rows, the header included.
     public private(set) var rowCount: Int = 0
     /// The most fields in one row.
@@ -107,6 +109,14 @@ public struct CSVTable {
     /// True when `offset` lies in the header row (or the BOM before it).
     public func isHeader(_ offset: Int) -> Bool { offset < headerEnd }
 
+    /// Row 1 is data, not column names: columns are numbered and row 1 is read like any other.
+    public mutating func treatFirstRowAsData() {
+        hasHeader = false
+        headers = []
+        headerRanges = []
+        headerEnd = contentStart
+    }
+
     /// The cell holding the byte at `offset`. A delimiter or line break belongs to the field
     /// it ends. Nil outside the content (the BOM, or past the end).
     public func locate(_ offset: Int) -> CSVCell? {
@@ -135,7 +145,7 @@ public struct CSVTable {
             if let found {
                 return CSVCell(
                     row: row, column: column, columnName: columnName(column), fieldRange: found,
-                    isHeader: row == 1)
+                    isHeader: row == 1 && hasHeader)
             }
         }
         return nil
@@ -155,7 +165,7 @@ public struct CSVTable {
             let currentRow = row
             pos = try scanRow(from: pos) { field in
                 column += 1
-                if includeHeader || currentRow > 1, columns?.contains(column) ?? true {
+                if includeHeader || currentRow > 1 || !hasHeader, columns?.contains(column) ?? true {
                     try body(field.content, currentRow, column)
                 }
                 return true

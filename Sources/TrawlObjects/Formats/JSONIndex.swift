@@ -2,6 +2,9 @@
 public enum JSONPathElement: Sendable, Hashable {
     case key(String)
     case index(Int)
+    /// A member name that must not be printed (it is itself sensitive): rendered as JSONPath's
+    /// wildcard `*`.
+    case masked
 }
 
 /// A path to a value, rendered as Macie's `jsonPath`: `$.credentials.aws.key`, `$.items[3].ssn`,
@@ -27,6 +30,8 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
             switch element {
             case .index(let i):
                 out += "[\(i)]"
+            case .masked:
+                out += ".*"
             case .key(var name):
                 let scalars = name.unicodeScalars
                 if scalars.count > Self.maxElementLength {
@@ -94,11 +99,14 @@ public struct JSONRawPath: Sendable, Hashable {
     public var depth: Int { components.count }
 
     /// Decodes the member names from `bytes` (the bytes the tokenizer read).
-    public func resolve(in bytes: UnsafeRawBufferPointer) -> JSONPath {
+    /// Decodes the member names from `bytes`; names starting at an offset in `masking` (member
+    /// names that are themselves sensitive) are left undecoded, as `.masked`.
+    public func resolve(in bytes: UnsafeRawBufferPointer, masking: Set<Int> = []) -> JSONPath {
         JSONPath(
             components.map {
                 switch $0 {
                 case .index(let i): .index(i)
+                case .key(let r) where masking.contains(r.lowerBound): .masked
                 case .key(let r): .key(JSONIndex.decodeString(UnsafeRawBufferPointer(rebasing: bytes[r])))
                 }
             })

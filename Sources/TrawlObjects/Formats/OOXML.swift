@@ -34,13 +34,17 @@ public struct XLSXSheet: Sendable, Hashable {
     /// 1-based position in the workbook.
     public var index: Int
     public var cells: [XLSXCell]
-    /// Column names: the values of the sheet's first row, by column.
+    /// Column names: the values of the sheet's first row, by column (none once
+    /// `treatFirstRowAsData()` said that row is data).
     public var columnNames: [Int: String]
 
     public func columnName(_ column: Int) -> String? { columnNames[column] }
 
-    /// The first row present (the header row that gives column names).
-    public var headerRow: Int? { cells.first?.row }
+    /// The first row present, when it is the header row that gives column names.
+    public var headerRow: Int? { columnNames.isEmpty ? nil : cells.first?.row }
+
+    /// The first row is data, not column names.
+    public mutating func treatFirstRowAsData() { columnNames = [:] }
 
     /// Macie's `cellReference`: `Sheet2!C5`, or `C5` alone when `includeSheetName` is false
     /// (Macie leaves the sheet name out for single-sheet workbooks).

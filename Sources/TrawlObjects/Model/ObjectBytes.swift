@@ -18,12 +18,15 @@ public protocol ObjectBytes {
     func tail(_ count: Int) throws -> [UInt8]
 }
 
-/// Reads a local file with `read(2)`.
+/// Reads a local file with `read(2)`: only the file that was listed, only as much as was listed.
 public struct FileBytes: ObjectBytes {
     public var path: String
-    let reader = FileReader()
+    let reader: FileReader
 
-    public init(path: String) { self.path = path }
+    public init(path: String, reader: FileReader = FileReader()) {
+        self.path = path
+        self.reader = reader
+    }
 
     public func stream(chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
         try reader.stream(path: path, chunkSize: chunkSize, body)

@@ -21,10 +21,12 @@ public struct ObjectRef: Sendable, Hashable {
     /// Server-side encryption as S3 reports it (`AES256`, `aws:kms`, `SSE-C`...), if known.
     public var serverSideEncryption: String?
     public var location: Location
+    /// For a local file, the device and inode the listing saw (it must still be that file when read).
+    public var fileIdentity: FileIdentity?
 
     public init(
         bucket: String, key: String, size: Int64, lastModified: Date, eTag: String, storageClass: String = "STANDARD",
-        serverSideEncryption: String? = nil, location: Location
+        serverSideEncryption: String? = nil, location: Location, fileIdentity: FileIdentity? = nil
     ) {
         self.bucket = bucket
         self.key = key
@@ -34,6 +36,7 @@ public struct ObjectRef: Sendable, Hashable {
         self.storageClass = storageClass
         self.serverSideEncryption = serverSideEncryption
         self.location = location
+        self.fileIdentity = fileIdentity
     }
 
     /// The key's extension without the dot, lower-cased (`""` when none), as Macie reports it.

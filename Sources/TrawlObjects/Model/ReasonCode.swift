@@ -1,5 +1,6 @@
 /// Macie's classification status reasons (`ClassificationResultStatus.reason`), all of them,
-/// spelled as Macie spells them. `nil` reason means COMPLETE.
+/// spelled as Macie spells them, and one of trawl's own for network failures. `nil` reason
+/// means COMPLETE.
 public enum ReasonCode: String, Sendable, Hashable, CaseIterable, Codable {
     case archiveContainsUnprocessedFiles = "ARCHIVE_CONTAINS_UNPROCESSED_FILES"
     case archiveExceedsSizeLimit = "ARCHIVE_EXCEEDS_SIZE_LIMIT"
@@ -22,4 +23,9 @@ public enum ReasonCode: String, Sendable, Hashable, CaseIterable, Codable {
     case timeCutOffReached = "TIME_CUT_OFF_REACHED"
     case unableToParseFile = "UNABLE_TO_PARSE_FILE"
     case unsupportedFileTypeException = "UNSUPPORTED_FILE_TYPE_EXCEPTION"
+
+    /// trawl's own, not Macie's: the object could not be fetched although it may be fine (no
+    /// connection, connection lost, body cut short, timeout, 5xx or throttling on every
+    /// attempt). A job reads it again at its next run.
+    case networkError = "NETWORK_ERROR"
 }

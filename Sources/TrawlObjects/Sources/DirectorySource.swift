@@ -75,6 +75,9 @@ public struct DirectorySource: Sendable {
                 continue
             }
             var mode = status.st_mode & S_IFMT
+            // The file is read where it really is: a link inside the bucket is resolved here,
+            // and the reader opens without following links.
+            var readPath = full
             if mode == S_IFLNK {
                 // Follow only links that stay inside the bucket.
                 guard let target = realPath(full), target == bucketRoot || target.hasPrefix(bucketRoot + "/") else {
@@ -86,13 +89,19 @@ public struct DirectorySource: Sendable {
                 guard stat(full, &status) == 0 else { continue }
                 mode = status.st_mode & S_IFMT
                 if mode == S_IFDIR { continue }  // directory links could loop; keys come from real paths
+                readPath = target
             }
             if mode == S_IFDIR {
                 if try !walkDirectory(bucket: bucket, bucketRoot: bucketRoot, path: full, prefix: key + "/", object: object, problem: problem) {
                     return false
                 }
             } else if mode == S_IFREG {
-                if try !object(Self.objectRef(bucket: bucket, key: key, path: full, status: status)) { return false }
+                if try !object(Self.objectRef(bucket: bucket, key: key, path: readPath, status: status)) { return false }
+            } else {
+                // A FIFO, socket or device is not an object: reading one could block or never end.
+                problem(ListingProblem(
+                    bucket: bucket, key: key, reason: .unsupportedFileTypeException,
+                    message: "\(Self.kindName(mode)) is not a regular file; not read"))
             }
         }
         return true
@@ -109,7 +118,17 @@ public struct DirectorySource: Sendable {
         let eTag = String(UInt64(status.st_size), radix: 16) + "-" + String(stamp, radix: 16)
         return ObjectRef(
             bucket: bucket, key: key, size: Int64(status.st_size), lastModified: modified, eTag: eTag,
-            location: .file(path: path))
+            location: .file(path: path), fileIdentity: FileIdentity(status))
+    }
+
+    static func kindName(_ mode: mode_t) -> String {
+        switch mode {
+        case S_IFIFO: "a FIFO"
+        case S_IFSOCK: "a socket"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        default: "an entry of an unknown type"
+        }
     }
 
     private func realPath(_ path: String) -> String? {

@@ -85,7 +85,7 @@ extension DirectorySource: ObjectStore {
         guard case .file(let path) = object.location else {
             return UnreadableBytes(ReadError(reason: .permissionDenied, message: "not a local file"))
         }
-        return FileBytes(path: path)
+        return FileBytes(path: path, reader: FileReader(identity: object.fileIdentity, listedSize: object.size))
     }
 }
 
