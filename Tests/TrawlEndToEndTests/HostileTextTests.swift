@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrawlTestSupport
 
 /// What a hostile object name can do to the person reading trawl's output, and what trawl's
 /// files tell other users of the machine: through the built binary.
@@ -17,12 +18,12 @@ import Testing
     }
 
     @Test func theStateDirectoryAndEveryFileTrawlWritesArePrivate() throws {
-        let dir = try Binary.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try TemporaryDirectory.make("e2e")
+        defer { TemporaryDirectory.remove(dir) }
         let src = dir.appendingPathComponent("src"), state = dir.appendingPathComponent("state").path
         try write(src, "b1/people.csv", Self.ssn)
-        #expect(try Binary.run(["job", "create", "private", src.path, "--state", state]).status == 0)
-        let run = try Binary.run(["job", "run", "private", "--state", state, "--no-progress"])
+        #expect(try TrawlBinary.run(["job", "create", "private", src.path, "--state", state]).status == 0)
+        let run = try TrawlBinary.run(["job", "run", "private", "--state", state, "--no-progress"])
         #expect(run.status == 1, "\(run.stderr)")
         #expect(try mode(state) == 0o700)
         for file in ["trawl.sqlite", "trawl.sqlite-wal", "trawl.sqlite-shm"] {
@@ -32,7 +33,7 @@ import Testing
 
         let out = dir.appendingPathComponent("out").path
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let scan = try Binary.run([
+        let scan = try TrawlBinary.run([
             "scan", src.path, "--yes", "--no-progress", "--format", "json", "-o", out + "/findings.json",
             "--results", out + "/results", "--buckets", out + "/buckets.jsonl",
         ])
@@ -47,59 +48,59 @@ import Testing
     }
 
     @Test func aKeyWithTerminalEscapesIsPrintedInert() throws {
-        let dir = try Binary.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try TemporaryDirectory.make("e2e")
+        defer { TemporaryDirectory.remove(dir) }
         let src = dir.appendingPathComponent("src"), state = dir.appendingPathComponent("state").path
         try write(src, "b1/evil\u{1B}[2J\nname.csv", Self.ssn)
         let shown = "evil\\x1b[2J\\nname.csv"
 
-        let scan = try Binary.run(["scan", src.path, "--yes", "--no-progress"])
+        let scan = try TrawlBinary.run(["scan", src.path, "--yes", "--no-progress"])
         #expect(scan.status == 1, "\(scan.stderr)")
         #expect(scan.stdout.contains(shown), "\(scan.stdout)")
         #expect(!scan.stdout.contains("\u{1B}") && !scan.stderr.contains("\u{1B}[2J"))
 
-        #expect(try Binary.run(["job", "create", "evil", src.path, "--state", state]).status == 0)
-        #expect(try Binary.run(["job", "run", "evil", "--state", state, "--no-progress"]).status == 1)
-        let table = try Binary.run(["findings", "--job", "evil", "--state", state])
+        #expect(try TrawlBinary.run(["job", "create", "evil", src.path, "--state", state]).status == 0)
+        #expect(try TrawlBinary.run(["job", "run", "evil", "--state", state, "--no-progress"]).status == 1)
+        let table = try TrawlBinary.run(["findings", "--job", "evil", "--state", state])
         #expect(table.stdout.contains(shown), "\(table.stdout)")
         #expect(!table.stdout.contains("\u{1B}"))
     }
 
     @Test func csvCellsThatLookLikeFormulasAreNeutralised() throws {
-        let dir = try Binary.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try TemporaryDirectory.make("e2e")
+        defer { TemporaryDirectory.remove(dir) }
         let src = dir.appendingPathComponent("src"), state = dir.appendingPathComponent("state").path
         try write(src, "b1/=HYPERLINK(1).csv", Self.ssn)
         try write(src, "b1/\tcmd.csv", Self.ssn)
 
-        let scan = try Binary.run(["scan", src.path, "--yes", "--no-progress", "--format", "csv"])
+        let scan = try TrawlBinary.run(["scan", src.path, "--yes", "--no-progress", "--format", "csv"])
         #expect(scan.stdout.contains(",'=HYPERLINK(1).csv,"), "\(scan.stdout)")
         #expect(scan.stdout.contains(",'\tcmd.csv,"), "\(scan.stdout)")
 
-        #expect(try Binary.run(["job", "create", "formulas", src.path, "--state", state]).status == 0)
-        #expect(try Binary.run(["job", "run", "formulas", "--state", state, "--no-progress"]).status == 1)
-        let csv = try Binary.run(["findings", "--job", "formulas", "--state", state, "--format", "csv"])
+        #expect(try TrawlBinary.run(["job", "create", "formulas", src.path, "--state", state]).status == 0)
+        #expect(try TrawlBinary.run(["job", "run", "formulas", "--state", state, "--no-progress"]).status == 1)
+        let csv = try TrawlBinary.run(["findings", "--job", "formulas", "--state", state, "--format", "csv"])
         #expect(csv.stdout.contains(",'=HYPERLINK(1).csv,"), "\(csv.stdout)")
         #expect(csv.stdout.contains(",'\tcmd.csv,"), "\(csv.stdout)")
     }
 
     @Test func archiveFiltersMatchTheirTextLiterally() throws {
-        let dir = try Binary.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try TemporaryDirectory.make("e2e")
+        defer { TemporaryDirectory.remove(dir) }
         let src = dir.appendingPathComponent("src"), state = dir.appendingPathComponent("state").path
         try write(src, "b1/people.csv", Self.ssn)
-        #expect(try Binary.run(["job", "create", "literal", src.path, "--state", state]).status == 0)
-        #expect(try Binary.run(["job", "run", "literal", "--state", state, "--no-progress"]).status == 1)
+        #expect(try TrawlBinary.run(["job", "create", "literal", src.path, "--state", state]).status == 0)
+        #expect(try TrawlBinary.run(["job", "run", "literal", "--state", state, "--no-progress"]).status == 1)
 
         // `%` and `_` were LIKE wildcards: each of these used to archive the finding.
         for filter in [
             ["--identifier", "USA%"], ["--identifier", "USA_SOCIAL_SECURITY_NUMBE_"], ["--identifier", "%"],
             ["--type", "%"], ["--type", "Persona_"],
         ] {
-            let archive = try Binary.run(["findings", "archive", "--no-rule", "--state", state] + filter)
+            let archive = try TrawlBinary.run(["findings", "archive", "--no-rule", "--state", state] + filter)
             #expect(archive.status == 0 && archive.stdout.contains("archived 0 finding"), "\(filter): \(archive.stdout)\(archive.stderr)")
         }
-        let exact = try Binary.run(["findings", "archive", "--no-rule", "--identifier", "USA_SOCIAL_SECURITY_NUMBER", "--state", state])
+        let exact = try TrawlBinary.run(["findings", "archive", "--no-rule", "--identifier", "USA_SOCIAL_SECURITY_NUMBER", "--state", state])
         #expect(exact.stdout.contains("archived 1 finding"), "\(exact.stdout)\(exact.stderr)")
     }
 }

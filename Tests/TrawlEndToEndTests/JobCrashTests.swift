@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrawlTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -16,35 +17,25 @@ import Glibc
         try Data(text.utf8).write(to: url)
     }
 
-    /// `trawl job run` with the poisoned key; returns the exit status (the signal number when killed by one).
-    func run(_ job: String, state: String, poison: String?) throws -> (status: Int32, signalled: Bool, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Binary.path)
-        process.arguments = ["job", "run", job, "--state", state, "-j", "2", "--no-progress"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["TRAWL_TEST_ONLY_CRASH_ON_KEY"] = poison
-        process.environment = environment
-        let err = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = err
-        try process.run()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, process.terminationReason == .uncaughtSignal, String(decoding: stderr, as: UTF8.self))
+    /// `trawl job run` with the poisoned key: its status (the signal number when killed by one).
+    func run(_ job: String, state: String, poison: String) throws -> (status: Int32, signalled: Bool, stderr: String) {
+        let result = try TrawlBinary.run(
+            ["job", "run", job, "--state", state, "-j", "2", "--no-progress"], environment: ["TRAWL_TEST_ONLY_CRASH_ON_KEY": poison])
+        return (result.status, result.terminationReason == .uncaughtSignal, result.stderr)
     }
 
     func show(_ job: String, state: String) throws -> [String: Any] {
-        let show = try Binary.run(["job", "show", job, "--state", state, "--format", "json"])
+        let show = try TrawlBinary.run(["job", "show", job, "--state", state, "--format", "json"])
         return try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any] ?? [:]
     }
 
     @Test func anObjectThatCrashesTrawlTwiceIsSkippedAndTheJobCompletes() throws {
-        let dir = try Binary.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try TemporaryDirectory.make("e2e")
+        defer { TemporaryDirectory.remove(dir) }
         let src = dir.appendingPathComponent("src"), state = dir.appendingPathComponent("state").path
         for index in 0..<12 { try write(src, "b1/file\(String(format: "%02d", index)).csv", index % 3 == 0 ? Self.ssn : "clean\n") }
         try write(src, "b1/poison.csv", Self.ssn)
-        #expect(try Binary.run(["job", "create", "crashy", src.path, "--schedule", "daily", "--state", state]).status == 0)
+        #expect(try TrawlBinary.run(["job", "create", "crashy", src.path, "--schedule", "daily", "--state", state]).status == 0)
 
         // The first run dies on the object; the resumed run retries it alone and dies again.
         let first = try run("crashy", state: state, poison: "poison.csv")
@@ -62,7 +53,7 @@ import Glibc
         #expect(last["status"] as? String == "COMPLETE")
         #expect(last["classified"] as? Int == 13)
         #expect(last["attempts"] as? Int == 3)
-        let findings = try Binary.jsonLines(Binary.run(["findings", "--job", "crashy", "--state", state, "--format", "json"]).stdout)
+        let findings = try JSONLines.parse(TrawlBinary.run(["findings", "--job", "crashy", "--state", state, "--format", "json"]).stdout)
         let keys = findings.compactMap { (($0["resourcesAffected"] as? [String: Any])?["s3Object"] as? [String: Any])?["key"] as? String }
         #expect(keys.sorted() == ["file00.csv", "file03.csv", "file06.csv", "file09.csv"])
 
