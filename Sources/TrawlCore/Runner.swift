@@ -7,6 +7,14 @@ import TrawlObjects
 /// Receives results as workers finish objects; called one result at a time.
 public protocol ResultSink: AnyObject {
     func consume(_ result: ObjectResult) throws
+    /// Called under the same lock as `consume`, just before a worker reads `object` (or one
+    /// segment of it): a job records what is in hand, so an object that kills the process
+    /// can be found afterwards.
+    func willAnalyze(_ object: ObjectRef)
+}
+
+extension ResultSink {
+    public func willAnalyze(_ object: ObjectRef) {}
 }
 
 /// Live counters, readable while a scan runs (progress line, summary).
@@ -82,10 +90,12 @@ public struct Runner {
                 switch state.work[index] {
                 case .whole(let objectIndex):
                     let object = state.objects[objectIndex]
+                    sinkLock.withLock { _ in state.sink.willAnalyze(object) }
                     finished = analyzer.analyze(object, bytes: bytes(object))
                     counters.bytesDone.add(object.size, ordering: .relaxed)
                 case .segment(let objectIndex, let part, let range):
                     let object = state.objects[objectIndex]
+                    sinkLock.withLock { _ in state.sink.willAnalyze(object) }
                     let result = analyzer.analyzeSegment(object, range: range, bytes: bytes(object))
                     counters.bytesDone.add(Int64(range.count), ordering: .relaxed)
                     sinkLock.withLock { _ in

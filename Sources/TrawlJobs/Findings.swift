@@ -103,15 +103,16 @@ extension JobStore {
             arguments += [bucket]
         }
         if let type = filter.type {
-            clauses.append("(lower(findings.type) = lower(?) OR lower(findings.type) LIKE '%/' || lower(?))")
-            arguments += [type, type]
+            // Literal comparisons only (no LIKE): `%` and `_` in the user's text are not wildcards.
+            clauses.append("(lower(findings.type) = lower(?) OR substr(lower(findings.type), -length(?) - 1) = '/' || lower(?))")
+            arguments += [type, type, type]
         }
         if let severity = filter.severity {
             clauses.append("lower(findings.severity) = lower(?)")
             arguments += [severity]
         }
         if let identifier = filter.identifier {
-            clauses.append("(',' || findings.identifiers || ',') LIKE '%,' || ? || ',%'")
+            clauses.append("instr(',' || findings.identifiers || ',', ',' || ? || ',') > 0")
             arguments += [identifier]
         }
         if let prefix = filter.keyPrefix {

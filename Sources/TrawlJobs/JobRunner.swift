@@ -25,6 +25,9 @@ public struct JobRunner {
     /// Test only: sleep this long after each object, so a test can kill a run mid-way.
     /// Set from the environment variable `TRAWL_TEST_ONLY_DELAY_PER_OBJECT_MS` by the CLI.
     public var testOnlyDelayPerObject: TimeInterval = 0
+    /// Test only: called before an object is read, after it is recorded as in hand, so a test
+    /// can make a named object kill the process. Set from `TRAWL_TEST_ONLY_CRASH_ON_KEY` by the CLI.
+    public var testOnlyBeforeAnalyze: (@Sendable (ObjectRef) -> Void)?
 
     public init(store: JobStore, workers: Int, pid: Int32 = getpid(), now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
@@ -119,6 +122,11 @@ public struct JobRunner {
             throw JobError.state("job \(name): \(message)")
         }
 
+        // What a dead attempt had in hand: skipped if it died twice with it, else read alone first.
+        let review = resumed ? try store.reviewInHand(runId: run.id, jobId: job.id, listed: listing.inScope) : JobStore.CrashReview()
+        for object in review.skipped {
+            events.warning("s3://\(object.bucket)/\(object.key): \(JobStore.crashedTwiceMessage) (\(JobStore.crashedTwiceReason.rawValue))")
+        }
         let plan = IncrementalPlan(
             listing: listing.inScope, states: try store.objectStates(jobId: job.id), scope: scope, runId: run.id, full: run.kind == .full)
         events.planned(plan)
@@ -145,14 +153,33 @@ public struct JobRunner {
             store: store, run: run, jobId: job.id, jobName: job.name, context: context, rules: try store.suppressionRules(),
             output: events.output, collector: collector, cancellation: cancellation, batchSize: batchSize,
             batchInterval: batchInterval, delay: testOnlyDelayPerObject, now: now)
+        sink.beforeAnalyze = testOnlyBeforeAnalyze
+        for object in review.skipped { try sink.show(.crashedTwice(object)) }
         // Entries that could not be listed count as errors of this run.
         sink.listingErrors = listing.problems.count
 
         var failure: (any Error)?
         do {
-            let outcome = try session.run(
-                listing, objects: plan.toClassify, sink: sink, problemsSink: ProblemsSink(collector: collector, output: events.output), cancellation: cancellation)
-            failure = outcome.sinkError
+            // Suspects first, each alone and recorded before the next, so that a death among
+            // them points at one object.
+            let (suspects, others) = plan.toClassify.partitioned { review.suspects.contains(ObjectKey($0)) }
+            var alone = session
+            alone.workers = 1
+            var quietListing = listing
+            quietListing.problems = []
+            sink.upcoming = []
+            for suspect in suspects where !cancellation.isCancelled && failure == nil {
+                failure = try alone.run(quietListing, objects: [suspect], sink: sink, cancellation: cancellation).sinkError
+                if failure == nil { try sink.flush() }
+            }
+            if failure == nil {
+                // Roughly the order the workers take them: largest first.
+                sink.upcoming = others.sorted { $0.size > $1.size }
+                let outcome = try session.run(
+                    listing, objects: others, sink: sink, problemsSink: ProblemsSink(collector: collector, output: events.output),
+                    cancellation: cancellation)
+                failure = outcome.sinkError
+            }
         } catch {
             failure = error
         }
@@ -231,6 +258,20 @@ final class JobSink: ResultSink {
     let delay: TimeInterval
     let now: @Sendable () -> Date
     var listingErrors = 0
+    /// Test only: see `JobRunner.testOnlyBeforeAnalyze`.
+    var beforeAnalyze: (@Sendable (ObjectRef) -> Void)?
+    /// Objects recorded as in hand by this process (a split object is announced once).
+    private var announced = Set<ObjectKey>()
+    /// The objects the workers are expected to take next. An object taken is announced with
+    /// the next few of these, one write for many objects; announcing one early only makes it
+    /// a suspect, read alone, should the process die. Empty while suspects are read.
+    var upcoming: [ObjectRef] = [] {
+        didSet { nextUpcoming = 0 }
+    }
+    private var nextUpcoming = 0
+    static let announcedAhead = 31
+    /// The first failure to record an object as in hand; the next `consume` throws it.
+    private var inHandError: (any Error)?
     private var pending: [JobStore.ClassifiedObject] = []
     private lazy var lastFlush = now()
     /// Set when the user paused or cancelled the job while this run went on.
@@ -256,7 +297,31 @@ final class JobSink: ResultSink {
         self.now = now
     }
 
+    func willAnalyze(_ object: ObjectRef) {
+        if announced.insert(ObjectKey(object)).inserted && inHandError == nil {
+            var batch = [object]
+            while batch.count <= Self.announcedAhead && nextUpcoming < upcoming.count {
+                let next = upcoming[nextUpcoming]
+                nextUpcoming += 1
+                if announced.insert(ObjectKey(next)).inserted { batch.append(next) }
+            }
+            do {
+                try store.markInHand(runId: run.id, objects: batch)
+            } catch {
+                inHandError = error
+            }
+        }
+        beforeAnalyze?(object)
+    }
+
+    /// Shows a result already recorded in the store (the report and the caller's output).
+    func show(_ result: ObjectResult) throws {
+        collector.add(result)
+        try output?.consume(result)
+    }
+
     func consume(_ result: ObjectResult) throws {
+        if let inHandError { throw inHandError }
         if delay > 0 { Thread.sleep(forTimeInterval: delay) }
         var finding: JobStore.StoredFinding?
         var shown = result
@@ -276,8 +341,7 @@ final class JobSink: ResultSink {
         pending.append(.init(
             object: result.object, status: result.status, reason: result.reason, bytesClassified: result.sizeClassified, isError: isError,
             finding: finding))
-        collector.add(shown)
-        try output?.consume(shown)
+        try show(shown)
         if pending.count >= batchSize || now().timeIntervalSince(lastFlush) >= batchInterval { try flush() }
     }
 
@@ -316,5 +380,16 @@ final class ProblemsSink: ResultSink {
     func consume(_ result: ObjectResult) throws {
         collector.add(result)
         try output?.consume(result)
+    }
+}
+
+extension Array {
+    /// The elements that satisfy `belongs` and the others, each in their original order.
+    func partitioned(_ belongs: (Element) -> Bool) -> (matching: [Element], others: [Element]) {
+        var matching: [Element] = [], others: [Element] = []
+        for element in self {
+            if belongs(element) { matching.append(element) } else { others.append(element) }
+        }
+        return (matching, others)
     }
 }

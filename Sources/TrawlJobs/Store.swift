@@ -28,7 +28,9 @@ public final class JobStore: Sendable {
     /// is reported, never reset.
     public init(directory: String) throws(JobError) {
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            // Private to the user: the store says where sensitive data is.
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw JobError.state("cannot create the state directory \(directory): \(error.localizedDescription)")
         }
@@ -40,6 +42,8 @@ public final class JobStore: Sendable {
         configuration.label = "trawl.jobs"
         do {
             db = try DatabaseQueue(path: path, configuration: configuration)
+            // SQLite gives the -wal and -shm files the database's own mode.
+            chmod(path, 0o600)
             try Self.migrator.migrate(db)
             let check = try db.read { try String.fetchOne($0, sql: "PRAGMA quick_check") }
             guard check == "ok" else { throw JobError.state(Self.damaged(path, detail: check ?? "integrity check failed")) }
@@ -184,6 +188,23 @@ public final class JobStore: Sendable {
                     runId INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
                     json TEXT NOT NULL
                 )
+                """)
+        }
+        migrator.registerMigration("v3") { db in
+            // Objects a run's workers have taken and whose results are not recorded yet (what was
+            // in hand if the process dies), and the suspects a resumed run retries alone
+            // (see CrashRecovery.swift).
+            try db.execute(sql: """
+                CREATE TABLE in_hand (
+                    runId INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    bucket TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    eTag TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    inHand INTEGER NOT NULL DEFAULT 1,
+                    suspect INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (runId, bucket, key)
+                ) WITHOUT ROWID
                 """)
         }
         return migrator
@@ -639,6 +660,7 @@ extension JobStore {
             try db.execute(
                 sql: "UPDATE runs SET status = ?, message = ?, endedAt = ?, pid = NULL WHERE id = ?",
                 arguments: [status.rawValue, message, now.seconds, runId])
+            try Self.releaseInHand(db, runId: runId)
         }
     }
 
@@ -647,6 +669,7 @@ extension JobStore {
             try db.execute(
                 sql: "UPDATE runs SET status = ?, message = ?, endedAt = ?, pid = NULL WHERE id = ? AND status = 'RUNNING'",
                 arguments: [status.rawValue, message, now.seconds, runId])
+            if db.changesCount > 0 { try Self.releaseInHand(db, runId: runId) }
         }
     }
 
@@ -702,6 +725,7 @@ extension JobStore {
             var findings = 0, suppressed = 0, errors = extraErrors
             var bytes: Int64 = 0
             for item in objects {
+                try Self.clearInHand(db, runId: run.id, object: item.object)
                 if item.isError {
                     errors += 1
                     continue

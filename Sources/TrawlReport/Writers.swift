@@ -11,7 +11,8 @@ public final class TextOutput {
 
     public init(path: String?) throws {
         if let path, path != "-" {
-            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+                let handle = FileHandle(forWritingAtPath: path) else {
                 throw WriteError("cannot write \(path)")
             }
             self.handle = handle
@@ -75,7 +76,7 @@ public final class FindingsCSVWriter {
                 result.object.bucket, result.object.key, severity.label, type, detection.info.id, detection.info.category.rawValue,
                 String(detection.count), locations, result.status.rawValue, result.reason?.rawValue ?? "",
             ]
-            try output.write(row.map(Self.escape).joined(separator: ",") + "\n")
+            try output.write(row.map(UntrustedText.csvCell).joined(separator: ",") + "\n")
         }
     }
 
@@ -86,17 +87,6 @@ public final class FindingsCSVWriter {
             (file.map { $0 + ":" } ?? "") + (reference ?? "row \(row) col \(column)") + (name.map { " (\($0))" } ?? "")
         case .record(let index, let path, let file): (file.map { $0 + ":" } ?? "") + "record \(index)" + (path.map { " \($0)" } ?? "")
         }
-    }
-
-    /// RFC 4180 quoting; a leading formula character is neutralised so a spreadsheet never
-    /// evaluates an object key.
-    static func escape(_ field: String) -> String {
-        var value = field
-        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
-        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return value
     }
 }
 

@@ -3,6 +3,7 @@ import TrawlReport
 import Foundation
 import TrawlCore
 import TrawlJobs
+import TrawlObjects
 
 struct FindingsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -90,7 +91,7 @@ struct FindingsList: ParsableCommand {
                 print("job,run,bucket,key,type,severity,identifiers,createdAt,archived")
                 for row in rows {
                     print([row.job, "\(row.run)", row.bucket, row.key, row.type, row.severity, row.identifiers, formatDate(row.createdAt), "\(row.archived)"]
-                        .map(csvField).joined(separator: ","))
+                        .map(UntrustedText.csvCell).joined(separator: ","))
                 }
             case .table:
                 if rows.isEmpty {
@@ -107,16 +108,6 @@ struct FindingsList: ParsableCommand {
             return 0
         }
     }
-}
-
-func csvField(_ field: String) -> String {
-    var field = field
-    // Keep spreadsheets from evaluating a key that looks like a formula.
-    if let first = field.first, "=+-@".contains(first) { field = "'" + field }
-    if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-    return field
 }
 
 struct FindingsArchive: ParsableCommand {

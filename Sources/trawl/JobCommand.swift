@@ -3,6 +3,7 @@ import Foundation
 import TrawlCore
 import TrawlDetect
 import TrawlJobs
+import TrawlObjects
 import TrawlS3
 
 struct JobCommand: ParsableCommand {
@@ -183,6 +184,7 @@ struct JobList: ParsableCommand {
 }
 
 func renderTable(header: [String], rows: [[String]]) -> String {
+    let rows = rows.map { $0.map(UntrustedText.forTerminal) }
     var widths = header.map(\.count)
     for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
     func line(_ cells: [String]) -> String {
@@ -225,7 +227,7 @@ struct JobShow: ParsableCommand {
             }
             let d = job.definition
             var out = "job \(job.name)  (\(Scheduler.status(job, runs: runs)); revision \(job.revision); job id \(job.macieJobId))\n"
-            out += "  source        \(d.source)\(d.bucket.map { " (bucket \($0))" } ?? "")\n"
+            out += "  source        " + UntrustedText.forTerminal("\(d.source)\(d.bucket.map { " (bucket \($0))" } ?? "")") + "\n"
             out += "  schedule      \((try? d.parsedSchedule.jobType) ?? "") \(d.schedule) \(d.timezone); initial run: \(d.initialRun ? "existing objects" : "new objects only")\n"
             out += "  created       \(formatDate(job.createdAt, zone: zone))\n"
             out += "  next run      \(next.map { formatDate($0, zone: zone) } ?? "-")\n"
@@ -239,7 +241,7 @@ struct JobShow: ParsableCommand {
             out += "  runs          \(runs.count)\n"
             if let last = runs.last {
                 out += "  last run      #\(last.number) \(last.status.rawValue) \(formatDate(last.startedAt, zone: zone)): \(last.classified) classified, \(last.findings) finding(s), \(last.errors) error(s)\n"
-                if let message = last.message { out += "                \(message)\n" }
+                if let message = last.message { out += "                \(UntrustedText.forTerminal(message))\n" }
             }
             print(out, terminator: "")
             return 0

@@ -84,6 +84,12 @@ struct JobRunFlow {
         if let delay = ProcessInfo.processInfo.environment["TRAWL_TEST_ONLY_DELAY_PER_OBJECT_MS"].flatMap(Double.init) {
             runner.testOnlyDelayPerObject = delay / 1000
         }
+        // Test only: the object with this key kills the process, as a trap in a reader would.
+        if let key = ProcessInfo.processInfo.environment["TRAWL_TEST_ONLY_CRASH_ON_KEY"], !key.isEmpty {
+            runner.testOnlyBeforeAnalyze = { object in
+                if object.key == key { abort() }
+            }
+        }
         let context = FindingContext(accountId: "000000000000", region: job.definition.region, jobId: job.macieJobId)
         let sink = try ScanSink(
             format: ScanSink.Format(rawValue: format.rawValue) ?? .text, output: output, results: nil, context: context,
@@ -120,7 +126,7 @@ struct JobRunFlow {
         }
         info("  run #\(run.number)         \(run.status.rawValue): \(run.classified) object(s) classified, \(run.findings) finding(s)"
             + (run.suppressed > 0 ? " (\(run.suppressed) suppressed)" : "") + ", \(run.errors) error(s); stored in \(store.path)\n")
-        if let message = run.message { info("                  \(message)\n") }
+        if let message = run.message { info("                  \(UntrustedText.forTerminal(message))\n") }
         switch run.status {
         case .interrupted: return 130
         case .cancelled, .userPaused: return ExitStatus.clean

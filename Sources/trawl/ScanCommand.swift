@@ -231,7 +231,7 @@ enum SummaryText {
             }
             out += "  objects\n"
             for object in s.topObjects.sorted(by: { ($0.severity, $1.path) > ($1.severity, $0.path) }) {
-                out += "    \(object.severity.label.padding(toLength: 6, withPad: " ", startingAt: 0)) \(object.path)  \(object.types)\n"
+                out += "    \(object.severity.label.padding(toLength: 6, withPad: " ", startingAt: 0)) \(UntrustedText.forTerminal(object.path))  \(object.types)\n"
             }
             if s.findings > s.topObjects.count { out += "    … and \(s.findings - s.topObjects.count) more (use --format json)\n" }
         }

@@ -26,6 +26,14 @@ struct Trawl: ParsableCommand {
             EstimateCommand.self, ScanCommand.self, AuditCommand.self, PatternsCommand.self, JobCommand.self,
             DaemonCommand.self, FindingsCommand.self, ReportCommand.self,
         ])
+
+    /// What trawl writes (the state store, findings, results, reports, bucket records) says
+    /// where sensitive data is, so it is private to the user whatever their umask: files
+    /// 0600, directories 0700.
+    static func main() {
+        umask(0o077)
+        main(nil)
+    }
 }
 
 /// Exit codes (ripgrep's contract plus the cost gate).
@@ -76,6 +84,7 @@ func fail(_ message: String, code: Int32 = ExitStatus.usage) -> ExitCode {
     return ExitCode(code)
 }
 
+/// A warning on standard error; it often names an object, so control characters are escaped.
 func warn(_ message: String) {
-    FileHandle.standardError.write(Data(("trawl: " + message + "\n").utf8))
+    FileHandle.standardError.write(Data(("trawl: " + UntrustedText.forTerminal(message) + "\n").utf8))
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TrawlObjects
 
 /// Writes an `AuditReport` as a table, JSON Lines or CSV.
 public enum AuditRenderer {
@@ -21,7 +22,7 @@ public enum AuditRenderer {
         var rows: [[String]] = []
         for bucket in report.buckets {
             rows.append([
-                bucket.bucketName, bucket.publicAccess.effectivePermission.rawValue, bucket.sharedAccess.rawValue,
+                UntrustedText.forTerminal(bucket.bucketName), bucket.publicAccess.effectivePermission.rawValue, bucket.sharedAccess.rawValue,
                 bucket.serverSideEncryption.type.rawValue, replicationText(bucket.replicationDetails),
                 findingsText(report.findings(for: bucket.bucketName)),
             ])
@@ -39,10 +40,11 @@ public enum AuditRenderer {
         for (bucket, row) in zip(report.buckets, rows) {
             out += line(row) + "\n"
             for item in bucket.evidence where item.verdict != "NONE" || item.aspect != "publicAccess" {
-                out += "    \(item.aspect): \(item.verdict) \(item.location.map { "[\($0)] " } ?? "")\(item.detail)\n"
+                // Evidence quotes policy text, which whoever wrote the policy chose.
+                out += UntrustedText.forTerminal("    \(item.aspect): \(item.verdict) \(item.location.map { "[\($0)] " } ?? "")\(item.detail)") + "\n"
             }
         }
-        for warning in report.warnings { out += "warning: \(warning)\n" }
+        for warning in report.warnings { out += "warning: \(UntrustedText.forTerminal(warning))\n" }
         return out
     }
 
@@ -100,18 +102,13 @@ public enum AuditRenderer {
                 bucket.evidence.map { "\($0.aspect): \($0.verdict)\($0.location.map { " [\($0)]" } ?? "") \($0.detail)" }
                     .joined(separator: " | "),
             ]
-            out += cells.map(escape).joined(separator: ",") + "\r\n"
+            out += cells.map(UntrustedText.csvCell).joined(separator: ",") + "\r\n"
         }
         return out
     }
 
     private static func text(_ flag: Bool?) -> String {
         flag.map { $0 ? "true" : "false" } ?? "UNKNOWN"
-    }
-
-    private static func escape(_ cell: String) -> String {
-        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
-        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     private static func replicationText(_ details: ReplicationDetails) -> String {
