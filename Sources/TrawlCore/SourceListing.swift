@@ -33,8 +33,10 @@ public struct StoreOpener: Sendable {
             {
                 return try InventoryStore(manifest: text)
             }
-            throw SourceError(
-                "\(text) is neither a directory (of buckets, or one bucket with --bucket NAME) nor an S3 Inventory manifest.json")
+            // One file: the one object of a bucket named after its folder (or --bucket).
+            var store = DirectorySource(file: URL(fileURLWithPath: text))
+            if let bucket { store.singleBucket = bucket }
+            return store
         }
         return DirectorySource(root: URL(fileURLWithPath: text), singleBucket: bucket)
     }
@@ -47,24 +49,37 @@ public struct SourceListing {
     public var inScope: [ObjectRef] = []
     public var selected: [ObjectRef] = []
     public var problems: [ListingProblem] = []
+    /// Why nothing is in scope, said for a person (nil when something is).
+    public var emptyReason: String?
 
-    /// Lists `store` under `scope`.
+    /// Lists `store` under `scope`. Throws `SourceError` when a bucket filter names a bucket the
+    /// source does not have (a typo must not read as "nothing found").
     public static func list(_ store: any ObjectStore, scope: Scope) throws -> SourceListing {
         var listing = SourceListing(store: store)
         let all = try store.bucketNames()
+        let missing = scope.buckets.filter { !all.contains($0) }
+        if !missing.isEmpty {
+            let known = all.isEmpty ? "it has none" : "its buckets: " + all.prefix(20).joined(separator: ", ") + (all.count > 20 ? ", …" : "")
+            throw SourceError("\(store.sourceDescription) has no bucket named \(missing.joined(separator: ", ")) (\(known))")
+        }
         let buckets = all.filter(scope.includesBucket)
         if all.count == 1, buckets.isEmpty {
             throw SourceError("bucket \(all[0]) is excluded by the bucket filters")
         }
+        var census = ScopeCensus(scope: scope)
         try store.listObjects(
             in: buckets,
             object: { object in
+                census.count(object)
                 if scope.isEligible(object) {
                     listing.inScope.append(object)
                     if scope.isSampled(object) { listing.selected.append(object) }
                 }
                 return true
             }, problem: { listing.problems.append($0) })
+        if listing.inScope.isEmpty {
+            listing.emptyReason = census.whyEmpty(buckets: buckets.count, source: store.sourceDescription)
+        }
         return listing
     }
 
@@ -106,5 +121,46 @@ public struct SourceListing {
             + Double(cost.bytesTransferred) / 1_073_741_824 * prices.transferOutPerGB
         cost.usd = (cost.usd * 10_000).rounded() / 10_000
         return cost
+    }
+}
+
+/// Counts, while listing, how many objects each object filter alone would keep, so that an empty
+/// scope can name the filter that emptied it.
+struct ScopeCensus {
+    let filters: [(flag: String, scope: Scope)]
+    var listed = 0
+    var kept: [Int]
+
+    init(scope: Scope) {
+        var filters: [(String, Scope)] = []
+        func add(_ flag: String, _ change: (inout Scope) -> Void) {
+            var single = Scope()
+            change(&single)
+            filters.append((flag, single))
+        }
+        if !scope.includePrefixes.isEmpty { add("--include-prefix \(scope.includePrefixes.joined(separator: ", "))") { $0.includePrefixes = scope.includePrefixes } }
+        if !scope.excludePrefixes.isEmpty { add("--exclude-prefix \(scope.excludePrefixes.joined(separator: ", "))") { $0.excludePrefixes = scope.excludePrefixes } }
+        if !scope.includeExtensions.isEmpty { add("--include-ext \(scope.includeExtensions.joined(separator: ", "))") { $0.includeExtensions = scope.includeExtensions } }
+        if !scope.excludeExtensions.isEmpty { add("--exclude-ext \(scope.excludeExtensions.joined(separator: ", "))") { $0.excludeExtensions = scope.excludeExtensions } }
+        if let minSize = scope.minSize { add("--min-size \(minSize)") { $0.minSize = minSize } }
+        if let maxSize = scope.maxSize { add("--max-size \(maxSize)") { $0.maxSize = maxSize } }
+        if let after = scope.modifiedAfter { add("--modified-after \(after)") { $0.modifiedAfter = after } }
+        if let before = scope.modifiedBefore { add("--modified-before \(before)") { $0.modifiedBefore = before } }
+        self.filters = filters
+        kept = Array(repeating: 0, count: filters.count)
+    }
+
+    mutating func count(_ object: ObjectRef) {
+        listed += 1
+        for (index, filter) in filters.enumerated() where filter.scope.isEligible(object) { kept[index] += 1 }
+    }
+
+    func whyEmpty(buckets: Int, source: String) -> String {
+        if buckets == 0 { return "\(source) has no bucket in scope" }
+        if listed == 0 { return "\(source) has no objects (\(buckets) bucket(s) listed)" }
+        if let index = kept.firstIndex(of: 0) {
+            return "\(filters[index].flag) matches none of the \(listed) object(s) listed"
+        }
+        return "the filters together match none of the \(listed) object(s) listed"
     }
 }

@@ -81,6 +81,10 @@ public struct S3ObjectStore: ObjectStore {
                 if !going { return }
             } catch let error as S3Error {
                 if Self.fatalCodes.contains(error.code) { throw SourceError(error.description) }
+                // The bucket the user named does not exist: an error, not an empty result.
+                if error.code == "NoSuchBucket", location.bucket == bucket {
+                    throw SourceError("bucket \(bucket) does not exist (\(error.description))")
+                }
                 problem(ListingProblem(bucket: bucket, key: prefix, reason: error.macieReason, message: error.description))
             }
         }

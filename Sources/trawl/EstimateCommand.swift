@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TrawlCore
 import TrawlDetect
+import TrawlObjects
 
 struct EstimateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,7 +29,8 @@ struct EstimateCommand: ParsableCommand {
         try withUsageErrors {
             guard format == .text || format == .json else { throw UsageError("estimate --format takes text or json") }
             let session = try estimateOptions.session(source: source, scope: scope, detection: detection, s3: s3)
-            let report = session.estimate(try session.list())
+            let listing = try session.list()
+            let report = session.estimate(listing)
             switch format {
             case .json:
                 let encoder = JSONEncoder()
@@ -36,6 +38,11 @@ struct EstimateCommand: ParsableCommand {
                 print(String(decoding: try encoder.encode(report), as: UTF8.self))
             default:
                 print(EstimateText.render(report, source: source), terminator: "")
+                for note in session.store.notes { print("  note            \(UntrustedText.forTerminal(note))") }
+            }
+            if let why = listing.emptyReason, listing.problems.isEmpty {
+                warn("nothing in scope: \(UntrustedText.forTerminal(why))")
+                return ExitStatus.nothingInScope
             }
             return 0
         }

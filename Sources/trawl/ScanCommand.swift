@@ -66,6 +66,9 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .customLong("no-progress"), help: "Never show the progress line.")
     var noProgress = false
 
+    @Flag(name: .customLong("strict"), help: "Exit 2 when any object was SKIPPED or PARTIAL, not only when one could not be read.")
+    var strict = false
+
     @Option(
         name: .customLong("object-time-limit"),
         help: "Seconds one object may take; past it the object is PARTIAL with TIME_CUT_OFF_REACHED and what was found so far (default 600).")
@@ -104,6 +107,11 @@ struct ScanCommand: ParsableCommand {
             if findingsToStdout { FileHandle.standardError.write(Data(text.utf8)) } else { print(text, terminator: "") }
         }
         info(EstimateText.render(estimate, source: source))
+        for note in session.store.notes { info("  note            \(UntrustedText.forTerminal(note))\n") }
+        if let why = listing.emptyReason, listing.problems.isEmpty {
+            warn("nothing to scan: \(UntrustedText.forTerminal(why))")
+            return ExitStatus.nothingInScope
+        }
 
         let gate = CostGate(confirmed: yes, maxCostUSD: maxCost, maxBytes: maxBytes?.bytes)
         switch gate.decide(estimate, canAsk: isatty(0) == 1 && isatty(2) == 1) {
@@ -155,6 +163,10 @@ struct ScanCommand: ParsableCommand {
         }
         if outcome.cancelled { return 130 }
         if sink.summary.errors > 0 { return ExitStatus.errors }
+        if strict, sink.summary.byStatus[.complete, default: 0] < sink.summary.objects {
+            warn("--strict: \(sink.summary.objects - sink.summary.byStatus[.complete, default: 0]) object(s) were not read in full")
+            return ExitStatus.errors
+        }
         return sink.summary.findings > 0 ? ExitStatus.findings : ExitStatus.clean
     }
 }

@@ -19,7 +19,8 @@ struct Trawl: ParsableCommand {
             an S3 Inventory manifest.json.
 
             Exit status: 0 nothing found, 1 findings, 2 errors (some objects could not be read), \
-            3 scan not confirmed (pass --yes, --max-cost or --max-bytes), 64 bad usage.
+            3 scan not confirmed (pass --yes, --max-cost or --max-bytes), 4 nothing in scope (the source \
+            or a filter selected no object), 64 bad usage.
             """,
         version: "0.1.0",
         subcommands: [
@@ -42,6 +43,8 @@ enum ExitStatus {
     static let findings: Int32 = 1
     static let errors: Int32 = 2
     static let notConfirmed: Int32 = 3
+    /// The source or the scope selected no object at all (a typo must not read as "clean").
+    static let nothingInScope: Int32 = 4
     static let usage: Int32 = 64
 }
 

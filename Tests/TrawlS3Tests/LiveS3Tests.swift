@@ -191,9 +191,11 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         #expect(results.values.allSatisfy { $0.status == .skipped })
         #expect(client.counters.getRequests.load(ordering: .relaxed) - gets == 2)  // none for the Deep Archive object
 
-        // A missing bucket is a listing problem with Macie's reason, not a crash.
-        let missing = try SourceListing.list(try S3ObjectStore(url: "s3://no-such-bucket", client: client), scope: Scope())
-        #expect(missing.problems.map(\.reason) == [.noSuchBucketAvailable])
+        // A bucket the user names that does not exist is an error naming it, never "nothing found".
+        let missing = #expect(throws: SourceError.self) {
+            try SourceListing.list(try S3ObjectStore(url: "s3://no-such-bucket", client: client), scope: Scope())
+        }
+        #expect(missing?.description.contains("bucket no-such-bucket does not exist") == true)
         // A bad endpoint is a clear error.
         let nowhere = server.client(retry: RetryPolicy(maxConnectAttempts: 2, baseDelay: 0.01), endpoint: "http://127.0.0.1:\(try Loopback.freePort())")
         let error = #expect(throws: SourceError.self) { try SourceListing.list(try S3ObjectStore(url: "s3://x", client: nowhere), scope: Scope()) }

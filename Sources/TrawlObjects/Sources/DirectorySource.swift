@@ -12,32 +12,67 @@ import Darwin
 ///
 /// Symbolic links are never followed out of the tree: a link whose target resolves outside
 /// the bucket is reported as a listing problem, not read.
+///
+/// Files directly in `root`, beside the bucket folders, are not left out: they are the objects of
+/// one more bucket named after `root` itself (`looseFilesBucket`).
 public struct DirectorySource: Sendable {
     public var root: URL
     /// When set, `root` is one bucket with this name.
     public var singleBucket: String?
+    /// When set, the source is this one file of `root` (a single file given as SOURCE).
+    public var onlyFile: String?
 
-    public init(root: URL, singleBucket: String? = nil) {
+    public init(root: URL, singleBucket: String? = nil, onlyFile: String? = nil) {
         self.root = root.standardizedFileURL
         self.singleBucket = singleBucket
+        self.onlyFile = onlyFile
+    }
+
+    /// A file given as SOURCE: the one object of a bucket named after its folder.
+    public init(file: URL) {
+        let file = file.standardizedFileURL
+        let folder = file.deletingLastPathComponent()
+        self.init(root: folder, singleBucket: folder.lastPathComponent, onlyFile: file.lastPathComponent)
     }
 
     public struct Bucket: Sendable, Hashable {
         public var name: String
         public var path: String
+        /// Only the regular files directly in `path` (the files beside the bucket folders).
+        public var looseFilesOnly = false
+    }
+
+    /// The bucket holding the files directly in `root`, named after it; nil when there are none.
+    public var looseFilesBucket: String? {
+        guard singleBucket == nil, hasLooseFiles else { return nil }
+        return root.lastPathComponent
+    }
+
+    private var hasLooseFiles: Bool {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        return entries.contains { name in
+            var status = stat()
+            return !name.hasPrefix(".") && lstat(root.appendingPathComponent(name).path, &status) == 0
+                && (status.st_mode & S_IFMT) != S_IFDIR
+        }
     }
 
     /// The buckets, sorted by name.
     public func buckets() throws -> [Bucket] {
         if let name = singleBucket { return [Bucket(name: name, path: root.path)] }
         let entries = try FileManager.default.contentsOfDirectory(atPath: root.path)
-        return entries.sorted().compactMap { name in
+        var buckets: [Bucket] = entries.sorted().compactMap { name in
             guard !name.hasPrefix(".") else { return nil }
             let path = root.appendingPathComponent(name).path
             var status = stat()
             guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else { return nil }
             return Bucket(name: name, path: path)
         }
+        if let loose = looseFilesBucket, !buckets.contains(where: { $0.name == loose }) {
+            buckets.append(Bucket(name: loose, path: root.path, looseFilesOnly: true))
+            buckets.sort { $0.name < $1.name }
+        }
+        return buckets
     }
 
     /// Walks every bucket depth-first in key order, calling `object` for each regular file
@@ -49,14 +84,27 @@ public struct DirectorySource: Sendable {
     ) throws {
         for bucket in try selected ?? buckets() {
             let realBucket = realPath(bucket.path) ?? bucket.path
-            if try !walkDirectory(bucket: bucket.name, bucketRoot: realBucket, path: bucket.path, prefix: "", object: object, problem: problem) {
+            let only = bucket.looseFilesOnly ? Entries.filesOnly : onlyFile.map(Entries.named) ?? .all
+            if try !walkDirectory(
+                bucket: bucket.name, bucketRoot: realBucket, path: bucket.path, prefix: "", entries: only, object: object,
+                problem: problem)
+            {
                 return
             }
         }
     }
 
+    /// Which entries of the top folder a walk takes.
+    enum Entries {
+        case all
+        /// Regular files only (the loose files beside the bucket folders).
+        case filesOnly
+        /// This one entry.
+        case named(String)
+    }
+
     private func walkDirectory(
-        bucket: String, bucketRoot: String, path: String, prefix: String,
+        bucket: String, bucketRoot: String, path: String, prefix: String, entries: Entries = .all,
         object: (ObjectRef) throws -> Bool, problem: (ListingProblem) -> Void
     ) throws -> Bool {
         let names: [String]
@@ -67,6 +115,7 @@ public struct DirectorySource: Sendable {
             return true
         }
         for name in names {
+            if case .named(let only) = entries, name != only { continue }
             let full = path + "/" + name
             let key = prefix + name
             var status = stat()
@@ -92,6 +141,7 @@ public struct DirectorySource: Sendable {
                 readPath = target
             }
             if mode == S_IFDIR {
+                if case .filesOnly = entries { continue }  // a bucket folder, walked as its own bucket
                 if try !walkDirectory(bucket: bucket, bucketRoot: bucketRoot, path: full, prefix: key + "/", object: object, problem: problem) {
                     return false
                 }

@@ -31,6 +31,14 @@ public protocol ObjectStore: Sendable {
     /// Bytes the estimate may peek at (head and tail) without a charge, or nil where peeking
     /// costs requests (the estimate then judges by extension).
     func probe(_ object: ObjectRef) -> (any ObjectBytes)?
+
+    /// What a person should know about how the source was read (files taken as a bucket of
+    /// their folder's name); shown with the estimate.
+    var notes: [String] { get }
+}
+
+extension ObjectStore {
+    public var notes: [String] { [] }
 }
 
 /// Requests a remote store makes: the estimate prices them.
@@ -80,6 +88,12 @@ extension DirectorySource: ObjectStore {
     }
 
     public func probe(_ object: ObjectRef) -> (any ObjectBytes)? { Self.bytes(of: object) }
+
+    public var notes: [String] {
+        if let onlyFile { return ["\(onlyFile) is read as the one object of bucket \(singleBucket ?? root.lastPathComponent)"] }
+        guard let loose = looseFilesBucket else { return [] }
+        return ["files directly in \(root.path) are objects of bucket \(loose), named after the folder"]
+    }
 
     static func bytes(of object: ObjectRef) -> any ObjectBytes {
         guard case .file(let path) = object.location else {
