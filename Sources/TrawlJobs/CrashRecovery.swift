@@ -59,6 +59,9 @@ extension JobStore {
         var skipped: [ObjectRef] = []
         /// Objects to read first, one at a time.
         var suspects: Set<ObjectKey> = []
+        /// Those of them that were in hand when the previous attempt died (a changed version
+        /// is a suspect, read alone, but has not crashed anything).
+        var crashed: Set<ObjectKey> = []
     }
 
     /// On resuming run `runId`: objects still in hand were in hand when the previous attempt
@@ -95,6 +98,7 @@ extension JobStore {
                     try db.execute(sql: "UPDATE runs SET classified = classified + 1 WHERE id = ?", arguments: [runId])
                     review.skipped.append(object)
                 } else {
+                    if inHand { review.crashed.insert(key) }
                     try db.execute(
                         sql: "UPDATE in_hand SET inHand = 0, suspect = 1 WHERE runId = ? AND bucket = ? AND key = ?",
                         arguments: [runId, key.bucket, key.key])

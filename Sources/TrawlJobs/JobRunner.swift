@@ -28,6 +28,11 @@ public struct JobRunner {
     /// Test only: called before an object is read, after it is recorded as in hand, so a test
     /// can make a named object kill the process. Set from `TRAWL_TEST_ONLY_CRASH_ON_KEY` by the CLI.
     public var testOnlyBeforeAnalyze: (@Sendable (ObjectRef) -> Void)?
+    /// Reads one object in a process of its own (`trawl job probe`) and says whether that
+    /// process lived. A resumed run probes each object that was in hand when its previous
+    /// attempt died: one that kills the probe too is recorded SKIPPED at once, so the run
+    /// completes instead of dying on it again. Nil: suspects are read in this process.
+    public var isolate: (@Sendable (ObjectRef) -> Bool)?
 
     public init(store: JobStore, workers: Int, pid: Int32 = getpid(), now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
@@ -169,6 +174,14 @@ public struct JobRunner {
             quietListing.problems = []
             sink.upcoming = []
             for suspect in suspects where !cancellation.isCancelled && failure == nil {
+                if review.crashed.contains(ObjectKey(suspect)), let isolate, !isolate(suspect) {
+                    // It killed the previous attempt and now a process of its own: never again.
+                    try sink.consume(.crashedTwice(suspect))
+                    try sink.flush()
+                    events.warning(
+                        "s3://\(suspect.bucket)/\(suspect.key): \(JobStore.crashedTwiceMessage) (\(JobStore.crashedTwiceReason.rawValue))")
+                    continue
+                }
                 failure = try alone.run(quietListing, objects: [suspect], sink: sink, cancellation: cancellation).sinkError
                 if failure == nil { try sink.flush() }
             }
@@ -359,6 +372,27 @@ final class JobSink: ResultSink {
 }
 
 extension JobRunner {
+    /// Reads `bucket`/`key` of job `name` as a run would, in this process (the body of `trawl job
+    /// probe`, which a resumed run starts to see whether an object kills trawl). Throws
+    /// `JobError` when the object is not in the job's source any more.
+    public func probe(_ name: String, bucket: String, key: String) throws -> ObjectResult {
+        let job = try store.job(named: name)
+        let definition = job.definition
+        var scope = try definition.scope.scope().bucketsOnly
+        scope.buckets = [bucket]
+        let session = try Self.session(definition, opener: opener, scope: scope, detector: try definition.detector(), workers: 1)
+        var found: ObjectRef?
+        try session.store.listObjects(
+            in: [bucket], object: { object in
+                if object.key == key { found = object }
+                return found == nil
+            }, problem: { _ in })
+        guard let object = found else { throw JobError.state("job \(name): \(bucket)/\(key) is not in its source any more") }
+        testOnlyBeforeAnalyze?(object)
+        let reader = session.store.reader(for: [object])
+        return Analyzer(detector: session.detector, settings: session.settings).analyze(object, bytes: reader(object))
+    }
+
     /// Lists every object of the definition's included buckets (object scoping left to the
     /// plan): the baseline of a job created with `initialRun: false`.
     public static func baseline(_ definition: JobDefinition, opener: StoreOpener = StoreOpener()) throws -> [ObjectRef] {

@@ -17,7 +17,7 @@ struct JobCommand: ParsableCommand {
             """,
         subcommands: [
             JobCreate.self, JobList.self, JobShow.self, JobHistory.self, JobRun.self, JobPause.self, JobResume.self,
-            JobCancel.self, JobDelete.self, JobApply.self, JobExport.self, JobCron.self, JobSystemd.self,
+            JobCancel.self, JobDelete.self, JobApply.self, JobExport.self, JobCron.self, JobSystemd.self, JobProbe.self,
         ])
 }
 

@@ -84,12 +84,10 @@ struct JobRunFlow {
         if let delay = ProcessInfo.processInfo.environment["TRAWL_TEST_ONLY_DELAY_PER_OBJECT_MS"].flatMap(Double.init) {
             runner.testOnlyDelayPerObject = delay / 1000
         }
-        // Test only: the object with this key kills the process, as a trap in a reader would.
-        if let key = ProcessInfo.processInfo.environment["TRAWL_TEST_ONLY_CRASH_ON_KEY"], !key.isEmpty {
-            runner.testOnlyBeforeAnalyze = { object in
-                if object.key == key { abort() }
-            }
-        }
+        runner.testOnlyBeforeAnalyze = testOnlyCrashHook()
+        // An object that was in hand when a run died is read again in a process of its own.
+        let state = URL(fileURLWithPath: store.path).deletingLastPathComponent().path
+        runner.isolate = { object in probeSurvives(job: name, bucket: object.bucket, key: object.key, state: state) }
         let context = FindingContext(accountId: "000000000000", region: job.definition.region, jobId: job.macieJobId)
         let sink = try ScanSink(
             format: ScanSink.Format(rawValue: format.rawValue) ?? .text, output: output, results: nil, context: context,
@@ -166,5 +164,63 @@ final class SignalStop: @unchecked Sendable {
         for source in sources { source.cancel() }
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
+    }
+}
+
+/// Test only: the object whose key is `TRAWL_TEST_ONLY_CRASH_ON_KEY` kills the process, as a
+/// trap in a reader would.
+func testOnlyCrashHook() -> (@Sendable (ObjectRef) -> Void)? {
+    guard let key = ProcessInfo.processInfo.environment["TRAWL_TEST_ONLY_CRASH_ON_KEY"], !key.isEmpty else { return nil }
+    return { object in
+        if object.key == key { abort() }
+    }
+}
+
+/// Runs `trawl job probe` on one object in a child process: false when the child was killed
+/// (a signal: a trap, an abort, the kernel's OOM killer), true when it exited by itself.
+func probeSurvives(job: String, bucket: String, key: String, state: String) -> Bool {
+    let process = Process()
+    let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = ["job", "probe", job, "--bucket", bucket, "--key", key, "--state", state]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    do {
+        try process.run()
+    } catch {
+        return true  // no child to ask: read it here, as without isolation
+    }
+    process.waitUntilExit()
+    return process.terminationReason == .exit
+}
+
+/// `trawl job probe NAME --bucket B --key K`: reads one object of a job as a run would, in a
+/// process of its own, and exits. A resumed run uses it to learn whether an object that was in
+/// hand when the run died kills trawl, without dying itself.
+struct JobProbe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe", abstract: "Read one object of a job in this process (used by resumed runs).", shouldDisplay: false)
+
+    @Argument(help: "Job name.")
+    var name: String
+
+    @Option(name: .customLong("bucket"), help: "The object's bucket.")
+    var bucket: String
+
+    @Option(name: .customLong("key"), help: "The object's key.")
+    var key: String
+
+    @OptionGroup var stateOptions: StateOptions
+    @OptionGroup var s3: S3Options
+
+    func run() throws {
+        try withJobErrors {
+            var runner = JobRunner(store: try stateOptions.open(), workers: 1)
+            runner.opener = s3.storeOpener(region: nil)
+            runner.testOnlyBeforeAnalyze = testOnlyCrashHook()
+            let result = try runner.probe(name, bucket: bucket, key: key)
+            print("\(result.status.rawValue) \(result.reason?.rawValue ?? "-")")
+            return 0
+        }
     }
 }
