@@ -30,10 +30,10 @@ test: deps test-deps lint
 
 # The tree is formatted by swift-format (the toolchain's `swift format`, configured in .swift-format).
 lint:
-	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
+	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests Fuzz
 
 format:
-	$(SWIFT) format --in-place --recursive --parallel Package.swift Sources Tests
+	$(SWIFT) format --in-place --recursive --parallel Package.swift Sources Tests Fuzz
 
 # The test suite also needs moto's S3 server (live S3 tests on loopback), headless Chromium (the HTML report is checked in a real browser) and
 # Python's jsonschema (SARIF output is validated against the 2.1.0 schema). Where Chromium cannot

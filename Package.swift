@@ -80,7 +80,8 @@ let package = Package(
         // build replays the files named on the command line.
         .target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"),
         .executableTarget(name: "FuzzPolicy", dependencies: ["FuzzDriver", "TrawlAudit"], path: "Fuzz/FuzzPolicy"),
-        .executableTarget(name: "FuzzDetector", dependencies: ["FuzzDriver", "TrawlDetect"], path: "Fuzz/FuzzDetector"),
+        .executableTarget(
+            name: "FuzzDetector", dependencies: ["FuzzDriver", "TrawlDetect"], path: "Fuzz/FuzzDetector"),
         .executableTarget(name: "FuzzZip", dependencies: ["FuzzDriver", "TrawlObjects"], path: "Fuzz/FuzzZip"),
         .executableTarget(name: "FuzzTar", dependencies: ["FuzzDriver", "TrawlObjects"], path: "Fuzz/FuzzTar"),
         .executableTarget(name: "FuzzGzip", dependencies: ["FuzzDriver", "TrawlObjects"], path: "Fuzz/FuzzGzip"),
@@ -96,13 +97,21 @@ let package = Package(
         // Each test target lists every module its files import.
         .testTarget(name: "TrawlRegexTests", dependencies: ["TrawlRegex"]),
         .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect", "TrawlTestSupport"]),
-        .testTarget(name: "TrawlObjectsTests", dependencies: ["TrawlObjects", "TrawlTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "TrawlObjectsTests", dependencies: ["TrawlObjects", "TrawlTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TrawlAuditTests", dependencies: ["TrawlAudit", "TrawlTestSupport"]),
         .testTarget(
-            name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlCore", "TrawlAudit", "TrawlDetect", "TrawlObjects", "TrawlTestSupport"],
+            name: "TrawlReportTests",
+            dependencies: [
+                "TrawlReport", "TrawlCore", "TrawlAudit", "TrawlDetect", "TrawlObjects", "TrawlTestSupport",
+            ],
             exclude: ["Resources"]),
-        .testTarget(name: "TrawlCoreTests", dependencies: ["TrawlCore", "TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlTestSupport"]),
-        .testTarget(name: "TrawlJobsTests", dependencies: ["TrawlJobs", "TrawlCore", "TrawlObjects", "TrawlReport", "TrawlTestSupport"]),
+        .testTarget(
+            name: "TrawlCoreTests",
+            dependencies: ["TrawlCore", "TrawlDetect", "TrawlObjects", "TrawlReport", "TrawlTestSupport"]),
+        .testTarget(
+            name: "TrawlJobsTests",
+            dependencies: ["TrawlJobs", "TrawlCore", "TrawlObjects", "TrawlReport", "TrawlTestSupport"]),
         // Runs against a real S3 server (moto_server) that the tests start on loopback.
         .testTarget(
             name: "TrawlS3Tests",

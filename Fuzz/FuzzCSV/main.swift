@@ -9,7 +9,8 @@ func fuzzOne(_ bytes: UnsafeRawBufferPointer) {
     let table = CSVTable(bytes, delimiter: CSVTable.guessDelimiter(head))
     var fields = 0
     table.forEachField { range, row, column in
-        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count && row >= 1 && column >= 1, "field outside")
+        precondition(
+            range.lowerBound >= 0 && range.upperBound <= bytes.count && row >= 1 && column >= 1, "field outside")
         fields += 1
     }
     precondition(fields >= table.rowCount, "a row without a field")

@@ -15,7 +15,8 @@ func fuzzOne(_ bytes: UnsafeRawBufferPointer) {
     check(catalogDetector.scan(bytes, scratch: scratch), in: bytes)
 
     let newline = bytes.firstIndex(of: 0x0A) ?? bytes.count
-    guard newline <= 512, let regex = String(validating: UnsafeRawBufferPointer(rebasing: bytes[0..<newline]), as: UTF8.self)
+    guard newline <= 512,
+        let regex = String(validating: UnsafeRawBufferPointer(rebasing: bytes[0..<newline]), as: UTF8.self)
     else { return }
     let text = UnsafeRawBufferPointer(rebasing: bytes[min(bytes.count, newline + 1)...])
     let custom = [
@@ -23,14 +24,18 @@ func fuzzOne(_ bytes: UnsafeRawBufferPointer) {
         CustomIdentifier(name: "fuzz-keyword", regex: regex, keywords: ["id"], maximumMatchDistance: 20),
     ]
     // An invalid pattern is a usage error, never a crash.
-    guard let detector = try? Detector(identifiers: [], custom: custom, allowList: AllowList(regexes: ["0+"])) else { return }
+    guard let detector = try? Detector(identifiers: [], custom: custom, allowList: AllowList(regexes: ["0+"])) else {
+        return
+    }
     scratch.start(deadline: DispatchTime.now().uptimeNanoseconds + 2_000_000_000)
     check(detector.scan(text, scratch: scratch), in: text)
 }
 
 func check(_ outcome: ScanOutcome, in buffer: UnsafeRawBufferPointer) {
     for detection in outcome.detections {
-        precondition(detection.range.lowerBound >= 0 && detection.range.upperBound <= buffer.count, "a detection outside the buffer")
+        precondition(
+            detection.range.lowerBound >= 0 && detection.range.upperBound <= buffer.count,
+            "a detection outside the buffer")
     }
 }
 

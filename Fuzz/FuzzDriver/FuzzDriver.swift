@@ -8,12 +8,12 @@ import Foundation
 // command line once each, which is how a crash file is checked without instrumentation.
 
 #if FUZZING
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func llvmFuzzerRunDriver(
+        _ argc: UnsafeMutablePointer<CInt>,
+        _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+    ) -> CInt
 #endif
 
 /// The body libFuzzer calls: a C callback cannot capture it, so it waits here. Set once,
@@ -25,29 +25,31 @@ nonisolated(unsafe) private var fuzzBody: (UnsafeRawBufferPointer) -> Void = { _
 public func fuzzMain(_ body: @escaping (UnsafeRawBufferPointer) -> Void) -> Never {
     fuzzBody = body
     #if FUZZING
-    var argc = CommandLine.argc
-    var argv = CommandLine.unsafeArgv
-    exit(
-        LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-            fuzzBody(UnsafeRawBufferPointer(start: data, count: size))
-            return 0
-        })
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(
+            llvmFuzzerRunDriver(&argc, &argv) { data, size in
+                fuzzBody(UnsafeRawBufferPointer(start: data, count: size))
+                return 0
+            })
     #else
-    var replayed = 0
-    for argument in CommandLine.arguments.dropFirst() where !argument.hasPrefix("-") {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: argument, isDirectory: &isFolder) else { continue }
-        let files =
-            isFolder.boolValue
-            ? ((try? FileManager.default.contentsOfDirectory(atPath: argument)) ?? []).sorted().map { argument + "/" + $0 }
-            : [argument]
-        for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else { continue }
-            data.withUnsafeBytes { fuzzBody($0) }
-            replayed += 1
+        var replayed = 0
+        for argument in CommandLine.arguments.dropFirst() where !argument.hasPrefix("-") {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: argument, isDirectory: &isFolder) else { continue }
+            let files =
+                isFolder.boolValue
+                ? ((try? FileManager.default.contentsOfDirectory(atPath: argument)) ?? []).sorted().map {
+                    argument + "/" + $0
+                }
+                : [argument]
+            for file in files {
+                guard let data = FileManager.default.contents(atPath: file) else { continue }
+                data.withUnsafeBytes { fuzzBody($0) }
+                replayed += 1
+            }
         }
-    }
-    print("replayed \(replayed) inputs without a crash")
-    exit(0)
+        print("replayed \(replayed) inputs without a crash")
+        exit(0)
     #endif
 }

@@ -6,7 +6,9 @@ import TrawlObjects
 /// byte also picks raw deflate or zlib, so those containers get their share.
 func fuzzOne(_ bytes: UnsafeRawBufferPointer) {
     let header = GzipHeader.parse(bytes)
-    if let header { precondition(header.headerLength >= 10 && header.headerLength <= bytes.count, "header past the end") }
+    if let header {
+        precondition(header.headerLength >= 10 && header.headerLength <= bytes.count, "header past the end")
+    }
     _ = GzipHeader.innerName(objectName: "logs.json.gz", header: header)
     _ = GzipHeader.innerName(objectName: "data.gz", header: header)
     _ = Inflate.gzipDeclaredSize(bytes)

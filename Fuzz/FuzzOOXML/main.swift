@@ -20,7 +20,10 @@ func fuzzOne(_ bytes: UnsafeRawBufferPointer) {
         let shared = split < rest.endIndex ? Array(rest[(split + 1)...]) : []
         let package = storedZip([
             ("xl/workbook.xml", Array(#"<workbook><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>"#.utf8)),
-            ("xl/_rels/workbook.xml.rels", Array(#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#.utf8)),
+            (
+                "xl/_rels/workbook.xml.rels",
+                Array(#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#.utf8)
+            ),
             ("xl/worksheets/sheet1.xml", sheet),
             ("xl/sharedStrings.xml", shared),
         ])
@@ -67,20 +70,44 @@ func storedZip(_ members: [(name: String, data: [UInt8])]) -> [UInt8] {
         let offset = out.count
         let crc = data.withUnsafeBytes { Int(Deflate.crc32($0)) }
         let nameBytes = Array(name.utf8)
-        u32(0x0403_4B50, &out); u16(20, &out); u16(0x0800, &out); u16(0, &out); u16(0, &out); u16(0x21, &out)
-        u32(crc, &out); u32(data.count, &out); u32(data.count, &out); u16(nameBytes.count, &out); u16(0, &out)
+        u32(0x0403_4B50, &out)
+        u16(20, &out)
+        u16(0x0800, &out)
+        u16(0, &out)
+        u16(0, &out)
+        u16(0x21, &out)
+        u32(crc, &out)
+        u32(data.count, &out)
+        u32(data.count, &out)
+        u16(nameBytes.count, &out)
+        u16(0, &out)
         out += nameBytes + data
-        u32(0x0201_4B50, &directory); u16(20, &directory); u16(20, &directory); u16(0x0800, &directory)
-        u16(0, &directory); u16(0, &directory); u16(0x21, &directory); u32(crc, &directory)
-        u32(data.count, &directory); u32(data.count, &directory); u16(nameBytes.count, &directory)
+        u32(0x0201_4B50, &directory)
+        u16(20, &directory)
+        u16(20, &directory)
+        u16(0x0800, &directory)
+        u16(0, &directory)
+        u16(0, &directory)
+        u16(0x21, &directory)
+        u32(crc, &directory)
+        u32(data.count, &directory)
+        u32(data.count, &directory)
+        u16(nameBytes.count, &directory)
         for _ in 0..<4 { u16(0, &directory) }
-        u32(0, &directory); u32(offset, &directory)
+        u32(0, &directory)
+        u32(offset, &directory)
         directory += nameBytes
     }
     let directoryOffset = out.count
     out += directory
-    u32(0x0605_4B50, &out); u16(0, &out); u16(0, &out); u16(members.count, &out); u16(members.count, &out)
-    u32(directory.count, &out); u32(directoryOffset, &out); u16(0, &out)
+    u32(0x0605_4B50, &out)
+    u16(0, &out)
+    u16(0, &out)
+    u16(members.count, &out)
+    u16(members.count, &out)
+    u32(directory.count, &out)
+    u32(directoryOffset, &out)
+    u16(0, &out)
     return out
 }
 

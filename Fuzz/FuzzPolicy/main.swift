@@ -16,10 +16,13 @@ func fuzzOne(_ bytes: UnsafeRawBufferPointer) {
     let bucket = named.flatMap(bucketName(ofArn:)) ?? "b"
     for owner in ["111122223333", nil] {
         let analysis = PolicyAnalysis.analyse(document, bucket: bucket, ownerAccount: owner)
-        precondition(analysis.statements.count == document.statements.filter { $0.effect == .allow }.count, "an Allow not assessed")
+        precondition(
+            analysis.statements.count == document.statements.filter { $0.effect == .allow }.count,
+            "an Allow not assessed")
         for statement in analysis.statements where statement.isPublic {
-            precondition(statement.everyonePrincipal && statement.neutralisedBy == nil && statement.ignoredBecause == nil,
-                         "public yet pinned, ignored or not for everyone")
+            precondition(
+                statement.everyonePrincipal && statement.neutralisedBy == nil && statement.ignoredBecause == nil,
+                "public yet pinned, ignored or not for everyone")
         }
     }
     let bucketArn = "arn:\(partition):s3:::\(bucket)"
@@ -30,14 +33,20 @@ func fuzzOne(_ bytes: UnsafeRawBufferPointer) {
     let contexts: [[String: [String]]] = [
         [:],
         ["aws:SourceIp": ["203.0.113.9"], "aws:SecureTransport": ["true"], "aws:username": ["alice"]],
-        ["aws:SourceIp": ["2001:db8::1"], "aws:SourceVpce": ["vpce-1"], "aws:CurrentTime": ["2030-01-01T00:00:00Z"],
-         "s3:x-amz-server-side-encryption": ["aws:kms"]],
+        [
+            "aws:SourceIp": ["2001:db8::1"], "aws:SourceVpce": ["vpce-1"], "aws:CurrentTime": ["2030-01-01T00:00:00Z"],
+            "s3:x-amz-server-side-encryption": ["aws:kms"],
+        ],
     ]
     for principal in principals {
-        for (action, resource) in [("s3:GetObject", bucketArn + "/k"), ("s3:ListBucket", bucketArn), ("s3:PutObject", bucketArn + "/a/b")] {
+        for (action, resource) in [
+            ("s3:GetObject", bucketArn + "/k"), ("s3:ListBucket", bucketArn), ("s3:PutObject", bucketArn + "/a/b"),
+        ] {
             for context in contexts {
-                let decision = PolicyEvaluator.evaluate(document, PolicyRequest(principal: principal, action: action, resource: resource, context: context))
-                precondition(decision.outcome == .implicitDeny || !decision.statements.isEmpty, "a decision without statements")
+                let decision = PolicyEvaluator.evaluate(
+                    document, PolicyRequest(principal: principal, action: action, resource: resource, context: context))
+                precondition(
+                    decision.outcome == .implicitDeny || !decision.statements.isEmpty, "a decision without statements")
             }
         }
     }
@@ -48,7 +57,8 @@ func fuzzOne(_ bytes: UnsafeRawBufferPointer) {
             let covered = CIDRBlock.unionCoversAnAddressFamily(blocks)
             if blocks.contains(where: \.isUniversal) { precondition(covered, "a /0 block does not cover its family") }
             for block in blocks {
-                precondition(!block.lastAddress.lexicographicallyPrecedes(block.firstAddress), "a block ends before it starts")
+                precondition(
+                    !block.lastAddress.lexicographicallyPrecedes(block.firstAddress), "a block ends before it starts")
             }
         }
     }

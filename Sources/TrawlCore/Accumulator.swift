@@ -1,6 +1,5 @@
 import TrawlDetect
 
-
 /// Collects one object's detections per identifier: counts, the first locations (depth
 /// first, at most `occurrenceLimit`) and, only when asked for, redacted samples.
 struct Accumulator {
@@ -27,8 +26,12 @@ struct Accumulator {
         // Mutated in place: copying the entry out and back would copy its occurrences each time.
         if types[identifier] == nil { types[identifier] = TypeDetections(info: infos[identifier]) }
         types[identifier]!.count += 1
-        if let occurrence, types[identifier]!.occurrences.count < occurrenceLimit { types[identifier]!.occurrences.append(occurrence) }
-        if samples, let value, types[identifier]!.redactedSamples.count < 3 { types[identifier]!.redactedSamples.append(Self.redact(value)) }
+        if let occurrence, types[identifier]!.occurrences.count < occurrenceLimit {
+            types[identifier]!.occurrences.append(occurrence)
+        }
+        if samples, let value, types[identifier]!.redactedSamples.count < 3 {
+            types[identifier]!.redactedSamples.append(Self.redact(value))
+        }
     }
 
     /// Keeps two characters at each end of values longer than six bytes, masks the rest.
@@ -36,7 +39,8 @@ struct Accumulator {
         let text = String(decoding: value, as: UTF8.self)
         let characters = Array(text)
         guard characters.count > 6 else { return String(repeating: "*", count: characters.count) }
-        return String(characters.prefix(2)) + String(repeating: "*", count: characters.count - 4) + String(characters.suffix(2))
+        return String(characters.prefix(2)) + String(repeating: "*", count: characters.count - 4)
+            + String(characters.suffix(2))
     }
 
     /// The detections sorted by identifier ID.

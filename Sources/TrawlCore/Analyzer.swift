@@ -3,7 +3,6 @@ import Foundation
 import TrawlDetect
 import TrawlObjects
 
-
 /// Settings for analysing objects.
 public struct AnalyzerSettings: Sendable {
     /// Locations kept per type (Macie: 1,000 in the discovery results).
@@ -71,16 +70,20 @@ public final class Analyzer {
     /// Analyses one object. Never throws: every failure becomes a status and a reason.
     public func analyze(_ object: ObjectRef, bytes: ObjectBytes) -> ObjectResult {
         scratch.start(deadline: settings.deadline())
-        if let skip = StorageClass.skipReason(storageClass: object.storageClass, encryption: object.serverSideEncryption) {
+        if let skip = StorageClass.skipReason(
+            storageClass: object.storageClass, encryption: object.serverSideEncryption)
+        {
             return ObjectResult(object: object, status: .skipped, reason: skip.reason, message: skip.message)
         }
-        var context = ObjectContext(accumulator: Accumulator(
-            infos: detector.infos, occurrenceLimit: settings.occurrenceLimit, samples: settings.redactedSamples))
+        var context = ObjectContext(
+            accumulator: Accumulator(
+                infos: detector.infos, occurrenceLimit: settings.occurrenceLimit, samples: settings.redactedSamples))
         let kind: ContentKind
         do {
             let head = try bytes.head(8192)
             if head.isEmpty && object.size == 0 {
-                return ObjectResult(object: object, status: .complete, mimeType: "application/octet-stream", sizeClassified: 0)
+                return ObjectResult(
+                    object: object, status: .complete, mimeType: "application/octet-stream", sizeClassified: 0)
             }
             if let (encoding, _) = TextEncoding.detect(head: head), encoding != .utf8 {
                 kind = try analyzeTranscoded(object, bytes: bytes, into: &context)
@@ -89,7 +92,10 @@ public final class Analyzer {
             kind = head.withUnsafeBytes { ContentKind.sniff(fileExtension: object.fileExtension, head: $0) }
             if let limit = FormatLimits.macie.maxFileSize(for: kind), object.size > limit {
                 let reason = FormatLimits.macie.sizeLimitReason(for: kind)
-                return ObjectResult(object: object, status: .skipped, reason: reason, message: "\(object.size) bytes is over the \(limit)-byte limit for \(kind.mimeType)", mimeType: kind.mimeType)
+                return ObjectResult(
+                    object: object, status: .skipped, reason: reason,
+                    message: "\(object.size) bytes is over the \(limit)-byte limit for \(kind.mimeType)",
+                    mimeType: kind.mimeType)
             }
             try analyze(kind: kind, name: object.key, bytes: bytes, depth: 0, embeddedPath: nil, into: &context)
         } catch let error as ReadError {
@@ -102,7 +108,9 @@ public final class Analyzer {
         return finish(object, context: context, mime: kind.mimeType, failure: nil)
     }
 
-    private func finish(_ object: ObjectRef, context: ObjectContext, mime: String?, failure: (ReasonCode, String)?) -> ObjectResult {
+    private func finish(_ object: ObjectRef, context: ObjectContext, mime: String?, failure: (ReasonCode, String)?)
+        -> ObjectResult
+    {
         var status: StatusCode = .complete
         var reason: ReasonCode?
         var message: String?
@@ -140,13 +148,17 @@ public final class Analyzer {
     /// and columns count characters, so they are the original's). An object that fits in memory
     /// is transcoded whole and then read by its format (a UTF-16 CSV keeps its cells); a larger
     /// one is streamed as text. Returns the kind it was read as.
-    func analyzeTranscoded(_ object: ObjectRef, bytes: ObjectBytes, into context: inout ObjectContext) throws -> ContentKind {
+    func analyzeTranscoded(_ object: ObjectRef, bytes: ObjectBytes, into context: inout ObjectContext) throws
+        -> ContentKind
+    {
         if object.size <= Int64(settings.wholeObjectLimit) {
             let raw = try bytes.readAll(limit: settings.wholeObjectLimit)
             let text = raw.withUnsafeBytes { TextEncoding.utf8(from: $0, maxOutput: settings.wholeObjectLimit) } ?? []
-            var kind = ContentKind.sniff(fileExtension: object.fileExtension, head: Array(text.prefix(ContentKind.sniffLength)))
+            var kind = ContentKind.sniff(
+                fileExtension: object.fileExtension, head: Array(text.prefix(ContentKind.sniffLength)))
             if !kind.isText { kind = .text }
-            try analyze(kind: kind, name: object.key, bytes: MemoryBytes(text), depth: 0, embeddedPath: nil, into: &context)
+            try analyze(
+                kind: kind, name: object.key, bytes: MemoryBytes(text), depth: 0, embeddedPath: nil, into: &context)
             return kind
         }
         guard let (encoding, bomLength) = TextEncoding.detect(head: try bytes.head(4)) else { return .text }
@@ -184,7 +196,10 @@ public final class Analyzer {
         var message: String
     }
 
-    func analyze(kind: ContentKind, name: String, bytes: ObjectBytes, depth: Int, embeddedPath: String?, into context: inout ObjectContext) throws {
+    func analyze(
+        kind: ContentKind, name: String, bytes: ObjectBytes, depth: Int, embeddedPath: String?,
+        into context: inout ObjectContext
+    ) throws {
         if let reason = kind.unsupportedReason {
             throw AnalysisFailure(reason: reason, message: "\(kind.mimeType) is not a format trawl analyses")
         }
@@ -193,7 +208,8 @@ public final class Analyzer {
         } else if kind == .gzip {
             try scanGzip(bytes, name: name, depth: depth, embeddedPath: embeddedPath, into: &context)
         } else {
-            try analyzeStructured(kind: kind, name: name, bytes: bytes, depth: depth, embeddedPath: embeddedPath, into: &context)
+            try analyzeStructured(
+                kind: kind, name: name, bytes: bytes, depth: depth, embeddedPath: embeddedPath, into: &context)
         }
     }
 
@@ -218,13 +234,16 @@ public final class Analyzer {
 
     // MARK: - gzip
 
-    func scanGzip(_ bytes: ObjectBytes, name: String, depth: Int, embeddedPath: String?, into context: inout ObjectContext) throws {
+    func scanGzip(
+        _ bytes: ObjectBytes, name: String, depth: Int, embeddedPath: String?, into context: inout ObjectContext
+    ) throws {
         do {
             try context.budget.checkNesting(depth: depth + 1)
         } catch {
             throw AnalysisFailure(reason: error.reason, message: error.message)
         }
-        let compressed = try bytes.readAll(limit: Int(clamping: FormatLimits.macie.maxFileSize(for: .gzip) ?? Int64(Int.max)))
+        let compressed = try bytes.readAll(
+            limit: Int(clamping: FormatLimits.macie.maxFileSize(for: .gzip) ?? Int64(Int.max)))
         let header = compressed.withUnsafeBytes { GzipHeader.parse($0) }
         let innerName = GzipHeader.innerName(objectName: name, header: header)
         let budget = context.budget.nextMemberByteLimit
@@ -233,13 +252,16 @@ public final class Analyzer {
         _ = try? compressed.withUnsafeBytes { raw in
             try Inflate.inflate(raw, container: .gzip, maxOutput: 8192) { head.append(contentsOf: $0) }
         }
-        let innerKind = head.withUnsafeBytes { ContentKind.sniff(fileExtension: ContentKind.fileExtension(of: innerName), head: $0) }
+        let innerKind = head.withUnsafeBytes {
+            ContentKind.sniff(fileExtension: ContentKind.fileExtension(of: innerName), head: $0)
+        }
         if innerKind.isPlainText {
             var scanner = TextStreamScanner(analyzer: self, embeddedPath: embeddedPath)
             var produced = 0
             do {
                 try compressed.withUnsafeBytes { raw in
-                    try Inflate.inflate(raw, container: .gzip, maxOutput: budget, chunkSize: settings.chunkSize) { chunk in
+                    try Inflate.inflate(raw, container: .gzip, maxOutput: budget, chunkSize: settings.chunkSize) {
+                        chunk in
                         produced += chunk.count
                         scanner.feed(chunk, into: &context)
                     }
@@ -247,9 +269,11 @@ public final class Analyzer {
             } catch let error as InflateError {
                 switch error {
                 case .malformed(let why):
-                    context.markPartial(.malformedFile, "gzip data is truncated or corrupt after \(produced) bytes: \(why)")
+                    context.markPartial(
+                        .malformedFile, "gzip data is truncated or corrupt after \(produced) bytes: \(why)")
                 case .outputLimit:
-                    context.markPartial(.archiveTotalBytesExtractedOverLimit, "decompressed data exceeds the extraction limit")
+                    context.markPartial(
+                        .archiveTotalBytesExtractedOverLimit, "decompressed data exceeds the extraction limit")
                 }
             }
             scanner.finish(into: &context)
@@ -259,24 +283,31 @@ public final class Analyzer {
         // Structured or nested content: decompress whole (bounded), then analyse it.
         var inflated: [UInt8] = []
         do {
-            inflated = try Inflate.inflate(compressed, container: .gzip, maxOutput: min(budget, settings.wholeObjectLimit))
+            inflated = try Inflate.inflate(
+                compressed, container: .gzip, maxOutput: min(budget, settings.wholeObjectLimit))
         } catch let error as InflateError {
             switch error {
             case .malformed(let why):
                 throw AnalysisFailure(reason: .malformedFile, message: "gzip data is truncated or corrupt: \(why)")
             case .outputLimit:
-                throw AnalysisFailure(reason: .archiveTotalBytesExtractedOverLimit, message: "decompressed data exceeds the extraction limit")
+                throw AnalysisFailure(
+                    reason: .archiveTotalBytesExtractedOverLimit,
+                    message: "decompressed data exceeds the extraction limit")
             }
         }
         context.budget.record(extractedBytes: inflated.count)
-        try analyze(kind: innerKind, name: innerName, bytes: MemoryBytes(inflated), depth: depth + 1, embeddedPath: embeddedPath, into: &context)
+        try analyze(
+            kind: innerKind, name: innerName, bytes: MemoryBytes(inflated), depth: depth + 1,
+            embeddedPath: embeddedPath, into: &context)
     }
 
     // MARK: - Recording detections
 
     /// Records `outcome`'s detections with locations from `locate`.
-    func record(_ outcome: ScanOutcome, in buffer: UnsafeRawBufferPointer, into context: inout ObjectContext,
-                locate: (Detection) -> Occurrence?) {
+    func record(
+        _ outcome: ScanOutcome, in buffer: UnsafeRawBufferPointer, into context: inout ObjectContext,
+        locate: (Detection) -> Occurrence?
+    ) {
         if outcome.limitExceeded { context.accumulator.limitExceeded = true }
         for detection in outcome.detections {
             let occurrence = context.accumulator.wantsLocation(detection.identifier) ? locate(detection) : nil
@@ -342,9 +373,12 @@ struct TextStreamScanner {
         carryBase = base + start
     }
 
-    private mutating func scan(_ buffer: UnsafeRawBufferPointer, base: Int, reportFrom: Int, into context: inout Analyzer.ObjectContext) {
+    private mutating func scan(
+        _ buffer: UnsafeRawBufferPointer, base: Int, reportFrom: Int, into context: inout Analyzer.ObjectContext
+    ) {
         let from = max(reportFrom, reportStart - base)
-        let outcome = analyzer.detector.scan(buffer, context: ScanContext(reportFrom: max(0, from)), scratch: analyzer.scratch)
+        let outcome = analyzer.detector.scan(
+            buffer, context: ScanContext(reportFrom: max(0, from)), scratch: analyzer.scratch)
         if outcome.limitExceeded { context.accumulator.limitExceeded = true }
         guard !outcome.detections.isEmpty else { return }
         // Locations in position order, with one forward pass of the line tracker.
@@ -355,11 +389,13 @@ struct TextStreamScanner {
                 tracker.advance(to: base + detection.range.lowerBound, in: buffer, base: base)
                 var end = tracker
                 end.advance(to: base + detection.range.upperBound - 1, in: buffer, base: base)
-                occurrence = .lineRange(start: tracker.line, end: end.line, startColumn: tracker.column, embeddedFile: embeddedPath)
+                occurrence = .lineRange(
+                    start: tracker.line, end: end.line, startColumn: tracker.column, embeddedFile: embeddedPath)
             }
             context.accumulator.add(
                 detection.identifier, occurrence: occurrence,
-                value: analyzer.settings.redactedSamples ? UnsafeRawBufferPointer(rebasing: buffer[detection.range]) : nil)
+                value: analyzer.settings.redactedSamples
+                    ? UnsafeRawBufferPointer(rebasing: buffer[detection.range]) : nil)
         }
     }
 }

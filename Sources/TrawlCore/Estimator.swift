@@ -7,7 +7,10 @@ public struct Tally: Codable, Sendable, Equatable {
     public var objects = 0
     public var bytes: Int64 = 0
     public init() {}
-    mutating func add(_ size: Int64) { objects += 1; bytes += size }
+    mutating func add(_ size: Int64) {
+        objects += 1
+        bytes += size
+    }
 }
 
 /// What a scan would read and cost, computed before anything is read in full.
@@ -77,14 +80,18 @@ public struct Estimator {
     }
 
     /// `inScope`: objects after scoping; `selected`: the sampled subset that will be read.
-    public func estimate(inScope: [ObjectRef], selected: [ObjectRef], samplingPercentage: Int, detector: Detector?) -> EstimateReport {
+    public func estimate(inScope: [ObjectRef], selected: [ObjectRef], samplingPercentage: Int, detector: Detector?)
+        -> EstimateReport
+    {
         var report = EstimateReport()
         report.buckets = Set(inScope.map(\.bucket)).count
         report.samplingPercentage = samplingPercentage
         for object in inScope { report.objectsInScope.add(object.size) }
         for object in selected {
             report.selected.add(object.size)
-            if let skip = StorageClass.skipReason(storageClass: object.storageClass, encryption: object.serverSideEncryption) {
+            if let skip = StorageClass.skipReason(
+                storageClass: object.storageClass, encryption: object.serverSideEncryption)
+            {
                 report.notClassifiable[skip.reason.rawValue, default: Tally()].add(object.size)
                 continue
             }
@@ -100,7 +107,8 @@ public struct Estimator {
                 continue
             }
             guard object.size <= FormatPolicy.sizeLimit(kind) else {
-                report.notClassifiable[FormatLimits.macie.sizeLimitReason(for: kind).rawValue, default: Tally()].add(object.size)
+                report.notClassifiable[FormatLimits.macie.sizeLimitReason(for: kind).rawValue, default: Tally()].add(
+                    object.size)
                 continue
             }
             report.classifiable.add(object.size)
@@ -118,7 +126,8 @@ public struct Estimator {
             }
             report.classifiableUncompressedBytes += uncompressed
         }
-        let cost = pricing.macieCost(bytes: report.classifiableUncompressedBytes, region: region, applyFreeTier: applyFreeTier)
+        let cost = pricing.macieCost(
+            bytes: report.classifiableUncompressedBytes, region: region, applyFreeTier: applyFreeTier)
         report.macie = .init(
             region: cost.region, billableBytes: report.classifiableUncompressedBytes, freeTierApplied: applyFreeTier,
             usd: (cost.usd * 100).rounded() / 100, inferredPrice: cost.inferred)
@@ -127,7 +136,8 @@ public struct Estimator {
         report.time.measuredMBPerSecondPerCore = (perCore * 10).rounded() / 10
         if perCore > 0 {
             let effective = perCore * Double(min(workers, ProcessInfo.processInfo.activeProcessorCount))
-            report.time.seconds = Double(report.classifiableUncompressedBytes) / 1e6 / effective
+            report.time.seconds =
+                Double(report.classifiableUncompressedBytes) / 1e6 / effective
                 + Double(report.selected.objects) * 0.00005
         }
         return report
@@ -159,7 +169,9 @@ public struct Estimator {
         func u32(_ i: Int) -> Int { u16(i) | u16(i + 2) << 16 }
         guard tail.count >= 22 else { return nil }
         var eocd = tail.count - 22
-        while eocd >= 0 && !(tail[eocd] == 0x50 && tail[eocd + 1] == 0x4B && tail[eocd + 2] == 0x05 && tail[eocd + 3] == 0x06) {
+        while eocd >= 0
+            && !(tail[eocd] == 0x50 && tail[eocd + 1] == 0x4B && tail[eocd + 2] == 0x05 && tail[eocd + 3] == 0x06)
+        {
             eocd -= 1
         }
         guard eocd >= 0 else { return nil }

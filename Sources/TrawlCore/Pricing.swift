@@ -24,16 +24,16 @@ public struct Pricing: Sendable {
 
     public static let builtin: Pricing = {
         guard let file = BuiltinData.files.first(where: { $0.name == "pricing.json" }),
-              let pricing = try? Pricing.decode(Data(file.json.utf8))
+            let pricing = try? Pricing.decode(Data(file.json.utf8))
         else { fatalError("Data/pricing.json is missing or invalid: run `make patterns`") }
         return pricing
     }()
 
     static func decode(_ data: Data) throws -> Pricing {
         guard let root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let macie = root["macie"] as? [String: Any], let s3 = root["s3"] as? [String: Any],
-              let macieRegions = macie["regions"] as? [String: [String: Any]],
-              let s3Regions = s3["regions"] as? [String: [String: Any]]
+            let macie = root["macie"] as? [String: Any], let s3 = root["s3"] as? [String: Any],
+            let macieRegions = macie["regions"] as? [String: [String: Any]],
+            let s3Regions = s3["regions"] as? [String: [String: Any]]
         else { throw CocoaError(.coderReadCorrupt) }
         return Pricing(
             freeTierGB: macie["freeTierGBPerMonth"] as? Double ?? 1,
@@ -41,7 +41,8 @@ public struct Pricing: Sendable {
             macie: macieRegions.mapValues {
                 MacieRegion(
                     perGB: $0["perGB"] as? [Double] ?? [1], inferredTiers: $0["inferredTiers"] as? [Bool] ?? [],
-                    bucketMonth: $0["bucketMonth"] as? Double ?? 0.1, per100kObjectsMonth: $0["per100kObjectsMonth"] as? Double ?? 0.01)
+                    bucketMonth: $0["bucketMonth"] as? Double ?? 0.1,
+                    per100kObjectsMonth: $0["per100kObjectsMonth"] as? Double ?? 0.01)
             },
             macieDefault: macie["defaultRegion"] as? String ?? "us-east-1",
             s3: s3Regions.mapValues {
@@ -54,7 +55,9 @@ public struct Pricing: Sendable {
 
     /// What Macie would charge to analyse `bytes` of uncompressed data in one month, after
     /// `freeTierGB` (pass 0 when the free tier is already used).
-    public func macieCost(bytes: Int64, region: String, applyFreeTier: Bool = true) -> (usd: Double, region: String, inferred: Bool) {
+    public func macieCost(bytes: Int64, region: String, applyFreeTier: Bool = true) -> (
+        usd: Double, region: String, inferred: Bool
+    ) {
         let key = macie[region] != nil ? region : macieDefault
         let prices = macie[key]!
         var gb = Double(bytes) / 1_073_741_824

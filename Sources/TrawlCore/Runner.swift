@@ -3,7 +3,6 @@ import Synchronization
 import TrawlDetect
 import TrawlObjects
 
-
 /// Receives results as workers finish objects; called one result at a time.
 public protocol ResultSink: AnyObject {
     func consume(_ result: ObjectResult) throws
@@ -46,7 +45,8 @@ public struct Runner {
     public var bytes: @Sendable (ObjectRef) -> any ObjectBytes
 
     public init(
-        detector: Detector, settings: AnalyzerSettings, workers: Int, bytes: @escaping @Sendable (ObjectRef) -> any ObjectBytes
+        detector: Detector, settings: AnalyzerSettings, workers: Int,
+        bytes: @escaping @Sendable (ObjectRef) -> any ObjectBytes
     ) {
         self.detector = detector
         self.settings = settings
@@ -68,7 +68,9 @@ public struct Runner {
             if workers > 1 && planner.shouldSplit(object, bytes: bytes(object)) {
                 let ranges = planner.segments(of: object)
                 pending[index] = Array(repeating: nil, count: ranges.count)
-                for (part, range) in ranges.enumerated() { work.append((Int64(range.count), .segment(index, part, range))) }
+                for (part, range) in ranges.enumerated() {
+                    work.append((Int64(range.count), .segment(index, part, range)))
+                }
             } else {
                 work.append((object.size, .whole(index)))
             }
@@ -78,7 +80,9 @@ public struct Runner {
         let sinkLock = Mutex<Void>(())
         let failure = Mutex<(any Error)?>(nil)
         let box = UncheckedBox(RunState(sink: sink, objects: objects, work: work.map(\.item), pending: pending))
-        let detector = detector, settings = settings, bytes = bytes
+        let detector = detector
+        let settings = settings
+        let bytes = bytes
 
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let analyzer = Analyzer(detector: detector, settings: settings)
@@ -101,7 +105,8 @@ public struct Runner {
                     sinkLock.withLock { _ in
                         state.pending[objectIndex]![part] = result
                         if state.pending[objectIndex]!.allSatisfy({ $0 != nil }) {
-                            finished = analyzer.merge(state.objects[objectIndex], state.pending[objectIndex]!.map { $0! })
+                            finished = analyzer.merge(
+                                state.objects[objectIndex], state.pending[objectIndex]!.map { $0! })
                             state.pending[objectIndex] = nil
                         }
                     }

@@ -36,13 +36,15 @@ public struct CostGate: Sendable, Equatable {
         }
         if canAsk { return .ask }
         return .refuse(
-            "not scanning without confirmation: pass --yes, or --max-cost USD / --max-bytes SIZE to scan when the estimate is within them")
+            "not scanning without confirmation: pass --yes, or --max-cost USD / --max-bytes SIZE to scan when the estimate is within them"
+        )
     }
 
     /// Which limit the estimate is over, said for a person, or nil when within all of them.
     public func overLimit(_ estimate: EstimateReport) -> String? {
         if let maxCostUSD, estimate.macie.usd > maxCostUSD {
-            return String(format: "the estimated Macie charge $%.2f is over the limit of $%.2f", estimate.macie.usd, maxCostUSD)
+            return String(
+                format: "the estimated Macie charge $%.2f is over the limit of $%.2f", estimate.macie.usd, maxCostUSD)
         }
         if let maxBytes, estimate.classifiableUncompressedBytes > maxBytes {
             return "\(estimate.classifiableUncompressedBytes) bytes to analyse is over the limit of \(maxBytes) bytes"
@@ -81,7 +83,9 @@ public struct ScanSession {
 
     /// The estimate for reading `selected` out of `inScope` (the listing's, unless a job's plan
     /// narrows them), with what the requests cost on a remote store.
-    public func estimate(_ listing: SourceListing, inScope: [ObjectRef]? = nil, selected: [ObjectRef]? = nil) -> EstimateReport {
+    public func estimate(_ listing: SourceListing, inScope: [ObjectRef]? = nil, selected: [ObjectRef]? = nil)
+        -> EstimateReport
+    {
         var estimator = Estimator(region: pricingRegion, workers: workers, probe: store.probe)
         estimator.applyFreeTier = applyFreeTier
         var report = estimator.estimate(
@@ -110,7 +114,8 @@ public struct ScanSession {
     ) throws -> Outcome {
         for problem in listing.problemResults { try (problemsSink ?? sink).consume(problem) }
         let objects = objects ?? listing.selected
-        let runner = Runner(detector: detector, settings: settings, workers: workers, bytes: listing.reader(for: objects))
+        let runner = Runner(
+            detector: detector, settings: settings, workers: workers, bytes: listing.reader(for: objects))
         let start = DispatchTime.now().uptimeNanoseconds
         var sinkError: (any Error)?
         do {

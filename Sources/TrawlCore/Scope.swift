@@ -68,8 +68,10 @@ public struct Scope: Sendable, Equatable, Codable {
         hash = (hash ^ 0) &* 0x0000_0100_0000_01B3
         for byte in object.key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         // Final avalanche (splitmix64) so nearby keys are independent.
-        hash ^= hash >> 30; hash &*= 0xBF58_476D_1CE4_E5B9
-        hash ^= hash >> 27; hash &*= 0x94D0_49BB_1331_11EB
+        hash ^= hash >> 30
+        hash &*= 0xBF58_476D_1CE4_E5B9
+        hash ^= hash >> 27
+        hash &*= 0x94D0_49BB_1331_11EB
         hash ^= hash >> 31
         return hash % 10_000 < UInt64(samplingPercentage) * 100
     }

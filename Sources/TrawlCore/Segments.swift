@@ -2,7 +2,6 @@ import Foundation
 import TrawlDetect
 import TrawlObjects
 
-
 /// One piece of a large text file, scanned on its own by any worker.
 struct SegmentResult {
     var detections: [TypeDetections]
@@ -31,7 +30,8 @@ extension Analyzer {
 
     /// The byte ranges the object is split into.
     func segments(of object: ObjectRef) -> [Range<Int>] {
-        let size = Int(object.size), step = Int(max(1 << 20, settings.segmentSize))
+        let size = Int(object.size)
+        let step = Int(max(1 << 20, settings.segmentSize))
         return stride(from: 0, to: size, by: step).map { $0..<min(size, $0 + step) }
     }
 
@@ -40,8 +40,9 @@ extension Analyzer {
     func analyzeSegment(_ object: ObjectRef, range: Range<Int>, bytes: any ObjectBytes) -> SegmentResult {
         scratch.start(deadline: settings.deadline())
         let prefixStart = max(0, range.lowerBound - overlap)
-        var context = ObjectContext(accumulator: Accumulator(
-            infos: detector.infos, occurrenceLimit: settings.occurrenceLimit, samples: settings.redactedSamples))
+        var context = ObjectContext(
+            accumulator: Accumulator(
+                infos: detector.infos, occurrenceLimit: settings.occurrenceLimit, samples: settings.redactedSamples))
         var scanner = TextStreamScanner(analyzer: self, embeddedPath: nil)
         scanner.reportStart = range.lowerBound - prefixStart
         var start = (line: 1, column: 1)
@@ -49,7 +50,10 @@ extension Analyzer {
         do {
             // The prefix: context only, and where the segment starts in line/column terms.
             var prefix: [UInt8] = []
-            try bytes.stream(range: prefixStart..<range.lowerBound, chunkSize: settings.chunkSize) { prefix += $0; return true }
+            try bytes.stream(range: prefixStart..<range.lowerBound, chunkSize: settings.chunkSize) {
+                prefix += $0
+                return true
+            }
             var tracker = LineTracker()
             prefix.withUnsafeBytes { tracker.advance(to: $0.count, in: $0, base: 0) }
             start = (tracker.line, tracker.column)
@@ -66,7 +70,8 @@ extension Analyzer {
         }
         let end = scanner.endPosition()
         return SegmentResult(
-            detections: context.accumulator.result, classified: context.classified, limitExceeded: context.accumulator.limitExceeded,
+            detections: context.accumulator.result, classified: context.classified,
+            limitExceeded: context.accumulator.limitExceeded,
             timedOut: scratch.deadlineReached, failure: failure, start: start, end: end)
     }
 
@@ -75,7 +80,8 @@ extension Analyzer {
     func merge(_ object: ObjectRef, _ parts: [SegmentResult]) -> ObjectResult {
         var types: [String: TypeDetections] = [:]
         var order: [String] = []
-        var line = 1, column = 1  // the file's position at the current segment's start
+        var line = 1
+        var column = 1  // the file's position at the current segment's start
         var classified: Int64 = 0
         var limitExceeded = false
         var timedOut = false
@@ -99,10 +105,13 @@ extension Analyzer {
                 }
                 types[id]!.count += detection.count
                 for occurrence in detection.occurrences where types[id]!.occurrences.count < settings.occurrenceLimit {
-                    guard case .lineRange(let startLine, let endLine, let startColumn, let file) = occurrence else { continue }
+                    guard case .lineRange(let startLine, let endLine, let startColumn, let file) = occurrence else {
+                        continue
+                    }
                     let (globalLine, globalColumn) = place(startLine, startColumn)
                     let globalEnd = endLine == part.start.line ? line : line + endLine - part.start.line
-                    types[id]!.occurrences.append(.lineRange(start: globalLine, end: globalEnd, startColumn: globalColumn, embeddedFile: file))
+                    types[id]!.occurrences.append(
+                        .lineRange(start: globalLine, end: globalEnd, startColumn: globalColumn, embeddedFile: file))
                 }
                 for sample in detection.redactedSamples where types[id]!.redactedSamples.count < 3 {
                     types[id]!.redactedSamples.append(sample)

@@ -59,8 +59,12 @@ public struct SourceListing {
         let all = try store.bucketNames()
         let missing = scope.buckets.filter { !all.contains($0) }
         if !missing.isEmpty {
-            let known = all.isEmpty ? "it has none" : "its buckets: " + all.prefix(20).joined(separator: ", ") + (all.count > 20 ? ", …" : "")
-            throw SourceError("\(store.sourceDescription) has no bucket named \(missing.joined(separator: ", ")) (\(known))")
+            let known =
+                all.isEmpty
+                ? "it has none"
+                : "its buckets: " + all.prefix(20).joined(separator: ", ") + (all.count > 20 ? ", …" : "")
+            throw SourceError(
+                "\(store.sourceDescription) has no bucket named \(missing.joined(separator: ", ")) (\(known))")
         }
         let buckets = all.filter(scope.includesBucket)
         if all.count == 1, buckets.isEmpty {
@@ -93,7 +97,8 @@ public struct SourceListing {
         problems.map { problem in
             ObjectResult(
                 object: ObjectRef(
-                    bucket: problem.bucket, key: problem.key, size: 0, lastModified: Date(timeIntervalSince1970: 0), eTag: "",
+                    bucket: problem.bucket, key: problem.key, size: 0, lastModified: Date(timeIntervalSince1970: 0),
+                    eTag: "",
                     location: .file(path: "")),
                 status: .skipped, reason: problem.reason, message: problem.message)
         }
@@ -108,7 +113,11 @@ public struct SourceListing {
         cost.listRequests = requests.listRequests
         let range = Int64(max(1, requests.rangeSize))
         for object in selected {
-            if StorageClass.skipReason(storageClass: object.storageClass, encryption: object.serverSideEncryption) != nil { continue }
+            if StorageClass.skipReason(storageClass: object.storageClass, encryption: object.serverSideEncryption)
+                != nil
+            {
+                continue
+            }
             let kind = FormatPolicy.kind(forExtension: object.fileExtension)
             guard FormatPolicy.isSupported(kind), object.size <= FormatPolicy.sizeLimit(kind) else { continue }
             cost.getRequests += Int(max(1, (object.size + range - 1) / range))
@@ -138,10 +147,26 @@ struct ScopeCensus {
             change(&single)
             filters.append((flag, single))
         }
-        if !scope.includePrefixes.isEmpty { add("--include-prefix \(scope.includePrefixes.joined(separator: ", "))") { $0.includePrefixes = scope.includePrefixes } }
-        if !scope.excludePrefixes.isEmpty { add("--exclude-prefix \(scope.excludePrefixes.joined(separator: ", "))") { $0.excludePrefixes = scope.excludePrefixes } }
-        if !scope.includeExtensions.isEmpty { add("--include-ext \(scope.includeExtensions.joined(separator: ", "))") { $0.includeExtensions = scope.includeExtensions } }
-        if !scope.excludeExtensions.isEmpty { add("--exclude-ext \(scope.excludeExtensions.joined(separator: ", "))") { $0.excludeExtensions = scope.excludeExtensions } }
+        if !scope.includePrefixes.isEmpty {
+            add("--include-prefix \(scope.includePrefixes.joined(separator: ", "))") {
+                $0.includePrefixes = scope.includePrefixes
+            }
+        }
+        if !scope.excludePrefixes.isEmpty {
+            add("--exclude-prefix \(scope.excludePrefixes.joined(separator: ", "))") {
+                $0.excludePrefixes = scope.excludePrefixes
+            }
+        }
+        if !scope.includeExtensions.isEmpty {
+            add("--include-ext \(scope.includeExtensions.joined(separator: ", "))") {
+                $0.includeExtensions = scope.includeExtensions
+            }
+        }
+        if !scope.excludeExtensions.isEmpty {
+            add("--exclude-ext \(scope.excludeExtensions.joined(separator: ", "))") {
+                $0.excludeExtensions = scope.excludeExtensions
+            }
+        }
         if let minSize = scope.minSize { add("--min-size \(minSize)") { $0.minSize = minSize } }
         if let maxSize = scope.maxSize { add("--max-size \(maxSize)") { $0.maxSize = maxSize } }
         if let after = scope.modifiedAfter { add("--modified-after \(after)") { $0.modifiedAfter = after } }

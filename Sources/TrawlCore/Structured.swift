@@ -1,15 +1,18 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import TrawlDetect
 import TrawlObjects
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 extension Analyzer {
     /// CSV/TSV, JSON, JSON Lines, archives and Office documents.
-    func analyzeStructured(kind: ContentKind, name: String, bytes: ObjectBytes, depth: Int, embeddedPath: String?, into context: inout ObjectContext) throws {
+    func analyzeStructured(
+        kind: ContentKind, name: String, bytes: ObjectBytes, depth: Int, embeddedPath: String?,
+        into context: inout ObjectContext
+    ) throws {
         switch kind {
         case .empty:
             return
@@ -24,34 +27,46 @@ extension Analyzer {
             }
             try whole.withUnsafeBytes { buffer in
                 switch kind {
-                case .csv, .tsv: scanCSV(buffer, delimiter: kind == .tsv ? 0x09 : CSVTable.guessDelimiter(buffer), embeddedPath: embeddedPath, into: &context)
+                case .csv, .tsv:
+                    scanCSV(
+                        buffer, delimiter: kind == .tsv ? 0x09 : CSVTable.guessDelimiter(buffer),
+                        embeddedPath: embeddedPath, into: &context)
                 case .json: try scanJSON(buffer, embeddedPath: embeddedPath, into: &context)
                 default: scanJSONLines(buffer, embeddedPath: embeddedPath, into: &context)
                 }
             }
         case .zip, .docx, .xlsx:
-            let whole = try bytes.readAll(limit: Int(clamping: FormatLimits.macie.maxFileSize(for: kind) ?? Int64(Int.max)))
+            let whole = try bytes.readAll(
+                limit: Int(clamping: FormatLimits.macie.maxFileSize(for: kind) ?? Int64(Int.max)))
             try whole.withUnsafeBytes { buffer in
                 let archive: ZipArchive
                 do {
                     archive = try ZipArchive(buffer)
                 } catch let error as FormatError {
-                    throw AnalysisFailure(reason: kind == .zip ? error.reason : .malformedOrFileSizeExceedsLimit, message: error.message)
+                    throw AnalysisFailure(
+                        reason: kind == .zip ? error.reason : .malformedOrFileSizeExceedsLimit, message: error.message)
                 }
                 // A zip that is really an Office document is read as one.
                 let office = kind == .zip ? ContentKind.ooxmlKind(entryNames: archive.entries.map(\.path)) : kind
                 switch office {
                 case .docx: try scanDocx(archive, embeddedPath: embeddedPath, into: &context)
                 case .xlsx: try scanXlsx(archive, embeddedPath: embeddedPath, into: &context)
-                case .pptx: throw AnalysisFailure(reason: .unsupportedFileTypeException, message: "PowerPoint files are not analysed")
+                case .pptx:
+                    throw AnalysisFailure(
+                        reason: .unsupportedFileTypeException, message: "PowerPoint files are not analysed")
                 default: try scanZip(archive, depth: depth, embeddedPath: embeddedPath, into: &context)
                 }
             }
         case .tar:
-            let whole = try bytes.readAll(limit: Int(clamping: FormatLimits.macie.maxFileSize(for: .tar) ?? Int64(Int.max)))
-            try whole.withUnsafeBytes { buffer in try scanTar(TarArchive(buffer), buffer: buffer, depth: depth, embeddedPath: embeddedPath, into: &context) }
+            let whole = try bytes.readAll(
+                limit: Int(clamping: FormatLimits.macie.maxFileSize(for: .tar) ?? Int64(Int.max)))
+            try whole.withUnsafeBytes { buffer in
+                try scanTar(
+                    TarArchive(buffer), buffer: buffer, depth: depth, embeddedPath: embeddedPath, into: &context)
+            }
         default:
-            throw AnalysisFailure(reason: .unsupportedFileTypeException, message: "\(kind.mimeType) is not a format trawl analyses")
+            throw AnalysisFailure(
+                reason: .unsupportedFileTypeException, message: "\(kind.mimeType) is not a format trawl analyses")
         }
     }
 
@@ -59,7 +74,9 @@ extension Analyzer {
 
     /// Column names count as keywords for every value in the column, and a keyword in the
     /// text counts only in the same cell (Macie's rules for columnar data).
-    func scanCSV(_ buffer: UnsafeRawBufferPointer, delimiter: UInt8, embeddedPath: String?, into context: inout ObjectContext) {
+    func scanCSV(
+        _ buffer: UnsafeRawBufferPointer, delimiter: UInt8, embeddedPath: String?, into context: inout ObjectContext
+    ) {
         var table = CSVTable(buffer, delimiter: delimiter)
         if !isHeaderRow(table.headers) { table.treatFirstRowAsData() }
         if let malformed = table.malformed {
@@ -86,9 +103,12 @@ extension Analyzer {
             if cell.isHeader {
                 // Sensitive data in a column name is reported as a line range (Macie).
                 let position = lines.position(of: detection.range.lowerBound, in: buffer)
-                return .lineRange(start: position.line, end: position.line, startColumn: position.column, embeddedFile: embeddedPath)
+                return .lineRange(
+                    start: position.line, end: position.line, startColumn: position.column, embeddedFile: embeddedPath)
             }
-            return .cell(row: cell.row, column: cell.column, columnName: cell.columnName, cellReference: nil, embeddedFile: embeddedPath)
+            return .cell(
+                row: cell.row, column: cell.column, columnName: cell.columnName, cellReference: nil,
+                embeddedFile: embeddedPath)
         }
         context.classified += Int64(buffer.count)
     }
@@ -105,13 +125,18 @@ extension Analyzer {
             }
             // Often a .json file holds JSON Lines.
             let lines = JSONLines(buffer)
-            var bad = 0, records = 0
-            lines.forEachRecord { _, _, failure in records += 1; if failure != nil { bad += 1 } }
+            var bad = 0
+            var records = 0
+            lines.forEachRecord { _, _, failure in
+                records += 1
+                if failure != nil { bad += 1 }
+            }
             if records > 1 && bad == 0 {
                 scanJSONLines(buffer, embeddedPath: embeddedPath, into: &context)
                 return
             }
-            context.markPartial(.malformedFile, "JSON is malformed at byte \(error.offset ?? 0): \(error.message); read as text")
+            context.markPartial(
+                .malformedFile, "JSON is malformed at byte \(error.offset ?? 0): \(error.message); read as text")
             scanText(buffer, embeddedPath: embeddedPath, into: &context)
             return
         }
@@ -130,7 +155,8 @@ extension Analyzer {
         var malformed = 0
         // One walk per record both checks it and finds its member names (no separate
         // validation pass): a record that does not parse is read as text.
-        var start = 0, line = 0
+        var start = 0
+        var line = 0
         let n = buffer.count
         while start < n {
             var end = start
@@ -140,32 +166,45 @@ extension Analyzer {
                 end = n
             }
             var range = start..<end
-            if range.upperBound > range.lowerBound && buffer[range.upperBound - 1] == 0x0D { range = range.lowerBound..<(range.upperBound - 1) }
+            if range.upperBound > range.lowerBound && buffer[range.upperBound - 1] == 0x0D {
+                range = range.lowerBound..<(range.upperBound - 1)
+            }
             if !buffer[range].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
                 let index = JSONIndex(UnsafeRawBufferPointer(rebasing: buffer[range]))
-                let document = try? JSONDocument(index: index, base: range.lowerBound, satisfied: identifiersSatisfied(byName:))
+                let document = try? JSONDocument(
+                    index: index, base: range.lowerBound, satisfied: identifiersSatisfied(byName:))
                 if document == nil { malformed += 1 }
                 documents.append((line, range, document))
             }
             line += 1
             start = end + 1
         }
-        if malformed > 0 { context.markPartial(.malformedFile, "\(malformed) JSON Lines record(s) are malformed; read as text") }
+        if malformed > 0 {
+            context.markPartial(.malformedFile, "\(malformed) JSON Lines record(s) are malformed; read as text")
+        }
         let starts = documents.map(\.range.lowerBound)
         func record(at offset: Int) -> Int? {
-            var low = 0, high = starts.count
-            while low < high { let mid = (low + high) / 2; if starts[mid] <= offset { low = mid + 1 } else { high = mid } }
+            var low = 0
+            var high = starts.count
+            while low < high {
+                let mid = (low + high) / 2
+                if starts[mid] <= offset { low = mid + 1 } else { high = mid }
+            }
             return low > 0 && documents[low - 1].range.upperBound >= offset ? low - 1 : nil
         }
         let segments = documents.flatMap { $0.document?.segments ?? [] }
-        let scan = ScanContext(namedSegments: segments, segmentOf: { offset in
-            guard let r = record(at: offset) else { return nil }
-            return documents[r].document?.scalar(containing: offset) ?? documents[r].range
-        })
+        let scan = ScanContext(
+            namedSegments: segments,
+            segmentOf: { offset in
+                guard let r = record(at: offset) else { return nil }
+                return documents[r].document?.scalar(containing: offset) ?? documents[r].range
+            })
         let outcome = detector.scan(buffer, context: scan, scratch: scratch)
         var byRecord: [Int: [Int]] = [:]
         for detection in outcome.detections {
-            if let r = record(at: detection.range.lowerBound) { byRecord[r, default: []].append(detection.range.lowerBound) }
+            if let r = record(at: detection.range.lowerBound) {
+                byRecord[r, default: []].append(detection.range.lowerBound)
+            }
         }
         var paths: [Int: String?] = [:]
         for (r, offsets) in byRecord {
@@ -173,7 +212,9 @@ extension Analyzer {
         }
         self.record(outcome, in: buffer, into: &context) { detection in
             guard let r = record(at: detection.range.lowerBound) else { return nil }
-            return .record(recordIndex: documents[r].record, jsonPath: paths[detection.range.lowerBound] ?? nil, embeddedFile: embeddedPath)
+            return .record(
+                recordIndex: documents[r].record, jsonPath: paths[detection.range.lowerBound] ?? nil,
+                embeddedFile: embeddedPath)
         }
         context.classified += Int64(buffer.count)
     }
@@ -208,7 +249,10 @@ extension Analyzer {
             }
             for (index, cell) in sheet.cells.enumerated() where cell.row != sheet.headerRow {
                 if let identifiers = satisfied[cell.column] {
-                    segments.append(.init(range: layout.starts[index]..<(layout.starts[index] + cell.value.utf8.count), identifiers: identifiers))
+                    segments.append(
+                        .init(
+                            range: layout.starts[index]..<(layout.starts[index] + cell.value.utf8.count),
+                            identifiers: identifiers))
                 }
             }
             layout.text.withUnsafeBytes { buffer in
@@ -216,7 +260,8 @@ extension Analyzer {
                     guard let index = layout.cellIndex(at: offset) else { return nil }
                     return layout.starts[index]..<(layout.starts[index] + sheet.cells[index].value.utf8.count)
                 }
-                let outcome = detector.scan(buffer, context: ScanContext(namedSegments: segments, segmentOf: cellRange), scratch: scratch)
+                let outcome = detector.scan(
+                    buffer, context: ScanContext(namedSegments: segments, segmentOf: cellRange), scratch: scratch)
                 record(outcome, in: buffer, into: &context) { detection in
                     guard let index = layout.cellIndex(at: detection.range.lowerBound) else { return nil }
                     let cell = sheet.cells[index]
@@ -245,7 +290,8 @@ extension Analyzer {
                 try context.budget.admit(declaredSize: entry.uncompressedSize)
             } catch {
                 context.markPartial(error.reason, error.message)
-                context.embedded.append(.init(path: path, size: entry.uncompressedSize, status: .skipped, reason: error.reason))
+                context.embedded.append(
+                    .init(path: path, size: entry.uncompressedSize, status: .skipped, reason: error.reason))
                 break
             }
             var member: [UInt8] = []
@@ -253,8 +299,11 @@ extension Analyzer {
                 member = try archive.extract(entry, maxBytes: context.budget.nextMemberByteLimit)
             } catch {
                 let reason = (error as? FormatError)?.reason ?? .unableToParseFile
-                context.markPartial(reason == .unsupportedFileTypeException ? .archiveContainsUnprocessedFiles : reason, "\(path): \(error)")
-                context.embedded.append(.init(path: path, size: entry.uncompressedSize, status: .skipped, reason: reason))
+                context.markPartial(
+                    reason == .unsupportedFileTypeException ? .archiveContainsUnprocessedFiles : reason,
+                    "\(path): \(error)")
+                context.embedded.append(
+                    .init(path: path, size: entry.uncompressedSize, status: .skipped, reason: reason))
                 continue
             }
             context.budget.record(extractedBytes: member.count)
@@ -264,7 +313,10 @@ extension Analyzer {
         }
     }
 
-    func scanTar(_ archive: TarArchive, buffer: UnsafeRawBufferPointer, depth: Int, embeddedPath: String?, into context: inout ObjectContext) throws {
+    func scanTar(
+        _ archive: TarArchive, buffer: UnsafeRawBufferPointer, depth: Int, embeddedPath: String?,
+        into context: inout ObjectContext
+    ) throws {
         do {
             try context.budget.checkNesting(depth: depth + 1)
         } catch {
@@ -282,27 +334,38 @@ extension Analyzer {
             }
             context.budget.record(extractedBytes: entry.dataRange.count)
             try analyzeMember(
-                name: entry.path, path: path, buffer: UnsafeRawBufferPointer(rebasing: buffer[entry.dataRange]), depth: depth + 1,
+                name: entry.path, path: path, buffer: UnsafeRawBufferPointer(rebasing: buffer[entry.dataRange]),
+                depth: depth + 1,
                 into: &context)
         }
     }
 
     /// Analyses one archive member; a member that cannot be analysed marks the archive
     /// PARTIAL and never stops its siblings.
-    func analyzeMember(name: String, path: String, buffer: UnsafeRawBufferPointer, depth: Int, into context: inout ObjectContext) throws {
-        let kind = ContentKind.sniff(fileExtension: ContentKind.fileExtension(of: name), head: UnsafeRawBufferPointer(rebasing: buffer.prefix(8192)))
+    func analyzeMember(
+        name: String, path: String, buffer: UnsafeRawBufferPointer, depth: Int, into context: inout ObjectContext
+    ) throws {
+        let kind = ContentKind.sniff(
+            fileExtension: ContentKind.fileExtension(of: name),
+            head: UnsafeRawBufferPointer(rebasing: buffer.prefix(8192)))
         let before = context.classified
         do {
-            try analyze(kind: kind, name: name, bytes: BufferBytes(buffer: buffer), depth: depth, embeddedPath: path, into: &context)
+            try analyze(
+                kind: kind, name: name, bytes: BufferBytes(buffer: buffer), depth: depth, embeddedPath: path,
+                into: &context)
             context.embedded.append(.init(path: path, size: Int64(buffer.count), status: .complete, reason: nil))
         } catch let failure as AnalysisFailure {
-            let reason = failure.reason == .unsupportedFileTypeException ? .archiveContainsUnprocessedFiles : failure.reason
+            let reason =
+                failure.reason == .unsupportedFileTypeException ? .archiveContainsUnprocessedFiles : failure.reason
             context.markPartial(reason, "\(path): \(failure.message)")
-            context.embedded.append(.init(
-                path: path, size: Int64(buffer.count), status: context.classified > before ? .partial : .skipped, reason: failure.reason))
+            context.embedded.append(
+                .init(
+                    path: path, size: Int64(buffer.count), status: context.classified > before ? .partial : .skipped,
+                    reason: failure.reason))
         } catch let error as ReadError {
             context.markPartial(error.reason, "\(path): \(error.message)")
-            context.embedded.append(.init(path: path, size: Int64(buffer.count), status: .skipped, reason: error.reason))
+            context.embedded.append(
+                .init(path: path, size: Int64(buffer.count), status: .skipped, reason: error.reason))
         }
     }
 
@@ -351,8 +414,12 @@ struct JSONDocument {
 
     /// The value range holding `offset` (absolute), if any.
     func scalar(containing offset: Int) -> Range<Int>? {
-        var low = 0, high = scalars.count
-        while low < high { let mid = (low + high) / 2; if scalars[mid].lowerBound <= offset { low = mid + 1 } else { high = mid } }
+        var low = 0
+        var high = scalars.count
+        while low < high {
+            let mid = (low + high) / 2
+            if scalars[mid].lowerBound <= offset { low = mid + 1 } else { high = mid }
+        }
         guard low > 0, scalars[low - 1].contains(offset) || scalars[low - 1].upperBound == offset else { return nil }
         return scalars[low - 1]
     }

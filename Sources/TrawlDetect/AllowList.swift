@@ -64,7 +64,8 @@ struct CompiledAllowList: Sendable {
         for pattern in patterns {
             let value = UnsafeRawBufferPointer(rebasing: buffer[range])
             if let match = try? pattern.firstMatch(in: value, from: 0, anchored: true, scratch: scratch),
-               match.range == 0..<value.count {
+                match.range == 0..<value.count
+            {
                 return true
             }
         }

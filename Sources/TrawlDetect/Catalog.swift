@@ -48,7 +48,8 @@ public struct Catalog: Sendable {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
                 .filter { $0.hasSuffix(".json") }.sorted()
         } catch {
-            throw CatalogError(file: directory.path, message: "cannot read the patterns folder: \(error.localizedDescription)")
+            throw CatalogError(
+                file: directory.path, message: "cannot read the patterns folder: \(error.localizedDescription)")
         }
         var files: [(name: String, json: String)] = []
         for name in names {
@@ -70,7 +71,8 @@ public struct Catalog: Sendable {
             for identifier in decoded {
                 if let other = seen[identifier.id] {
                     throw CatalogError(
-                        file: file.name, identifier: identifier.id, field: "id", message: "duplicate ID (also in \(other))")
+                        file: file.name, identifier: identifier.id, field: "id",
+                        message: "duplicate ID (also in \(other))")
                 }
                 seen[identifier.id] = file.name
                 identifiers.append(identifier)
@@ -95,7 +97,8 @@ enum IdentifierFileDecoder {
         var result: [Identifier] = []
         for (index, item) in list.enumerated() {
             guard let entry = item as? [String: Any] else {
-                throw CatalogError(file: file, identifier: "#\(index)", message: "each identifier must be a JSON object")
+                throw CatalogError(
+                    file: file, identifier: "#\(index)", message: "each identifier must be a JSON object")
             }
             result.append(try identifier(entry, index: index, file: file))
         }
@@ -105,7 +108,8 @@ enum IdentifierFileDecoder {
     static func identifier(_ e: [String: Any], index: Int, file: String) throws(CatalogError) -> Identifier {
         let reader = FieldReader(entry: e, file: file, identifier: (e["id"] as? String) ?? "#\(index)")
         let id = try reader.string("id")
-        guard !id.isEmpty, id.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "_" || $0 == "(" || $0 == ")" }) else {
+        guard !id.isEmpty, id.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "_" || $0 == "(" || $0 == ")" })
+        else {
             throw reader.error("id", "must be upper-case letters, digits and underscores")
         }
         let origin = try reader.enumValue("origin", Identifier.Origin.self, default: .macie)
@@ -132,7 +136,8 @@ enum IdentifierFileDecoder {
             }
             for item in items {
                 let sub = FieldReader(entry: item, file: file, identifier: reader.identifier)
-                alternatives.append(try rule(from: sub, inheritedMaxLength: primary.maxLength, defaultKeywordRequired: keywordRequired))
+                alternatives.append(
+                    try rule(from: sub, inheritedMaxLength: primary.maxLength, defaultKeywordRequired: keywordRequired))
             }
         }
         var identifier = Identifier(
@@ -161,9 +166,11 @@ enum IdentifierFileDecoder {
             identifier.nomatchExamples = try ex.optionalStringArray("nomatch") ?? []
         }
         if identifier.needsKeyword == false && primary.anchors.isEmpty {
-            throw reader.error("anchors", "an identifier that needs no keyword must say where it can match (see Patterns/SCHEMA.md)")
+            throw reader.error(
+                "anchors", "an identifier that needs no keyword must say where it can match (see Patterns/SCHEMA.md)")
         }
-        for alternative in alternatives where !(alternative.keywordRequired ?? keywordRequired) && alternative.anchors.isEmpty {
+        for alternative in alternatives
+        where !(alternative.keywordRequired ?? keywordRequired) && alternative.anchors.isEmpty {
             throw reader.error("alternatives", "an alternative that needs no keyword must have anchors")
         }
         return identifier
@@ -177,7 +184,9 @@ enum IdentifierFileDecoder {
         guard maxLength > 0 && maxLength <= 65536 else { throw reader.error("maxLength", "must be 1...65536") }
         var anchors: [Anchor] = []
         if let raw = reader.entry["anchors"] {
-            guard let list = raw as? [[String: Any]] else { throw reader.error("anchors", "must be an array of objects") }
+            guard let list = raw as? [[String: Any]] else {
+                throw reader.error("anchors", "must be an array of objects")
+            }
             for item in list { anchors.append(try anchor(item, reader: reader)) }
         }
         return Identifier.Rule(
@@ -208,7 +217,8 @@ enum IdentifierFileDecoder {
             return .digits(min: min, max: max, separators: separators, afterUpper: afterUpper, after: after)
         }
         if item["everywhere"] as? Bool == true { return .everywhere }
-        throw reader.error("anchors", "unknown anchor \(item.keys.sorted()); expected literals, byte, digits or everywhere")
+        throw reader.error(
+            "anchors", "unknown anchor \(item.keys.sorted()); expected literals, byte, digits or everywhere")
     }
 }
 

@@ -21,7 +21,8 @@ public struct CustomIdentifier: Sendable, Equatable {
     public var source: String?
 
     public init(
-        name: String, description: String? = nil, regex: String, keywords: [String] = [], maximumMatchDistance: Int = 50,
+        name: String, description: String? = nil, regex: String, keywords: [String] = [],
+        maximumMatchDistance: Int = 50,
         ignoreWords: [String] = [], severityLevels: [SeverityLevel] = [], source: String? = nil
     ) {
         self.name = name
@@ -60,24 +61,34 @@ public struct CustomIdentifier: Sendable, Equatable {
         } else if let object = root as? [String: Any], object["regex"] != nil {
             items = [object]
         } else {
-            throw CatalogError(file: file, message: "expected {\"customDataIdentifiers\": [...]}, an array, or one identifier object")
+            throw CatalogError(
+                file: file, message: "expected {\"customDataIdentifiers\": [...]}, an array, or one identifier object")
         }
         var result: [CustomIdentifier] = []
         var names = Set<String>()
         for (index, item) in items.enumerated() {
             guard let entry = item as? [String: Any] else {
-                throw CatalogError(file: file, identifier: "#\(index + 1)", message: "each custom identifier must be a JSON object")
+                throw CatalogError(
+                    file: file, identifier: "#\(index + 1)", message: "each custom identifier must be a JSON object")
             }
-            let reader = FieldReader(entry: entry, file: file, identifier: (entry["name"] as? String) ?? "#\(index + 1)")
-            let known: Set<String> = ["name", "description", "regex", "keywords", "maximumMatchDistance", "ignoreWords", "severityLevels", "tags"]
+            let reader = FieldReader(
+                entry: entry, file: file, identifier: (entry["name"] as? String) ?? "#\(index + 1)")
+            let known: Set<String> = [
+                "name", "description", "regex", "keywords", "maximumMatchDistance", "ignoreWords", "severityLevels",
+                "tags",
+            ]
             if let unknown = entry.keys.first(where: { !known.contains($0) }) {
                 throw reader.error(unknown, "unknown field (expected one of \(known.sorted().joined(separator: ", ")))")
             }
             let name = try reader.string("name")
             guard (1...128).contains(name.count) else { throw reader.error("name", "must be 1 to 128 characters") }
-            guard names.insert(name).inserted else { throw reader.error("name", "another custom identifier has this name") }
+            guard names.insert(name).inserted else {
+                throw reader.error("name", "another custom identifier has this name")
+            }
             let regex = try reader.string("regex")
-            guard (1...512).contains(regex.count) else { throw reader.error("regex", "must be 1 to 512 characters (Macie's limit)") }
+            guard (1...512).contains(regex.count) else {
+                throw reader.error("regex", "must be 1 to 512 characters (Macie's limit)")
+            }
             let keywords = try reader.optionalStringArray("keywords") ?? []
             guard keywords.count <= 50 else { throw reader.error("keywords", "at most 50 keywords") }
             for keyword in keywords where !(3...90).contains(keyword.count) {
@@ -93,7 +104,8 @@ public struct CustomIdentifier: Sendable, Equatable {
             var levels: [SeverityLevel] = []
             if let raw = entry["severityLevels"] {
                 guard let list = raw as? [[String: Any]], list.count <= 3 else {
-                    throw reader.error("severityLevels", "must be an array of at most 3 {occurrencesThreshold, severity} objects")
+                    throw reader.error(
+                        "severityLevels", "must be an array of at most 3 {occurrencesThreshold, severity} objects")
                 }
                 for level in list {
                     guard let threshold = level["occurrencesThreshold"] as? Int, threshold >= 1 else {
@@ -107,14 +119,16 @@ public struct CustomIdentifier: Sendable, Equatable {
                 let thresholds = levels.map(\.occurrencesThreshold)
                 let severities = levels.map(\.severity)
                 guard thresholds == thresholds.sorted(), Set(thresholds).count == thresholds.count,
-                      severities == severities.sorted(), Set(severities).count == severities.count
+                    severities == severities.sorted(), Set(severities).count == severities.count
                 else {
-                    throw reader.error("severityLevels", "thresholds must ascend with severity (LOW < MEDIUM < HIGH), each used once")
+                    throw reader.error(
+                        "severityLevels", "thresholds must ascend with severity (LOW < MEDIUM < HIGH), each used once")
                 }
             }
-            result.append(CustomIdentifier(
-                name: name, description: try reader.optionalString("description"), regex: regex, keywords: keywords,
-                maximumMatchDistance: distance, ignoreWords: ignoreWords, severityLevels: levels, source: file))
+            result.append(
+                CustomIdentifier(
+                    name: name, description: try reader.optionalString("description"), regex: regex, keywords: keywords,
+                    maximumMatchDistance: distance, ignoreWords: ignoreWords, severityLevels: levels, source: file))
         }
         return result
     }

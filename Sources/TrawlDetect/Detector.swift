@@ -178,9 +178,10 @@ public final class Detector: Sendable {
 
         for identifier in identifiers {
             let info = infos.count
-            infos.append(DetectorInfo(
-                id: identifier.id, name: identifier.name, category: identifier.category, isCustom: false,
-                severityBands: identifier.severityBands, severityLevels: [], keywords: identifier.keywords))
+            infos.append(
+                DetectorInfo(
+                    id: identifier.id, name: identifier.name, category: identifier.category, isCustom: false,
+                    severityBands: identifier.severityBands, severityLevels: [], keywords: identifier.keywords))
             nameKeywords.append(identifier.keywords.map { Array(KeywordForms.normalizedName($0).utf8) })
             if !identifier.keywords.isEmpty { addKeywords(identifier.keywords, info: info, wordBounded: true) }
             let ignore = Set(identifier.ignore.map { Array($0.utf8).filter { $0 != 0x20 && $0 != 0x2D } })
@@ -196,7 +197,9 @@ public final class Detector: Sendable {
                     guard let found = Validators.registry[name] else {
                         throw CatalogError(
                             identifier: identifier.id, field: "validator",
-                            message: "unknown validator \"\(name)\"; known: \(Validators.registry.keys.sorted().joined(separator: ", "))")
+                            message:
+                                "unknown validator \"\(name)\"; known: \(Validators.registry.keys.sorted().joined(separator: ", "))"
+                        )
                     }
                     validator = found
                 }
@@ -212,13 +215,20 @@ public final class Detector: Sendable {
                         switch anchor {
                         case .literals(let literals, let caseless, let before):
                             for literal in literals {
-                                needles.add(Array(literal.utf8), caseless: caseless, wordBounded: false, tag: Int32(owners.count))
+                                needles.add(
+                                    Array(literal.utf8), caseless: caseless, wordBounded: false,
+                                    tag: Int32(owners.count))
                                 owners.append(.literal(rule: ruleIndex, before: before))
                             }
                         case .byte(let byte, let before): compiled.bytes.append((byte, before))
                         case .digits(let min, let max, let separators, let afterUpper, let after):
                             let spec = DigitSpec(min: min, max: max, separators: separators, afterUpper: afterUpper)
-                            let index = digitSpecs.firstIndex(of: spec) ?? { digitSpecs.append(spec); return digitSpecs.count - 1 }()
+                            let index =
+                                digitSpecs.firstIndex(of: spec)
+                                ?? {
+                                    digitSpecs.append(spec)
+                                    return digitSpecs.count - 1
+                                }()
                             compiled.digits.append((index, after))
                         case .everywhere: compiled.everywhere = true
                         }
@@ -230,22 +240,25 @@ public final class Detector: Sendable {
 
         for custom in custom {
             let info = infos.count
-            infos.append(DetectorInfo(
-                id: custom.name, name: custom.name, category: .custom, isCustom: true, severityBands: [],
-                severityLevels: custom.severityLevels, keywords: custom.keywords))
+            infos.append(
+                DetectorInfo(
+                    id: custom.name, name: custom.name, category: .custom, isCustom: true, severityBands: [],
+                    severityLevels: custom.severityLevels, keywords: custom.keywords))
             nameKeywords.append(custom.keywords.map { Array(KeywordForms.normalizedName($0).utf8) })
             let pattern: CompiledPattern
             do {
                 pattern = try CompiledPattern(custom.regex, options: [.utf])
             } catch {
-                throw CatalogError(file: custom.source, identifier: custom.name, field: "regex", message: error.description)
+                throw CatalogError(
+                    file: custom.source, identifier: custom.name, field: "regex", message: error.description)
             }
             if !custom.keywords.isEmpty { addKeywords(custom.keywords, info: info, wordBounded: false) }
-            rules.append(CompiledRule(
-                info: info, pattern: pattern,
-                keywordMode: custom.keywords.isEmpty ? .none : .preceding(distance: custom.maximumMatchDistance),
-                bytes: [], digits: [], everywhere: custom.keywords.isEmpty, validator: nil, maxLength: 4096,
-                ignoreCompact: [], ignoreWords: custom.ignoreWords.map { Array($0.utf8) }))
+            rules.append(
+                CompiledRule(
+                    info: info, pattern: pattern,
+                    keywordMode: custom.keywords.isEmpty ? .none : .preceding(distance: custom.maximumMatchDistance),
+                    bytes: [], digits: [], everywhere: custom.keywords.isEmpty, validator: nil, maxLength: 4096,
+                    ignoreCompact: [], ignoreWords: custom.ignoreWords.map { Array($0.utf8) }))
         }
 
         needles.build()
@@ -301,7 +314,9 @@ public final class Detector: Sendable {
     }
 
     /// Scans `buffer` and returns its detections sorted by identifier, then position.
-    public func scan(_ buffer: UnsafeRawBufferPointer, context: ScanContext = .plain, scratch: DetectorScratch) -> ScanOutcome {
+    public func scan(_ buffer: UnsafeRawBufferPointer, context: ScanContext = .plain, scratch: DetectorScratch)
+        -> ScanOutcome
+    {
         var outcome = ScanOutcome()
         let n = buffer.count
         guard n > 0, !scratch.pastDeadline() else { return outcome }
@@ -326,10 +341,14 @@ public final class Detector: Sendable {
         var spans = [[Range<Int>]](repeating: [], count: digitSpecs.count)
         var spansAfter = [[UInt64: [Range<Int>]]](repeating: [:], count: digitSpecs.count)
         for (index, spec) in digitSpecs.enumerated() {
-            runs.joined(separators: spec.separators, min: spec.min, max: spec.max, afterUpper: spec.afterUpper, buffer: buffer) { run in
+            runs.joined(
+                separators: spec.separators, min: spec.min, max: spec.max, afterUpper: spec.afterUpper, buffer: buffer
+            ) { run in
                 spans[index].append(run)
                 if spec.afterUpper > 0 && spec.afterUpper <= 8 {
-                    spansAfter[index][Self.packed(buffer, run.lowerBound - spec.afterUpper..<run.lowerBound), default: []].append(run)
+                    spansAfter[index][
+                        Self.packed(buffer, run.lowerBound - spec.afterUpper..<run.lowerBound), default: []
+                    ].append(run)
                 }
             }
         }
@@ -356,7 +375,8 @@ public final class Detector: Sendable {
                 }
             case .preceding(let distance):
                 for hit in keywordHits[rule.info] {
-                    windows.append(hit.lowerBound..<min(n, Self.offset(hit.upperBound, characters: distance, in: buffer) + 1))
+                    windows.append(
+                        hit.lowerBound..<min(n, Self.offset(hit.upperBound, characters: distance, in: buffer) + 1))
                 }
             case .none:
                 if rule.everywhere {
@@ -388,21 +408,31 @@ public final class Detector: Sendable {
                 }
             }
             if !windows.isEmpty {
-                runRule(rule, windows: rule.everywhere ? windows : Self.merged(windows), satisfied: false, buffer: buffer,
-                        keywordHits: keywordHits[rule.info], context: context, scratch: scratch, into: &found, outcome: &outcome)
+                runRule(
+                    rule, windows: rule.everywhere ? windows : Self.merged(windows), satisfied: false, buffer: buffer,
+                    keywordHits: keywordHits[rule.info], context: context, scratch: scratch, into: &found,
+                    outcome: &outcome)
             }
             if rule.keywordMode != .none && !contextWindows[rule.info].isEmpty {
-                runRule(rule, windows: Self.merged(contextWindows[rule.info]), satisfied: true, buffer: buffer, keywordHits: [],
-                        context: context, scratch: scratch, into: &found, outcome: &outcome)
+                runRule(
+                    rule, windows: Self.merged(contextWindows[rule.info]), satisfied: true, buffer: buffer,
+                    keywordHits: [],
+                    context: context, scratch: scratch, into: &found, outcome: &outcome)
             }
         }
 
         // 4. One detection per identifier and range; superseded and allowed ones dropped.
-        found.sort { ($0.identifier, $0.range.lowerBound, $0.range.upperBound) < ($1.identifier, $1.range.lowerBound, $1.range.upperBound) }
+        found.sort {
+            ($0.identifier, $0.range.lowerBound, $0.range.upperBound) < (
+                $1.identifier, $1.range.lowerBound, $1.range.upperBound
+            )
+        }
         var unique: [Detection] = []
         unique.reserveCapacity(found.count)
         for detection in found {
-            if let last = unique.last, last.identifier == detection.identifier, last.range == detection.range { continue }
+            if let last = unique.last, last.identifier == detection.identifier, last.range == detection.range {
+                continue
+            }
             unique.append(detection)
         }
         if supersededBy.contains(where: { $0 != nil }) {
@@ -432,22 +462,27 @@ public final class Detector: Sendable {
                 // A pattern whose every match is costly (a look-ahead over the rest of the
                 // buffer) is bounded by the object's deadline, checked between matches.
                 while position <= window.upperBound && !scratch.pastDeadline() {
-                    guard var match = try rule.pattern.firstMatch(
-                        in: buffer, from: position, to: window.upperBound, scratch: scratch.match)
+                    guard
+                        var match = try rule.pattern.firstMatch(
+                            in: buffer, from: position, to: window.upperBound, scratch: scratch.match)
                     else { break }
                     // A match that reaches a window's cut may continue beyond it: re-match
                     // anchored at its start against the whole buffer.
                     if match.range.upperBound == window.upperBound && window.upperBound < n,
-                       let longer = try rule.pattern.firstMatch(
-                           in: buffer, from: match.range.lowerBound, to: min(n, match.range.lowerBound + rule.maxLength * 2 + 64),
-                           anchored: true, scratch: scratch.match) {
+                        let longer = try rule.pattern.firstMatch(
+                            in: buffer, from: match.range.lowerBound,
+                            to: min(n, match.range.lowerBound + rule.maxLength * 2 + 64),
+                            anchored: true, scratch: scratch.match)
+                    {
                         match = longer
                     }
                     position = match.range.isEmpty ? match.range.upperBound + 1 : match.range.upperBound
                     if satisfied && !window.contains(match.range.lowerBound) { continue }
                     if satisfied && match.range.upperBound > window.upperBound { continue }
-                    if let detection = accept(match, rule: rule, satisfied: satisfied, buffer: buffer,
-                                              keywordHits: keywordHits, context: context) {
+                    if let detection = accept(
+                        match, rule: rule, satisfied: satisfied, buffer: buffer,
+                        keywordHits: keywordHits, context: context)
+                    {
                         found.append(detection)
                     }
                 }
@@ -477,11 +512,15 @@ public final class Detector: Sendable {
             switch rule.keywordMode {
             case .none: break
             case .nearby(let distance):
-                guard let hit = Self.nearestKeyword(keywordHits, to: value, within: distance, buffer: buffer, context: context)
+                guard
+                    let hit = Self.nearestKeyword(
+                        keywordHits, to: value, within: distance, buffer: buffer, context: context)
                 else { return nil }
                 keyword = hit
             case .preceding(let distance):
-                guard let hit = Self.precedingKeyword(keywordHits, before: match.range, within: distance, buffer: buffer, context: context)
+                guard
+                    let hit = Self.precedingKeyword(
+                        keywordHits, before: match.range, within: distance, buffer: buffer, context: context)
                 else { return nil }
                 keyword = hit
             }
@@ -492,7 +531,8 @@ public final class Detector: Sendable {
     /// A keyword within `distance` characters of `value`, on either side. `hits` is sorted
     /// by position, so only the few hits near the value are looked at.
     static func nearestKeyword(
-        _ hits: [Range<Int>], to value: Range<Int>, within distance: Int, buffer: UnsafeRawBufferPointer, context: ScanContext
+        _ hits: [Range<Int>], to value: Range<Int>, within distance: Int, buffer: UnsafeRawBufferPointer,
+        context: ScanContext
     ) -> Range<Int>? {
         let segment = context.segmentOf?(value.lowerBound)
         // Hits ending more than 4 bytes per character before the value cannot be in range.
@@ -518,7 +558,8 @@ public final class Detector: Sendable {
     /// A keyword that starts before `match` and whose end is within `distance` characters of
     /// the end of the match (Macie's custom identifier rule).
     static func precedingKeyword(
-        _ hits: [Range<Int>], before match: Range<Int>, within distance: Int, buffer: UnsafeRawBufferPointer, context: ScanContext
+        _ hits: [Range<Int>], before match: Range<Int>, within distance: Int, buffer: UnsafeRawBufferPointer,
+        context: ScanContext
     ) -> Range<Int>? {
         let segment = context.segmentOf?(match.lowerBound)
         var index = firstHit(in: hits, endingAtOrAfter: match.upperBound - 4 * distance)
@@ -537,7 +578,8 @@ public final class Detector: Sendable {
     /// start, and all hits of one identifier are short, so ends are nearly sorted too: the
     /// search lands a little early at worst, which only costs a few extra comparisons).
     static func firstHit(in hits: [Range<Int>], endingAtOrAfter offset: Int) -> Int {
-        var low = 0, high = hits.count
+        var low = 0
+        var high = hits.count
         let target = offset - 256  // longest keyword form
         while low < high {
             let mid = (low + high) / 2
@@ -632,9 +674,9 @@ public final class Detector: Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension DigitRuns {
@@ -667,7 +709,10 @@ extension DigitRuns {
             if afterUpper > 0 {
                 guard start >= afterUpper else { continue }
                 var upper = true
-                for k in (start - afterUpper)..<start where !isASCIIUpper(buffer[k]) { upper = false; break }
+                for k in (start - afterUpper)..<start where !isASCIIUpper(buffer[k]) {
+                    upper = false
+                    break
+                }
                 guard upper else { continue }
             }
             let joinedRuns = j - i > 1

@@ -37,15 +37,18 @@ public struct DetectorConfiguration: Sendable, Equatable {
     /// - Throws: `CatalogError` for an unknown identifier, an invalid custom identifier or allow
     ///   list, or a selection with no identifier at all.
     public func detector() throws -> Detector {
-        let catalog = try catalogDirectory.map { try Catalog.load(directory: URL(fileURLWithPath: $0)) } ?? Catalog.builtin
+        let catalog =
+            try catalogDirectory.map { try Catalog.load(directory: URL(fileURLWithPath: $0)) } ?? Catalog.builtin
         let selected = try IdentifierSelection.parse(identifiers, exclude: excludeIdentifiers).resolve(in: catalog)
         var custom: [CustomIdentifier] = []
         for file in customIdentifiers { custom += try CustomIdentifier.decode(file.content, file: file.path) }
         guard !selected.isEmpty || !custom.isEmpty else {
-            throw CatalogError(message: "no identifiers selected: identifiers 'none' needs at least one custom identifier file")
+            throw CatalogError(
+                message: "no identifiers selected: identifiers 'none' needs at least one custom identifier file")
         }
         var texts: [String] = []
         for file in allowLists { texts += try AllowList.textEntries(file.content, file: file.path) }
-        return try Detector(identifiers: selected, custom: custom, allowList: AllowList(texts: texts, regexes: allowRegexes))
+        return try Detector(
+            identifiers: selected, custom: custom, allowList: AllowList(texts: texts, regexes: allowRegexes))
     }
 }

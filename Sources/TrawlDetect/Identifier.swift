@@ -19,7 +19,9 @@ public enum Category: String, Codable, Sendable, CaseIterable {
 
 /// Macie's severity labels; the raw value is Macie's score (1...3).
 public enum Severity: Int, Codable, Sendable, Comparable, CaseIterable {
-    case low = 1, medium = 2, high = 3
+    case low = 1
+    case medium = 2
+    case high = 3
 
     public var label: String {
         switch self {
@@ -44,7 +46,9 @@ public enum Severity: Int, Codable, Sendable, Comparable, CaseIterable {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = Severity(label: text) else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "severity must be Low, Medium or High, not \(text)"))
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "severity must be Low, Medium or High, not \(text)"))
         }
         self = value
     }
@@ -109,8 +113,11 @@ public struct Identifier: Sendable, Equatable {
 
     /// The primary rule followed by the alternatives.
     public var rules: [Rule] {
-        [Rule(regex: regex, caseless: caseless, keywordRequired: keywordRequired, anchors: anchors,
-              validator: validator, maxLength: maxLength)] + alternatives
+        [
+            Rule(
+                regex: regex, caseless: caseless, keywordRequired: keywordRequired, anchors: anchors,
+                validator: validator, maxLength: maxLength)
+        ] + alternatives
     }
 
     /// Macie's severity for `count` occurrences of this type in one object.

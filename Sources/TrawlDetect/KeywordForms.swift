@@ -44,6 +44,7 @@ enum KeywordForms {
     /// A column name, path element or keyword reduced for containment tests: lower case,
     /// without spaces, underscores, hyphens and dots.
     static func normalizedName(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.lowercased().unicodeScalars.filter { !" _-.".unicodeScalars.contains($0) }))
+        String(
+            String.UnicodeScalarView(text.lowercased().unicodeScalars.filter { !" _-.".unicodeScalars.contains($0) }))
     }
 }

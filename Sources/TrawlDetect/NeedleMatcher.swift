@@ -7,7 +7,7 @@
 /// needles. Needles of three bytes use a second bitset keyed on three bytes.
 struct NeedleMatcher: Sendable {
     struct Needle: Sendable {
-        var bytes: [UInt8]          // lower-cased when caseless
+        var bytes: [UInt8]  // lower-cased when caseless
         var caseless: Bool
         /// Require that the bytes around the occurrence are not ASCII letters.
         var wordBounded: Bool
@@ -25,7 +25,7 @@ struct NeedleMatcher: Sendable {
     }
 
     private(set) var needles: [Needle] = []
-    private var bits4 = [UInt64](repeating: 0, count: 1 << 12)   // 262,144 bits: 32 KiB
+    private var bits4 = [UInt64](repeating: 0, count: 1 << 12)  // 262,144 bits: 32 KiB
     private var bits3 = [UInt64](repeating: 0, count: 1 << 10)
     /// Both bitsets side by side in one immutable allocation, read by the scan loop.
     private var table = BitTable(words: [])
@@ -42,10 +42,12 @@ struct NeedleMatcher: Sendable {
         precondition(text.count >= 3, "needles are at least 3 bytes")
         let bytes = caseless ? text.map(asciiLower) : text
         let short = bytes.count < 4
-        let key = short
+        let key =
+            short
             ? Self.fold4(bytes[0], bytes[1], bytes[2], 0) & 0x00FF_FFFF
             : Self.fold4(bytes[0], bytes[1], bytes[2], bytes[3])
-        needles.append(Needle(bytes: bytes, caseless: caseless, wordBounded: wordBounded, tag: tag, key: key, short: short))
+        needles.append(
+            Needle(bytes: bytes, caseless: caseless, wordBounded: wordBounded, tag: tag, key: key, short: short))
         if short {
             Self.set(&bits3, Self.hash3(key))
             hasShort = true
@@ -101,12 +103,20 @@ struct NeedleMatcher: Sendable {
             let k1 = UInt32(truncatingIfNeeded: word >> 8)
             let k2 = UInt32(truncatingIfNeeded: word >> 16)
             let k3 = UInt32(truncatingIfNeeded: word >> 24)
-            let a0 = Self.hash4(k0), a1 = Self.hash4(k1), a2 = Self.hash4(k2), a3 = Self.hash4(k3)
-            var any = (b4[a0 >> 6] >> UInt64(a0 & 63)) | (b4[a1 >> 6] >> UInt64(a1 & 63))
+            let a0 = Self.hash4(k0)
+            let a1 = Self.hash4(k1)
+            let a2 = Self.hash4(k2)
+            let a3 = Self.hash4(k3)
+            var any =
+                (b4[a0 >> 6] >> UInt64(a0 & 63)) | (b4[a1 >> 6] >> UInt64(a1 & 63))
                 | (b4[a2 >> 6] >> UInt64(a2 & 63)) | (b4[a3 >> 6] >> UInt64(a3 & 63))
             if hasShort {
-                let c0 = Self.hash3(k0), c1 = Self.hash3(k1), c2 = Self.hash3(k2), c3 = Self.hash3(k3)
-                any |= (b3[c0 >> 6] >> UInt64(c0 & 63)) | (b3[c1 >> 6] >> UInt64(c1 & 63))
+                let c0 = Self.hash3(k0)
+                let c1 = Self.hash3(k1)
+                let c2 = Self.hash3(k2)
+                let c3 = Self.hash3(k3)
+                any |=
+                    (b3[c0 >> 6] >> UInt64(c0 & 63)) | (b3[c1 >> 6] >> UInt64(c1 & 63))
                     | (b3[c2 >> 6] >> UInt64(c2 & 63)) | (b3[c3 >> 6] >> UInt64(c3 & 63))
             }
             if any & 1 != 0 {
@@ -123,7 +133,9 @@ struct NeedleMatcher: Sendable {
                 check(key: key, at: i, b4: b4, b3: b3, p: p, n: n, into: &hits)
             } else if hasShort {
                 let short = key & 0x00FF_FFFF
-                verify(bucket: Self.hash3(short), starts: start3, order: order3, key: short, at: i, p: p, n: n, into: &hits)
+                verify(
+                    bucket: Self.hash3(short), starts: start3, order: order3, key: short, at: i, p: p, n: n, into: &hits
+                )
             }
             i += 1
         }
@@ -141,7 +153,8 @@ struct NeedleMatcher: Sendable {
         if hasShort {
             let h3 = Self.hash3(key)
             if (b3[h3 >> 6] >> UInt64(h3 & 63)) & 1 != 0 {
-                verify(bucket: h3, starts: start3, order: order3, key: key & 0x00FF_FFFF, at: i, p: p, n: n, into: &hits)
+                verify(
+                    bucket: h3, starts: start3, order: order3, key: key & 0x00FF_FFFF, at: i, p: p, n: n, into: &hits)
             }
         }
     }
@@ -162,9 +175,15 @@ struct NeedleMatcher: Sendable {
             var equal = true
             needle.bytes.withUnsafeBufferPointer { nb in
                 if needle.caseless {
-                    for j in 0..<length where asciiLower(p[i + j]) != nb[j] { equal = false; break }
+                    for j in 0..<length where asciiLower(p[i + j]) != nb[j] {
+                        equal = false
+                        break
+                    }
                 } else {
-                    for j in 0..<length where p[i + j] != nb[j] { equal = false; break }
+                    for j in 0..<length where p[i + j] != nb[j] {
+                        equal = false
+                        break
+                    }
                 }
             }
             guard equal else { continue }
@@ -220,11 +239,17 @@ struct DigitRuns {
             let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
             var digits = Self.digitMask(word)
             if digits == 0 {
-                if runStart >= 0 { append(runStart, i); runStart = -1 }
+                if runStart >= 0 {
+                    append(runStart, i)
+                    runStart = -1
+                }
                 i &+= 8
                 continue
             }
-            if digits == 0xFF && runStart >= 0 { i &+= 8; continue }
+            if digits == 0xFF && runStart >= 0 {
+                i &+= 8
+                continue
+            }
             var position = 0
             while position < 8 {
                 if runStart < 0 {
@@ -281,8 +306,8 @@ struct DigitRuns {
         let high: UInt64 = 0x8080_8080_8080_8080
         // With the top bit cleared, adding 0x50 (0x46) sets it exactly when byte >= 0x30 (0x3A).
         let low7 = word & ~high
-        let geq30 = (low7 &+ (0x80 &- 0x30) &* ones) & high      // byte >= 0x30
-        let geq3A = (low7 &+ (0x80 &- 0x3A) &* ones) & high      // byte >= 0x3A
+        let geq30 = (low7 &+ (0x80 &- 0x30) &* ones) & high  // byte >= 0x30
+        let geq3A = (low7 &+ (0x80 &- 0x3A) &* ones) & high  // byte >= 0x3A
         return (geq30 & ~geq3A & ~(word & high)) != 0
     }
 

@@ -16,7 +16,9 @@ public struct IdentifierSelection: Sendable, Equatable {
 
     /// Parses `recommended`, `all`, `none` or `ID,ID,...`.
     public static func parse(_ text: String, exclude: String?) -> IdentifierSelection {
-        let excluded = (exclude ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let excluded = (exclude ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
         switch text.lowercased() {
         case "recommended", "": return IdentifierSelection(base: .recommended, exclude: excluded)
         case "all": return IdentifierSelection(base: .all, exclude: excluded)
@@ -34,7 +36,8 @@ public struct IdentifierSelection: Sendable, Equatable {
             let close = Self.closest(to: id, in: catalog.identifiers.map(\.id))
             throw CatalogError(
                 identifier: id,
-                message: "unknown identifier ID" + (close.isEmpty ? "" : "; did you mean \(close.joined(separator: ", "))?")
+                message: "unknown identifier ID"
+                    + (close.isEmpty ? "" : "; did you mean \(close.joined(separator: ", "))?")
                     + " (`trawl patterns list` shows them all)")
         }
         let chosen: [Identifier]

@@ -27,10 +27,11 @@ extension JobStore {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 defer { try? db.execute(sql: "PRAGMA synchronous = \(previous)") }
                 try db.inTransaction {
-                    let insert = try db.cachedStatement(sql: """
-                        INSERT INTO in_hand (runId, bucket, key, eTag, size, inHand) VALUES (?, ?, ?, ?, ?, 1)
-                        ON CONFLICT (runId, bucket, key) DO UPDATE SET inHand = 1
-                        """)
+                    let insert = try db.cachedStatement(
+                        sql: """
+                            INSERT INTO in_hand (runId, bucket, key, eTag, size, inHand) VALUES (?, ?, ?, ?, ?, 1)
+                            ON CONFLICT (runId, bucket, key) DO UPDATE SET inHand = 1
+                            """)
                     for object in objects {
                         try insert.execute(arguments: [runId, object.bucket, object.key, object.eTag, object.size])
                     }
@@ -44,7 +45,9 @@ extension JobStore {
 
     /// The object's result is recorded: it is neither in hand nor a suspect any more.
     static func clearInHand(_ db: Database, runId: Int64, object: ObjectRef) throws {
-        try db.execute(sql: "DELETE FROM in_hand WHERE runId = ? AND bucket = ? AND key = ?", arguments: [runId, object.bucket, object.key])
+        try db.execute(
+            sql: "DELETE FROM in_hand WHERE runId = ? AND bucket = ? AND key = ?",
+            arguments: [runId, object.bucket, object.key])
     }
 
     /// The run ends in a live process: nothing is in hand. Suspects not read yet stay suspects.
@@ -80,11 +83,14 @@ extension JobStore {
             for object in listed where rows[ObjectKey(object)] != nil { current[ObjectKey(object)] = object }
             for (key, row) in rows {
                 guard let object = current[key] else {
-                    try db.execute(sql: "DELETE FROM in_hand WHERE runId = ? AND bucket = ? AND key = ?", arguments: [runId, key.bucket, key.key])
+                    try db.execute(
+                        sql: "DELETE FROM in_hand WHERE runId = ? AND bucket = ? AND key = ?",
+                        arguments: [runId, key.bucket, key.key])
                     continue
                 }
                 let sameVersion = object.eTag == row["eTag"] && object.size == row["size"]
-                let inHand: Bool = row["inHand"], suspect: Bool = row["suspect"]
+                let inHand: Bool = row["inHand"]
+                let suspect: Bool = row["suspect"]
                 review.suspects.insert(key)
                 if !sameVersion {
                     // A new version has not crashed anything yet: read alone, but not a suspect.
@@ -113,6 +119,8 @@ extension JobStore {
 extension ObjectResult {
     /// The result recorded for an object that killed trawl twice.
     static func crashedTwice(_ object: ObjectRef) -> ObjectResult {
-        ObjectResult(object: object, status: .skipped, reason: JobStore.crashedTwiceReason, message: JobStore.crashedTwiceMessage)
+        ObjectResult(
+            object: object, status: .skipped, reason: JobStore.crashedTwiceReason, message: JobStore.crashedTwiceMessage
+        )
     }
 }

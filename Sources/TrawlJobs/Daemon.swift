@@ -91,7 +91,9 @@ public struct Daemon {
 public func formatDate(_ date: Date?, zone: TimeZone? = nil) -> String {
     guard let date else { return "-" }
     var style = Date.ISO8601FormatStyle(timeZone: zone ?? .current)
-    style = style.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon)
-        .timeZone(separator: .colon)
+    style = style.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(
+        .colon
+    )
+    .timeZone(separator: .colon)
     return style.format(date)
 }

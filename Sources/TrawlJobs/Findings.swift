@@ -1,6 +1,6 @@
 import Foundation
-import TrawlReport
 import GRDB
+import TrawlReport
 
 /// Which stored findings to list or archive. Also the form of a suppression rule (Macie's
 /// suppression rules: a saved filter whose matching findings are archived as they arrive).
@@ -25,7 +25,8 @@ public struct FindingFilter: Sendable, Equatable, Codable {
 
     /// Whether the filter names anything at all (archiving everything needs `--all`).
     public var isEmpty: Bool {
-        job == nil && run == nil && bucket == nil && type == nil && severity == nil && identifier == nil && keyPrefix == nil && since == nil
+        job == nil && run == nil && bucket == nil && type == nil && severity == nil && identifier == nil
+            && keyPrefix == nil && since == nil
     }
 
     /// Whether it can be kept as a rule for later runs (a run number or a date cannot).
@@ -46,7 +47,9 @@ public struct FindingFilter: Sendable, Equatable, Codable {
         if let bucket, bucket != finding.bucket { return false }
         if let type, !Self.typeMatches(type, finding.type) { return false }
         if let severity, severity.lowercased() != finding.severity.lowercased() { return false }
-        if let identifier, !finding.identifiers.split(separator: ",").contains(where: { $0 == identifier }) { return false }
+        if let identifier, !finding.identifiers.split(separator: ",").contains(where: { $0 == identifier }) {
+            return false
+        }
         if let keyPrefix, !finding.key.hasPrefix(keyPrefix) { return false }
         return true
     }
@@ -90,7 +93,9 @@ extension JobStore {
         var clauses: [String] = []
         var arguments: StatementArguments = []
         if let job = filter.job {
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM jobs WHERE name = ?", arguments: [job]) == true else { throw JobError.unknownJob(job) }
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM jobs WHERE name = ?", arguments: [job]) == true else {
+                throw JobError.unknownJob(job)
+            }
             clauses.append("jobs.name = ?")
             arguments += [job]
         }
@@ -104,7 +109,8 @@ extension JobStore {
         }
         if let type = filter.type {
             // Literal comparisons only (no LIKE): `%` and `_` in the user's text are not wildcards.
-            clauses.append("(lower(findings.type) = lower(?) OR substr(lower(findings.type), -length(?) - 1) = '/' || lower(?))")
+            clauses.append(
+                "(lower(findings.type) = lower(?) OR substr(lower(findings.type), -length(?) - 1) = '/' || lower(?))")
             arguments += [type, type, type]
         }
         if let severity = filter.severity {
@@ -127,17 +133,22 @@ extension JobStore {
         return (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "), arguments)
     }
 
-    static let findingsFrom = " FROM findings JOIN jobs ON jobs.id = findings.jobId JOIN runs ON runs.id = findings.runId"
+    static let findingsFrom =
+        " FROM findings JOIN jobs ON jobs.id = findings.jobId JOIN runs ON runs.id = findings.runId"
 
     /// Stored findings matching `filter`, oldest first.
     public func findings(_ filter: FindingFilter) throws -> [StoredFindingRow] {
         try read { db in
             let (clause, arguments) = try whereClause(filter, db: db)
-            let sql = "SELECT findings.*, jobs.name AS jobName, runs.number AS runNumber" + Self.findingsFrom + clause + " ORDER BY findings.createdAt, findings.id"
+            let sql =
+                "SELECT findings.*, jobs.name AS jobName, runs.number AS runNumber" + Self.findingsFrom + clause
+                + " ORDER BY findings.createdAt, findings.id"
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 StoredFindingRow(
-                    id: row["id"], job: row["jobName"], run: row["runNumber"], bucket: row["bucket"], key: row["key"], type: row["type"],
-                    severity: row["severity"], identifiers: row["identifiers"], createdAt: Date(seconds: row["createdAt"]),
+                    id: row["id"], job: row["jobName"], run: row["runNumber"], bucket: row["bucket"], key: row["key"],
+                    type: row["type"],
+                    severity: row["severity"], identifiers: row["identifiers"],
+                    createdAt: Date(seconds: row["createdAt"]),
                     archived: row["archived"], json: row["json"])
             }
         }
@@ -151,12 +162,16 @@ extension JobStore {
         filter.includeArchived = false
         return try write { db in
             let (clause, arguments) = try whereClause(filter, db: db)
-            let ids = try Int64.fetchAll(db, sql: "SELECT findings.id" + Self.findingsFrom + clause, arguments: arguments)
+            let ids = try Int64.fetchAll(
+                db, sql: "SELECT findings.id" + Self.findingsFrom + clause, arguments: arguments)
             for id in ids {
-                try db.execute(sql: "UPDATE findings SET archived = 1, archivedAt = ? WHERE id = ?", arguments: [now.seconds, id])
+                try db.execute(
+                    sql: "UPDATE findings SET archived = 1, archivedAt = ? WHERE id = ?", arguments: [now.seconds, id])
             }
             if saveRule {
-                try db.execute(sql: "INSERT INTO suppressionRules (createdAt, filter) VALUES (?, ?)", arguments: [now.seconds, canonicalJSON(filter)])
+                try db.execute(
+                    sql: "INSERT INTO suppressionRules (createdAt, filter) VALUES (?, ?)",
+                    arguments: [now.seconds, canonicalJSON(filter)])
             }
             return ids.count
         }

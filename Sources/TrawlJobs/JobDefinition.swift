@@ -34,9 +34,12 @@ public struct JobDefinition: Sendable, Equatable, Codable {
     public var region: String
 
     public init(
-        name: String, source: String, bucket: String? = nil, schedule: String = "once", timezone: String = TimeZone.current.identifier,
-        initialRun: Bool = true, scope: ScopeSpec = ScopeSpec(), identifiers: String = "recommended", excludeIdentifiers: String? = nil,
-        patterns: String? = nil, customIdentifiers: [StoredFile] = [], allowLists: [StoredFile] = [], allowRegexes: [String] = [],
+        name: String, source: String, bucket: String? = nil, schedule: String = "once",
+        timezone: String = TimeZone.current.identifier,
+        initialRun: Bool = true, scope: ScopeSpec = ScopeSpec(), identifiers: String = "recommended",
+        excludeIdentifiers: String? = nil,
+        patterns: String? = nil, customIdentifiers: [StoredFile] = [], allowLists: [StoredFile] = [],
+        allowRegexes: [String] = [],
         maxCostUSD: Double? = nil, maxBytes: Int64? = nil, region: String = "us-east-1"
     ) {
         self.name = name
@@ -107,8 +110,11 @@ public struct JobDefinition: Sendable, Equatable, Codable {
     /// Job names become file and unit names (`trawl job systemd`), so they are kept simple.
     public static func validateName(_ name: String) throws(JobError) {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
-        guard (1...128).contains(name.count), name.allSatisfy({ allowed.contains($0) }), name.first != "-", name.first != "." else {
-            throw JobError.invalid("bad job name '\(name)': use 1 to 128 letters, digits, '.', '_' or '-', not starting with '-' or '.'")
+        guard (1...128).contains(name.count), name.allSatisfy({ allowed.contains($0) }), name.first != "-",
+            name.first != "."
+        else {
+            throw JobError.invalid(
+                "bad job name '\(name)': use 1 to 128 letters, digits, '.', '_' or '-', not starting with '-' or '.'")
         }
     }
 
@@ -140,7 +146,9 @@ public struct JobDefinition: Sendable, Equatable, Codable {
         if schedule != other.schedule || timezone != other.timezone { fields.append("schedule") }
         if initialRun != other.initialRun { fields.append("initialRun") }
         if scope != other.scope { fields.append("scope") }
-        if identifiers != other.identifiers || excludeIdentifiers != other.excludeIdentifiers || patterns != other.patterns {
+        if identifiers != other.identifiers || excludeIdentifiers != other.excludeIdentifiers
+            || patterns != other.patterns
+        {
             fields.append("identifiers")
         }
         if customIdentifiers != other.customIdentifiers { fields.append("customIdentifiers") }
@@ -234,7 +242,8 @@ public enum JobError: Error, Sendable, CustomStringConvertible, Equatable {
         case .unknownJob(let name): return "no job named '\(name)' (see trawl job list)"
         case .exists(let name): return "a job named '\(name)' already exists (use trawl job apply to change it)"
         case .locked(let job, let pid, let since):
-            return "job \(job) is already running in process \(pid) (since \(Date.ISO8601FormatStyle().format(since))); wait for it, or stop that process"
+            return
+                "job \(job) is already running in process \(pid) (since \(Date.ISO8601FormatStyle().format(since))); wait for it, or stop that process"
         }
     }
 }

@@ -5,7 +5,7 @@ import TrawlObjects
 import TrawlReport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs one job once: lock, plan (incremental), estimate, budget gate, analysis with a
@@ -34,7 +34,8 @@ public struct JobRunner {
     /// completes instead of dying on it again. Nil: suspects are read in this process.
     public var isolate: (@Sendable (ObjectRef) -> Bool)?
 
-    public init(store: JobStore, workers: Int, pid: Int32 = getpid(), now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: JobStore, workers: Int, pid: Int32 = getpid(), now: @escaping @Sendable () -> Date = { Date() })
+    {
         self.store = store
         self.workers = workers
         self.pid = pid
@@ -74,7 +75,10 @@ public struct JobRunner {
 
     /// Runs `name`. Throws `JobError` for what stops a run before it starts (unknown,
     /// cancelled, paused, locked, unusable source).
-    public func run(_ name: String, options: Options = Options(), cancellation: Cancellation = Cancellation(), events: Events = Events()) throws -> Outcome {
+    public func run(
+        _ name: String, options: Options = Options(), cancellation: Cancellation = Cancellation(),
+        events: Events = Events()
+    ) throws -> Outcome {
         let job = try store.job(named: name)
         switch job.userStatus {
         case .cancelled: throw JobError.notRunnable("job \(name) is cancelled (final); it no longer runs")
@@ -101,16 +105,20 @@ public struct JobRunner {
             job: job, kind: kind, trigger: options.trigger, scheduledFor: options.scheduledFor, pid: pid, now: now())
         events.started(run, resumed)
         do {
-            return try execute(job: job, run: run, resumed: resumed, scope: scope, detector: detector, options: options, cancellation: cancellation, events: events)
+            return try execute(
+                job: job, run: run, resumed: resumed, scope: scope, detector: detector, options: options,
+                cancellation: cancellation, events: events)
         } catch {
             // Whatever stopped the run, it must not stay RUNNING: what was recorded is its checkpoint.
-            try? store.finishRunIfRunning(run.id, status: .interrupted, message: "stopped by an error: \(error)", now: now())
+            try? store.finishRunIfRunning(
+                run.id, status: .interrupted, message: "stopped by an error: \(error)", now: now())
             throw error
         }
     }
 
     func execute(
-        job: JobRecord, run: RunRecord, resumed: Bool, scope: Scope, detector: Detector, options: Options, cancellation: Cancellation, events: Events
+        job: JobRecord, run: RunRecord, resumed: Bool, scope: Scope, detector: Detector, options: Options,
+        cancellation: Cancellation, events: Events
     ) throws -> Outcome {
         let name = job.name
         let definition = job.definition
@@ -128,18 +136,24 @@ public struct JobRunner {
         }
 
         // What a dead attempt had in hand: skipped if it died twice with it, else read alone first.
-        let review = resumed ? try store.reviewInHand(runId: run.id, jobId: job.id, listed: listing.inScope) : JobStore.CrashReview()
+        let review =
+            resumed
+            ? try store.reviewInHand(runId: run.id, jobId: job.id, listed: listing.inScope) : JobStore.CrashReview()
         for object in review.skipped {
-            events.warning("s3://\(object.bucket)/\(object.key): \(JobStore.crashedTwiceMessage) (\(JobStore.crashedTwiceReason.rawValue))")
+            events.warning(
+                "s3://\(object.bucket)/\(object.key): \(JobStore.crashedTwiceMessage) (\(JobStore.crashedTwiceReason.rawValue))"
+            )
         }
         let plan = IncrementalPlan(
-            listing: listing.inScope, states: try store.objectStates(jobId: job.id), scope: scope, runId: run.id, full: run.kind == .full)
+            listing: listing.inScope, states: try store.objectStates(jobId: job.id), scope: scope, runId: run.id,
+            full: run.kind == .full)
         events.planned(plan)
 
         // The estimate, stored and shown before anything is read.
         let report = session.estimate(listing, inScope: plan.candidates, selected: plan.toClassify)
         try store.recordPlan(
-            run: run, jobId: job.id, plan: plan, estimateJSON: canonicalJSON(report), estimatedBytes: report.classifiableUncompressedBytes,
+            run: run, jobId: job.id, plan: plan, estimateJSON: canonicalJSON(report),
+            estimatedBytes: report.classifiableUncompressedBytes,
             estimatedUSD: report.macie.usd, resumed: resumed)
         events.estimated(report)
 
@@ -149,13 +163,16 @@ public struct JobRunner {
         }
         try store.recordSeen(run: run, jobId: job.id, plan: plan)
 
-        let context = FindingContext(accountId: "000000000000", region: definition.region, jobId: job.macieJobId, createdAt: now())
+        let context = FindingContext(
+            accountId: "000000000000", region: definition.region, jobId: job.macieJobId, createdAt: now())
         // The run's report model, kept for `trawl report` (HTML with the job's trend).
         let collector = ScanReportCollector(
-            source: definition.source, jobId: context.jobId, generatedAt: context.createdAt, locationsPerType: context.occurrencesPerFinding)
+            source: definition.source, jobId: context.jobId, generatedAt: context.createdAt,
+            locationsPerType: context.occurrencesPerFinding)
         collector.setScope(plan.candidates)
         let sink = JobSink(
-            store: store, run: run, jobId: job.id, jobName: job.name, context: context, rules: try store.suppressionRules(),
+            store: store, run: run, jobId: job.id, jobName: job.name, context: context,
+            rules: try store.suppressionRules(),
             output: events.output, collector: collector, cancellation: cancellation, batchSize: batchSize,
             batchInterval: batchInterval, delay: testOnlyDelayPerObject, now: now)
         sink.beforeAnalyze = testOnlyBeforeAnalyze
@@ -179,17 +196,20 @@ public struct JobRunner {
                     try sink.consume(.crashedTwice(suspect))
                     try sink.flush()
                     events.warning(
-                        "s3://\(suspect.bucket)/\(suspect.key): \(JobStore.crashedTwiceMessage) (\(JobStore.crashedTwiceReason.rawValue))")
+                        "s3://\(suspect.bucket)/\(suspect.key): \(JobStore.crashedTwiceMessage) (\(JobStore.crashedTwiceReason.rawValue))"
+                    )
                     continue
                 }
-                failure = try alone.run(quietListing, objects: [suspect], sink: sink, cancellation: cancellation).sinkError
+                failure = try alone.run(quietListing, objects: [suspect], sink: sink, cancellation: cancellation)
+                    .sinkError
                 if failure == nil { try sink.flush() }
             }
             if failure == nil {
                 // Roughly the order the workers take them: largest first.
                 sink.upcoming = others.sorted { $0.size > $1.size }
                 let outcome = try session.run(
-                    listing, objects: others, sink: sink, problemsSink: ProblemsSink(collector: collector, output: events.output),
+                    listing, objects: others, sink: sink,
+                    problemsSink: ProblemsSink(collector: collector, output: events.output),
                     cancellation: cancellation)
                 failure = outcome.sinkError
             }
@@ -210,7 +230,8 @@ public struct JobRunner {
             message = "stopped by an error: \(failure)"
         } else if let stop = sink.stoppedBy {
             status = stop == .cancelled ? .cancelled : .userPaused
-            message = stop == .cancelled ? "cancelled by the user" : "paused by the user; resumes after `trawl job resume`"
+            message =
+                stop == .cancelled ? "cancelled by the user" : "paused by the user; resumes after `trawl job resume`"
         } else if cancellation.isCancelled {
             status = .interrupted
             message = "stopped by a signal; resumes from its checkpoint"
@@ -218,14 +239,16 @@ public struct JobRunner {
             status = .complete
         }
         try store.finishRun(run.id, status: status, message: message, now: now())
-        saveReport(collector, estimate: report, run: run, name: name, interrupted: status == .interrupted, events: events)
+        saveReport(
+            collector, estimate: report, run: run, name: name, interrupted: status == .interrupted, events: events)
         if let failure, let jobError = failure as? JobError { throw jobError }
         return Outcome(run: try store.run(id: run.id), plan: plan, estimate: report, resumed: resumed)
     }
 
     /// Keeps the run's report model in the store; a failure to keep it is a warning, not a failed run.
     func saveReport(
-        _ collector: ScanReportCollector, estimate: EstimateReport, run: RunRecord, name: String, interrupted: Bool, events: Events
+        _ collector: ScanReportCollector, estimate: EstimateReport, run: RunRecord, name: String, interrupted: Bool,
+        events: Events
     ) {
         var report = collector.report(
             estimate: EstimateSnapshot(estimate), exposure: [:], elapsedSeconds: nil, interrupted: interrupted)
@@ -250,7 +273,8 @@ public struct JobRunner {
     static func overBudget(_ report: EstimateReport, definition: JobDefinition) -> String? {
         let gate = CostGate(maxCostUSD: definition.maxCostUSD, maxBytes: definition.maxBytes)
         guard let over = gate.overLimit(report) else { return nil }
-        return "paused: \(over) (the job's maxCostUSD / maxBytes); raise it (trawl job apply) or run with --ignore-budget"
+        return
+            "paused: \(over) (the job's maxCostUSD / maxBytes); raise it (trawl job apply) or run with --ignore-budget"
     }
 }
 
@@ -291,8 +315,10 @@ final class JobSink: ResultSink {
     private(set) var stoppedBy: JobUserStatus?
 
     init(
-        store: JobStore, run: RunRecord, jobId: Int64, jobName: String, context: FindingContext, rules: [FindingFilter], output: ResultSink?,
-        collector: ScanReportCollector, cancellation: Cancellation, batchSize: Int, batchInterval: TimeInterval, delay: TimeInterval,
+        store: JobStore, run: RunRecord, jobId: Int64, jobName: String, context: FindingContext, rules: [FindingFilter],
+        output: ResultSink?,
+        collector: ScanReportCollector, cancellation: Cancellation, batchSize: Int, batchInterval: TimeInterval,
+        delay: TimeInterval,
         now: @escaping @Sendable () -> Date
     ) {
         self.store = store
@@ -338,29 +364,37 @@ final class JobSink: ResultSink {
         if delay > 0 { Thread.sleep(forTimeInterval: delay) }
         var finding: JobStore.StoredFinding?
         var shown = result
-        if let json = MacieJSON.finding(result, context: context), let type = result.findingType, let severity = result.severity {
+        if let json = MacieJSON.finding(result, context: context), let type = result.findingType,
+            let severity = result.severity
+        {
             let identifiers = result.reportable.map(\.info.id).joined(separator: ",")
             let candidate = FindingFilter.Candidate(
-                job: jobName, bucket: result.object.bucket, key: result.object.key, type: type, severity: severity.label, identifiers: identifiers)
+                job: jobName, bucket: result.object.bucket, key: result.object.key, type: type,
+                severity: severity.label, identifiers: identifiers)
             let archived = rules.contains { $0.matches(candidate) }
             var stored = json
             stored["archived"] = archived
-            finding = .init(type: type, severity: severity.label, identifiers: identifiers, json: MacieJSON.line(stored), archived: archived)
+            finding = .init(
+                type: type, severity: severity.label, identifiers: identifiers, json: MacieJSON.line(stored),
+                archived: archived)
             // A suppressed finding is kept (archived) but not reported.
             if archived { shown.detections = [] }
         }
         // Objects that could not be read are not recorded as classified: the next run retries them.
         let isError = result.reason.map(ScanSummary.errorReasons.contains) ?? false
-        pending.append(.init(
-            object: result.object, status: result.status, reason: result.reason, bytesClassified: result.sizeClassified, isError: isError,
-            finding: finding))
+        pending.append(
+            .init(
+                object: result.object, status: result.status, reason: result.reason,
+                bytesClassified: result.sizeClassified, isError: isError,
+                finding: finding))
         try show(shown)
         if pending.count >= batchSize || now().timeIntervalSince(lastFlush) >= batchInterval { try flush() }
     }
 
     func flush() throws {
         guard !pending.isEmpty || listingErrors > 0 else { return }
-        let status = try store.recordBatch(run: run, jobId: jobId, objects: pending, extraErrors: listingErrors, now: now())
+        let status = try store.recordBatch(
+            run: run, jobId: jobId, objects: pending, extraErrors: listingErrors, now: now())
         pending.removeAll(keepingCapacity: true)
         listingErrors = 0
         lastFlush = now()
@@ -380,14 +414,18 @@ extension JobRunner {
         let definition = job.definition
         var scope = try definition.scope.scope().bucketsOnly
         scope.buckets = [bucket]
-        let session = try Self.session(definition, opener: opener, scope: scope, detector: try definition.detector(), workers: 1)
+        let session = try Self.session(
+            definition, opener: opener, scope: scope, detector: try definition.detector(), workers: 1)
         var found: ObjectRef?
         try session.store.listObjects(
-            in: [bucket], object: { object in
+            in: [bucket],
+            object: { object in
                 if object.key == key { found = object }
                 return found == nil
             }, problem: { _ in })
-        guard let object = found else { throw JobError.state("job \(name): \(bucket)/\(key) is not in its source any more") }
+        guard let object = found else {
+            throw JobError.state("job \(name): \(bucket)/\(key) is not in its source any more")
+        }
         testOnlyBeforeAnalyze?(object)
         let reader = session.store.reader(for: [object])
         return Analyzer(detector: session.detector, settings: session.settings).analyze(object, bytes: reader(object))
@@ -395,7 +433,8 @@ extension JobRunner {
 
     /// Lists every object of the definition's included buckets (object scoping left to the
     /// plan): the baseline of a job created with `initialRun: false`.
-    public static func baseline(_ definition: JobDefinition, opener: StoreOpener = StoreOpener()) throws -> [ObjectRef] {
+    public static func baseline(_ definition: JobDefinition, opener: StoreOpener = StoreOpener()) throws -> [ObjectRef]
+    {
         let scope = try definition.scope.scope()
         let store = try opener.open(definition.source, bucket: definition.bucket)
         return try SourceListing.list(store, scope: scope.bucketsOnly).inScope
@@ -420,7 +459,8 @@ final class ProblemsSink: ResultSink {
 extension Array {
     /// The elements that satisfy `belongs` and the others, each in their original order.
     func partitioned(_ belongs: (Element) -> Bool) -> (matching: [Element], others: [Element]) {
-        var matching: [Element] = [], others: [Element] = []
+        var matching: [Element] = []
+        var others: [Element] = []
         for element in self {
             if belongs(element) { matching.append(element) } else { others.append(element) }
         }

@@ -61,9 +61,12 @@ public struct JobsFile: Sendable, Equatable, Codable {
             for path in allowLists ?? [] { allow.append(try JobDefinition.storedFile(path, relativeTo: base)) }
             let definition = JobDefinition(
                 name: name, source: absolute(source), bucket: bucket, schedule: schedule ?? "once",
-                timezone: timezone ?? TimeZone.current.identifier, initialRun: initialRun ?? true, scope: scope ?? ScopeSpec(),
-                identifiers: identifiers ?? "recommended", excludeIdentifiers: excludeIdentifiers, patterns: patterns.map(absolute),
-                customIdentifiers: custom, allowLists: allow, allowRegexes: allowRegexes ?? [], maxCostUSD: maxCostUSD, maxBytes: maxBytes,
+                timezone: timezone ?? TimeZone.current.identifier, initialRun: initialRun ?? true,
+                scope: scope ?? ScopeSpec(),
+                identifiers: identifiers ?? "recommended", excludeIdentifiers: excludeIdentifiers,
+                patterns: patterns.map(absolute),
+                customIdentifiers: custom, allowLists: allow, allowRegexes: allowRegexes ?? [], maxCostUSD: maxCostUSD,
+                maxBytes: maxBytes,
                 region: region ?? "us-east-1")
             return try definition.validated()
         }
@@ -71,7 +74,9 @@ public struct JobsFile: Sendable, Equatable, Codable {
 
     /// Reads a jobs file; errors name the file and what is wrong.
     public static func load(path: String) throws(JobError) -> JobsFile {
-        guard let data = FileManager.default.contents(atPath: path) else { throw JobError.invalid("cannot read \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw JobError.invalid("cannot read \(path)")
+        }
         do {
             let file = try JSONDecoder().decode(JobsFile.self, from: data)
             var seen = Set<String>()
@@ -88,7 +93,8 @@ public struct JobsFile: Sendable, Equatable, Codable {
         } catch let DecodingError.valueNotFound(_, context) {
             throw JobError.invalid("\(path): missing value at \(Self.where(context))")
         } catch let DecodingError.dataCorrupted(context) {
-            throw JobError.invalid("\(path): not valid JSON (\(context.debugDescription)); jobs files are JSON, see docs/jobs.md")
+            throw JobError.invalid(
+                "\(path): not valid JSON (\(context.debugDescription)); jobs files are JSON, see docs/jobs.md")
         } catch {
             throw JobError.invalid("\(path): \(error)")
         }

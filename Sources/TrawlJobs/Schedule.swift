@@ -38,7 +38,8 @@ public enum Schedule: Sendable, Equatable, Hashable, CustomStringConvertible {
     static let weekdays = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
 
     /// The accepted forms, for error messages and help.
-    public static let forms = "once, daily[@HH:MM], weekly:DAY[@HH:MM] (DAY: monday..sunday or mon..sun), monthly:N[@HH:MM] (N: 1-31)"
+    public static let forms =
+        "once, daily[@HH:MM], weekly:DAY[@HH:MM] (DAY: monday..sunday or mon..sun), monthly:N[@HH:MM] (N: 1-31)"
 
     /// Parses `once`, `daily[@HH:MM]`, `weekly:DAY[@HH:MM]`, `monthly:N[@HH:MM]`.
     public static func parse(_ text: String) throws(ScheduleError) -> Schedule {
@@ -54,13 +55,17 @@ public enum Schedule: Sendable, Equatable, Hashable, CustomStringConvertible {
             time = TimeOfDay(hour: hour, minute: minute)
         }
         if head == "once" {
-            guard parts.count == 1 else { throw ScheduleError(text: text, problem: "a one-time job takes no time of day") }
+            guard parts.count == 1 else {
+                throw ScheduleError(text: text, problem: "a one-time job takes no time of day")
+            }
             return .once
         }
         if head == "daily" { return .daily(time) }
         if head.hasPrefix("weekly:") {
             let day = String(head.dropFirst("weekly:".count))
-            guard day.count >= 3, let index = weekdays.firstIndex(where: { $0 == day || $0.hasPrefix(day) && day.count == 3 }) else {
+            guard day.count >= 3,
+                let index = weekdays.firstIndex(where: { $0 == day || $0.hasPrefix(day) && day.count == 3 })
+            else {
                 throw ScheduleError(text: text, problem: "DAY must be a weekday name (monday..sunday or mon..sun)")
             }
             return .weekly(weekday: index + 1, time)

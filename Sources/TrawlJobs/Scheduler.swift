@@ -25,7 +25,9 @@ public enum Scheduler {
         // Interrupted runs, and runs stopped by a pause the user has lifted, go on at once
         // (Macie: a resumed job continues where it stopped).
         if let last = runs.last, last.status == .interrupted || last.status == .userPaused { return .resume }
-        guard let schedule = try? job.definition.parsedSchedule, let zone = try? job.definition.timeZone else { return nil }
+        guard let schedule = try? job.definition.parsedSchedule, let zone = try? job.definition.timeZone else {
+            return nil
+        }
         if schedule == .once {
             return runs.isEmpty ? .firstRun : nil
         }
@@ -38,7 +40,9 @@ public enum Scheduler {
     public static func nextRun(_ job: JobRecord, runs: [RunRecord], now: Date) -> Date? {
         guard job.userStatus == .active else { return nil }
         if let due = due(job, runs: runs, now: now) { return due.scheduledFor ?? now }
-        guard let schedule = try? job.definition.parsedSchedule, let zone = try? job.definition.timeZone else { return nil }
+        guard let schedule = try? job.definition.parsedSchedule, let zone = try? job.definition.timeZone else {
+            return nil
+        }
         return schedule.next(after: max(job.scheduleAnchor, now), in: zone)
     }
 

@@ -1,10 +1,10 @@
 import Foundation
-import TrawlCore
 import GRDB
+import TrawlCore
 import TrawlObjects
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The job store: one SQLite database (`trawl.sqlite`) under the state directory, in WAL
@@ -18,7 +18,9 @@ public final class JobStore: Sendable {
     let db: DatabaseQueue
 
     /// The state directory: `--state`, else `TRAWL_HOME`, else `~/.trawl`.
-    public static func stateDirectory(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    public static func stateDirectory(
+        _ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String {
         if let option, !option.isEmpty { return option }
         if let home = environment["TRAWL_HOME"], !home.isEmpty { return home }
         return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".trawl").path
@@ -46,7 +48,9 @@ public final class JobStore: Sendable {
             chmod(path, 0o600)
             try Self.migrator.migrate(db)
             let check = try db.read { try String.fetchOne($0, sql: "PRAGMA quick_check") }
-            guard check == "ok" else { throw JobError.state(Self.damaged(path, detail: check ?? "integrity check failed")) }
+            guard check == "ok" else {
+                throw JobError.state(Self.damaged(path, detail: check ?? "integrity check failed"))
+            }
         } catch let error as JobError {
             throw error
         } catch let error as DatabaseError {
@@ -64,10 +68,15 @@ public final class JobStore: Sendable {
     /// Maps SQLite errors to messages a user can act on (never with statement arguments).
     static func translate(_ error: DatabaseError, path: String) -> JobError {
         switch error.resultCode {
-        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .state(damaged(path, detail: error.message ?? "\(error.resultCode)"))
-        case .SQLITE_FULL: return .state("the disk holding \(path) is full; free some space and run the job again (it resumes where it stopped)")
-        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: return .state("cannot write the state database \(path): \(error.message ?? "permission denied")")
-        case .SQLITE_BUSY, .SQLITE_LOCKED: return .state("the state database \(path) stayed busy; another trawl process holds it")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return .state(damaged(path, detail: error.message ?? "\(error.resultCode)"))
+        case .SQLITE_FULL:
+            return .state(
+                "the disk holding \(path) is full; free some space and run the job again (it resumes where it stopped)")
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN:
+            return .state("cannot write the state database \(path): \(error.message ?? "permission denied")")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return .state("the state database \(path) stayed busy; another trawl process holds it")
         default: return .state("state database error (\(error.resultCode)): \(error.message ?? "unknown")")
         }
     }
@@ -92,120 +101,123 @@ public final class JobStore: Sendable {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE jobs (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    name TEXT NOT NULL UNIQUE,
-                    macieJobId TEXT NOT NULL,
-                    createdAt REAL NOT NULL,
-                    revision INTEGER NOT NULL,
-                    userStatus TEXT NOT NULL DEFAULT 'ACTIVE',
-                    scheduleAnchor REAL NOT NULL,
-                    lockPid INTEGER,
-                    lockHost TEXT,
-                    lockedAt REAL
-                );
-                CREATE TABLE revisions (
-                    jobId INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
-                    revision INTEGER NOT NULL,
-                    createdAt REAL NOT NULL,
-                    changed TEXT NOT NULL,
-                    definition TEXT NOT NULL,
-                    PRIMARY KEY (jobId, revision)
-                );
-                CREATE TABLE runs (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    jobId INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
-                    number INTEGER NOT NULL,
-                    revision INTEGER NOT NULL,
-                    kind TEXT NOT NULL,
-                    trigger TEXT NOT NULL,
-                    status TEXT NOT NULL,
-                    scheduledFor REAL,
-                    startedAt REAL NOT NULL,
-                    endedAt REAL,
-                    attempts INTEGER NOT NULL DEFAULT 1,
-                    pid INTEGER,
-                    estimate TEXT,
-                    estimatedBytes INTEGER,
-                    estimatedUSD REAL,
-                    newObjects INTEGER NOT NULL DEFAULT 0,
-                    changedObjects INTEGER NOT NULL DEFAULT 0,
-                    unchangedObjects INTEGER NOT NULL DEFAULT 0,
-                    deletedObjects INTEGER NOT NULL DEFAULT 0,
-                    notSampled INTEGER NOT NULL DEFAULT 0,
-                    planned INTEGER NOT NULL DEFAULT 0,
-                    classified INTEGER NOT NULL DEFAULT 0,
-                    bytesClassified INTEGER NOT NULL DEFAULT 0,
-                    findings INTEGER NOT NULL DEFAULT 0,
-                    suppressed INTEGER NOT NULL DEFAULT 0,
-                    errors INTEGER NOT NULL DEFAULT 0,
-                    message TEXT,
-                    UNIQUE (jobId, number)
-                );
-                CREATE TABLE objects (
-                    jobId INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
-                    bucket TEXT NOT NULL,
-                    key TEXT NOT NULL,
-                    eTag TEXT NOT NULL,
-                    size INTEGER NOT NULL,
-                    lastModified REAL NOT NULL,
-                    classifiedRun INTEGER,
-                    status TEXT NOT NULL,
-                    reason TEXT,
-                    deleted INTEGER NOT NULL DEFAULT 0,
-                    deletedRun INTEGER,
-                    PRIMARY KEY (jobId, bucket, key)
-                ) WITHOUT ROWID;
-                CREATE TABLE findings (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    jobId INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
-                    runId INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-                    bucket TEXT NOT NULL,
-                    key TEXT NOT NULL,
-                    eTag TEXT NOT NULL,
-                    type TEXT NOT NULL,
-                    severity TEXT NOT NULL,
-                    identifiers TEXT NOT NULL,
-                    createdAt REAL NOT NULL,
-                    json TEXT NOT NULL,
-                    archived INTEGER NOT NULL DEFAULT 0,
-                    archivedAt REAL,
-                    UNIQUE (runId, bucket, key)
-                );
-                CREATE INDEX findings_by_job ON findings(jobId, createdAt);
-                CREATE TABLE suppressionRules (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    createdAt REAL NOT NULL,
-                    filter TEXT NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE jobs (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        name TEXT NOT NULL UNIQUE,
+                        macieJobId TEXT NOT NULL,
+                        createdAt REAL NOT NULL,
+                        revision INTEGER NOT NULL,
+                        userStatus TEXT NOT NULL DEFAULT 'ACTIVE',
+                        scheduleAnchor REAL NOT NULL,
+                        lockPid INTEGER,
+                        lockHost TEXT,
+                        lockedAt REAL
+                    );
+                    CREATE TABLE revisions (
+                        jobId INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+                        revision INTEGER NOT NULL,
+                        createdAt REAL NOT NULL,
+                        changed TEXT NOT NULL,
+                        definition TEXT NOT NULL,
+                        PRIMARY KEY (jobId, revision)
+                    );
+                    CREATE TABLE runs (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        jobId INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+                        number INTEGER NOT NULL,
+                        revision INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        trigger TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        scheduledFor REAL,
+                        startedAt REAL NOT NULL,
+                        endedAt REAL,
+                        attempts INTEGER NOT NULL DEFAULT 1,
+                        pid INTEGER,
+                        estimate TEXT,
+                        estimatedBytes INTEGER,
+                        estimatedUSD REAL,
+                        newObjects INTEGER NOT NULL DEFAULT 0,
+                        changedObjects INTEGER NOT NULL DEFAULT 0,
+                        unchangedObjects INTEGER NOT NULL DEFAULT 0,
+                        deletedObjects INTEGER NOT NULL DEFAULT 0,
+                        notSampled INTEGER NOT NULL DEFAULT 0,
+                        planned INTEGER NOT NULL DEFAULT 0,
+                        classified INTEGER NOT NULL DEFAULT 0,
+                        bytesClassified INTEGER NOT NULL DEFAULT 0,
+                        findings INTEGER NOT NULL DEFAULT 0,
+                        suppressed INTEGER NOT NULL DEFAULT 0,
+                        errors INTEGER NOT NULL DEFAULT 0,
+                        message TEXT,
+                        UNIQUE (jobId, number)
+                    );
+                    CREATE TABLE objects (
+                        jobId INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+                        bucket TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        eTag TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        lastModified REAL NOT NULL,
+                        classifiedRun INTEGER,
+                        status TEXT NOT NULL,
+                        reason TEXT,
+                        deleted INTEGER NOT NULL DEFAULT 0,
+                        deletedRun INTEGER,
+                        PRIMARY KEY (jobId, bucket, key)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE findings (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        jobId INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+                        runId INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                        bucket TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        eTag TEXT NOT NULL,
+                        type TEXT NOT NULL,
+                        severity TEXT NOT NULL,
+                        identifiers TEXT NOT NULL,
+                        createdAt REAL NOT NULL,
+                        json TEXT NOT NULL,
+                        archived INTEGER NOT NULL DEFAULT 0,
+                        archivedAt REAL,
+                        UNIQUE (runId, bucket, key)
+                    );
+                    CREATE INDEX findings_by_job ON findings(jobId, createdAt);
+                    CREATE TABLE suppressionRules (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        createdAt REAL NOT NULL,
+                        filter TEXT NOT NULL
+                    );
+                    """)
         }
         migrator.registerMigration("v2") { db in
             // The report model of each run (HTML report, trend), kept as JSON.
-            try db.execute(sql: """
-                CREATE TABLE run_reports (
-                    runId INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
-                    json TEXT NOT NULL
-                )
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE run_reports (
+                        runId INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+                        json TEXT NOT NULL
+                    )
+                    """)
         }
         migrator.registerMigration("v3") { db in
             // Objects a run's workers have taken and whose results are not recorded yet (what was
             // in hand if the process dies), and the suspects a resumed run retries alone
             // (see CrashRecovery.swift).
-            try db.execute(sql: """
-                CREATE TABLE in_hand (
-                    runId INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-                    bucket TEXT NOT NULL,
-                    key TEXT NOT NULL,
-                    eTag TEXT NOT NULL,
-                    size INTEGER NOT NULL,
-                    inHand INTEGER NOT NULL DEFAULT 1,
-                    suspect INTEGER NOT NULL DEFAULT 0,
-                    PRIMARY KEY (runId, bucket, key)
-                ) WITHOUT ROWID
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE in_hand (
+                        runId INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                        bucket TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        eTag TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        inHand INTEGER NOT NULL DEFAULT 1,
+                        suspect INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (runId, bucket, key)
+                    ) WITHOUT ROWID
+                    """)
         }
         return migrator
     }
@@ -310,7 +322,9 @@ public struct ObjectState: Sendable, Equatable {
     public var status: String
     public var deleted: Bool
 
-    public init(eTag: String, size: Int64, lastModified: Date, classifiedRun: Int64?, status: String, deleted: Bool = false) {
+    public init(
+        eTag: String, size: Int64, lastModified: Date, classifiedRun: Int64?, status: String, deleted: Bool = false
+    ) {
         self.eTag = eTag
         self.size = size
         self.lastModified = lastModified
@@ -320,7 +334,9 @@ public struct ObjectState: Sendable, Equatable {
     }
 
     public init(_ object: ObjectRef, classifiedRun: Int64?, status: String) {
-        self.init(eTag: object.eTag, size: object.size, lastModified: object.lastModified, classifiedRun: classifiedRun, status: status)
+        self.init(
+            eTag: object.eTag, size: object.size, lastModified: object.lastModified, classifiedRun: classifiedRun,
+            status: status)
     }
 
     /// Whether `object` is the same version (ETag, size and last-modified all equal).
@@ -403,14 +419,17 @@ func canonicalJSON<T: Encodable>(_ value: T) -> String {
 // MARK: Jobs
 
 extension JobStore {
-    static let jobSelect = "SELECT jobs.*, revisions.definition FROM jobs JOIN revisions ON revisions.jobId = jobs.id AND revisions.revision = jobs.revision"
+    static let jobSelect =
+        "SELECT jobs.*, revisions.definition FROM jobs JOIN revisions ON revisions.jobId = jobs.id AND revisions.revision = jobs.revision"
 
     public func jobs() throws -> [JobRecord] {
         try read { db in try JobRecord.fetchAll(db, sql: Self.jobSelect + " ORDER BY jobs.name") }
     }
 
     public func job(named name: String) throws -> JobRecord {
-        let found = try read { db in try JobRecord.fetchOne(db, sql: Self.jobSelect + " WHERE jobs.name = ?", arguments: [name]) }
+        let found = try read { db in
+            try JobRecord.fetchOne(db, sql: Self.jobSelect + " WHERE jobs.name = ?", arguments: [name])
+        }
         guard let found else { throw JobError.unknownJob(name) }
         return found
     }
@@ -430,10 +449,12 @@ extension JobStore {
                 arguments: [definition.name, macieJobId, now.seconds, now.seconds])
             let jobId = db.lastInsertedRowID
             try db.execute(
-                sql: "INSERT INTO revisions (jobId, revision, createdAt, changed, definition) VALUES (?, 1, ?, 'created', ?)",
+                sql:
+                    "INSERT INTO revisions (jobId, revision, createdAt, changed, definition) VALUES (?, 1, ?, 'created', ?)",
                 arguments: [jobId, now.seconds, canonicalJSON(definition)])
             for object in baseline ?? [] {
-                try Self.upsertObject(db, jobId: jobId, object: object, classifiedRun: nil, status: "BASELINE", reason: nil)
+                try Self.upsertObject(
+                    db, jobId: jobId, object: object, classifiedRun: nil, status: "BASELINE", reason: nil)
             }
         }
         return try job(named: definition.name)
@@ -455,7 +476,9 @@ extension JobStore {
             let revision = current.revision + 1
             try db.execute(
                 sql: "INSERT INTO revisions (jobId, revision, createdAt, changed, definition) VALUES (?, ?, ?, ?, ?)",
-                arguments: [current.id, revision, now.seconds, changed.joined(separator: ","), canonicalJSON(definition)])
+                arguments: [
+                    current.id, revision, now.seconds, changed.joined(separator: ","), canonicalJSON(definition),
+                ])
             try db.execute(sql: "UPDATE jobs SET revision = ? WHERE id = ?", arguments: [revision, current.id])
         }
         return .updated(try job(named: definition.name), changed: changed)
@@ -470,12 +493,13 @@ extension JobStore {
 
     public func revisions(of job: JobRecord) throws -> [Revision] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM revisions WHERE jobId = ? ORDER BY revision", arguments: [job.id]).map { row in
-                let json: String = row["definition"]
-                return Revision(
-                    revision: row["revision"], createdAt: Date(seconds: row["createdAt"]), changed: row["changed"],
-                    definition: try JSONDecoder().decode(JobDefinition.self, from: Data(json.utf8)))
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM revisions WHERE jobId = ? ORDER BY revision", arguments: [job.id])
+                .map { row in
+                    let json: String = row["definition"]
+                    return Revision(
+                        revision: row["revision"], createdAt: Date(seconds: row["createdAt"]), changed: row["changed"],
+                        definition: try JSONDecoder().decode(JobDefinition.self, from: Data(json.utf8)))
+                }
         }
     }
 
@@ -483,14 +507,16 @@ extension JobStore {
     public func setUserStatus(_ name: String, to status: JobUserStatus, now: Date = Date()) throws {
         let job = try job(named: name)
         if job.userStatus == .cancelled && status != .cancelled {
-            throw JobError.notRunnable("job \(name) is cancelled, which is final (Macie's rule); create a new job instead")
+            throw JobError.notRunnable(
+                "job \(name) is cancelled, which is final (Macie's rule); create a new job instead")
         }
         try write { db in
             try db.execute(sql: "UPDATE jobs SET userStatus = ? WHERE id = ?", arguments: [status, job.id])
             // A run stopped by a pause or cancel that is not running any more takes that status too.
             if status == .cancelled {
                 try db.execute(
-                    sql: "UPDATE runs SET status = 'CANCELLED', endedAt = COALESCE(endedAt, ?) WHERE jobId = ? AND status IN ('INTERRUPTED', 'PAUSED', 'USER_PAUSED')",
+                    sql:
+                        "UPDATE runs SET status = 'CANCELLED', endedAt = COALESCE(endedAt, ?) WHERE jobId = ? AND status IN ('INTERRUPTED', 'PAUSED', 'USER_PAUSED')",
                     arguments: [now.seconds, job.id])
             }
         }
@@ -527,17 +553,21 @@ extension JobStore {
             let row = try Row.fetchOne(db, sql: "SELECT lockPid, lockedAt FROM jobs WHERE id = ?", arguments: [job.id])
             if let holder: Int32 = row?["lockPid"], holder != pid {
                 if isAlive(holder) {
-                    throw JobError.locked(job: job.name, pid: holder, since: Date(seconds: row?["lockedAt"] ?? now.seconds))
+                    throw JobError.locked(
+                        job: job.name, pid: holder, since: Date(seconds: row?["lockedAt"] ?? now.seconds))
                 }
             }
             try Self.interruptOrphanedRuns(db, jobId: job.id, now: now, livePid: pid)
-            try db.execute(sql: "UPDATE jobs SET lockPid = ?, lockedAt = ? WHERE id = ?", arguments: [pid, now.seconds, job.id])
+            try db.execute(
+                sql: "UPDATE jobs SET lockPid = ?, lockedAt = ? WHERE id = ?", arguments: [pid, now.seconds, job.id])
         }
     }
 
     public func unlock(_ job: JobRecord, pid: Int32) throws {
         try write { db in
-            try db.execute(sql: "UPDATE jobs SET lockPid = NULL, lockedAt = NULL WHERE id = ? AND lockPid = ?", arguments: [job.id, pid])
+            try db.execute(
+                sql: "UPDATE jobs SET lockPid = NULL, lockedAt = NULL WHERE id = ? AND lockPid = ?",
+                arguments: [job.id, pid])
         }
     }
 
@@ -547,7 +577,8 @@ extension JobStore {
     /// the job belongs to a process that is gone (killed, crashed, machine off).
     static func interruptOrphanedRuns(_ db: Database, jobId: Int64, now: Date, livePid: Int32?) throws {
         try db.execute(
-            sql: "UPDATE runs SET status = 'INTERRUPTED', message = ? WHERE jobId = ? AND status = 'RUNNING' AND (pid IS NULL OR pid IS NOT ?)",
+            sql:
+                "UPDATE runs SET status = 'INTERRUPTED', message = ? WHERE jobId = ? AND status = 'RUNNING' AND (pid IS NULL OR pid IS NOT ?)",
             arguments: [orphanMessage, jobId, livePid])
     }
 
@@ -558,8 +589,12 @@ extension JobStore {
             for row in rows {
                 let pid: Int32? = row["pid"]
                 if let pid, Self.isAlive(pid) { continue }
-                try db.execute(sql: "UPDATE runs SET status = 'INTERRUPTED', message = ? WHERE id = ?", arguments: [Self.orphanMessage, row["id"] as Int64])
-                try db.execute(sql: "UPDATE jobs SET lockPid = NULL, lockedAt = NULL WHERE id = ? AND lockPid = ?", arguments: [row["jobId"] as Int64, pid])
+                try db.execute(
+                    sql: "UPDATE runs SET status = 'INTERRUPTED', message = ? WHERE id = ?",
+                    arguments: [Self.orphanMessage, row["id"] as Int64])
+                try db.execute(
+                    sql: "UPDATE jobs SET lockPid = NULL, lockedAt = NULL WHERE id = ? AND lockPid = ?",
+                    arguments: [row["jobId"] as Int64, pid])
             }
         }
     }
@@ -575,7 +610,11 @@ extension JobStore {
     }
 
     public func run(id: Int64) throws -> RunRecord {
-        guard let run = try read({ db in try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) }) else {
+        guard
+            let run = try read({ db in
+                try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id])
+            })
+        else {
             throw JobError.state("run \(id) is gone from the store")
         }
         return run
@@ -583,18 +622,24 @@ extension JobStore {
 
     /// Starts a new run, or resumes the job's latest run when it was interrupted or paused.
     /// With `scheduledFor`, moves the job's schedule anchor in the same transaction.
-    func beginRun(job: JobRecord, kind: RunKind, trigger: RunTrigger, scheduledFor: Date?, pid: Int32, now: Date) throws -> (run: RunRecord, resumed: Bool) {
+    func beginRun(job: JobRecord, kind: RunKind, trigger: RunTrigger, scheduledFor: Date?, pid: Int32, now: Date) throws
+        -> (run: RunRecord, resumed: Bool)
+    {
         let (id, resumed): (Int64, Bool) = try write { db in
             if let scheduledFor { try setAnchor(db, jobId: job.id, to: scheduledFor) }
-            if let last = try RunRecord.fetchOne(db, sql: "SELECT * FROM runs WHERE jobId = ? ORDER BY number DESC LIMIT 1", arguments: [job.id]),
+            if let last = try RunRecord.fetchOne(
+                db, sql: "SELECT * FROM runs WHERE jobId = ? ORDER BY number DESC LIMIT 1", arguments: [job.id]),
                 last.status.isResumable
             {
                 try db.execute(
-                    sql: "UPDATE runs SET status = 'RUNNING', attempts = attempts + 1, pid = ?, endedAt = NULL, message = NULL, trigger = ? WHERE id = ?",
+                    sql:
+                        "UPDATE runs SET status = 'RUNNING', attempts = attempts + 1, pid = ?, endedAt = NULL, message = NULL, trigger = ? WHERE id = ?",
                     arguments: [pid, trigger, last.id])
                 return (last.id, true)
             }
-            let number = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM runs WHERE jobId = ?", arguments: [job.id]) ?? 0) + 1
+            let number =
+                (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM runs WHERE jobId = ?", arguments: [job.id]) ?? 0)
+                + 1
             try db.execute(
                 sql: """
                     INSERT INTO runs (jobId, number, revision, kind, trigger, status, scheduledFor, startedAt, pid)
@@ -608,12 +653,18 @@ extension JobStore {
 
     /// Records the plan and the estimate, before anything is read. On a resumed run the
     /// counts of the first attempt are kept (objects it finished now count as unchanged).
-    func recordPlan(run: RunRecord, jobId: Int64, plan: IncrementalPlan, estimateJSON: String, estimatedBytes: Int64, estimatedUSD: Double, resumed: Bool) throws {
+    func recordPlan(
+        run: RunRecord, jobId: Int64, plan: IncrementalPlan, estimateJSON: String, estimatedBytes: Int64,
+        estimatedUSD: Double, resumed: Bool
+    ) throws {
         try write { db in
             if resumed {
                 try db.execute(
-                    sql: "UPDATE runs SET estimate = ?, estimatedBytes = ?, estimatedUSD = ?, deletedObjects = deletedObjects + ?, planned = classified + ? WHERE id = ?",
-                    arguments: [estimateJSON, estimatedBytes, estimatedUSD, plan.deleted.count, plan.toClassify.count, run.id])
+                    sql:
+                        "UPDATE runs SET estimate = ?, estimatedBytes = ?, estimatedUSD = ?, deletedObjects = deletedObjects + ?, planned = classified + ? WHERE id = ?",
+                    arguments: [
+                        estimateJSON, estimatedBytes, estimatedUSD, plan.deleted.count, plan.toClassify.count, run.id,
+                    ])
             } else {
                 try db.execute(
                     sql: """
@@ -633,7 +684,8 @@ extension JobStore {
     func recordSeen(run: RunRecord, jobId: Int64, plan: IncrementalPlan) throws {
         try write { db in
             for object in plan.notSampled {
-                try Self.upsertObject(db, jobId: jobId, object: object, classifiedRun: nil, status: "NOT_SAMPLED", reason: nil)
+                try Self.upsertObject(
+                    db, jobId: jobId, object: object, classifiedRun: nil, status: "NOT_SAMPLED", reason: nil)
             }
             for key in plan.deleted {
                 try db.execute(
@@ -646,13 +698,16 @@ extension JobStore {
     /// Keeps a run's report model (JSON of `ScanReport`); a resumed run replaces it.
     public func saveReport(runId: Int64, json: String) throws {
         try write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO run_reports (runId, json) VALUES (?, ?)", arguments: [runId, json])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO run_reports (runId, json) VALUES (?, ?)", arguments: [runId, json])
         }
     }
 
     /// The stored report model of a run, if any.
     public func reportJSON(runId: Int64) throws -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT json FROM run_reports WHERE runId = ?", arguments: [runId]) }
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT json FROM run_reports WHERE runId = ?", arguments: [runId])
+        }
     }
 
     public func finishRun(_ runId: Int64, status: RunStatus, message: String?, now: Date) throws {
@@ -667,13 +722,16 @@ extension JobStore {
     func finishRunIfRunning(_ runId: Int64, status: RunStatus, message: String?, now: Date) throws {
         try write { db in
             try db.execute(
-                sql: "UPDATE runs SET status = ?, message = ?, endedAt = ?, pid = NULL WHERE id = ? AND status = 'RUNNING'",
+                sql:
+                    "UPDATE runs SET status = ?, message = ?, endedAt = ?, pid = NULL WHERE id = ? AND status = 'RUNNING'",
                 arguments: [status.rawValue, message, now.seconds, runId])
             if db.changesCount > 0 { try Self.releaseInHand(db, runId: runId) }
         }
     }
 
-    static func upsertObject(_ db: Database, jobId: Int64, object: ObjectRef, classifiedRun: Int64?, status: String, reason: String?) throws {
+    static func upsertObject(
+        _ db: Database, jobId: Int64, object: ObjectRef, classifiedRun: Int64?, status: String, reason: String?
+    ) throws {
         try db.execute(
             sql: """
                 INSERT INTO objects (jobId, bucket, key, eTag, size, lastModified, classifiedRun, status, reason, deleted, deletedRun)
@@ -682,7 +740,10 @@ extension JobStore {
                 lastModified = excluded.lastModified, classifiedRun = COALESCE(excluded.classifiedRun, objects.classifiedRun),
                 status = excluded.status, reason = excluded.reason, deleted = 0, deletedRun = NULL
                 """,
-            arguments: [jobId, object.bucket, object.key, object.eTag, object.size, object.lastModified.seconds, classifiedRun, status, reason])
+            arguments: [
+                jobId, object.bucket, object.key, object.eTag, object.size, object.lastModified.seconds, classifiedRun,
+                status, reason,
+            ])
     }
 
     /// Everything the store knows about the job's objects.
@@ -692,7 +753,8 @@ extension JobStore {
             let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM objects WHERE jobId = ?", arguments: [jobId])
             while let row = try cursor.next() {
                 states[ObjectKey(bucket: row["bucket"], key: row["key"])] = ObjectState(
-                    eTag: row["eTag"], size: row["size"], lastModified: Date(seconds: row["lastModified"]), classifiedRun: row["classifiedRun"],
+                    eTag: row["eTag"], size: row["size"], lastModified: Date(seconds: row["lastModified"]),
+                    classifiedRun: row["classifiedRun"],
                     status: row["status"], deleted: row["deleted"])
             }
             return states
@@ -720,9 +782,13 @@ extension JobStore {
     /// Records a batch of results in one transaction: object state, findings and the run's
     /// counters. Returns the job's user status as it is now (a pause or cancel from
     /// another process stops the run at the next batch).
-    func recordBatch(run: RunRecord, jobId: Int64, objects: [ClassifiedObject], extraErrors: Int, now: Date) throws -> JobUserStatus {
+    func recordBatch(run: RunRecord, jobId: Int64, objects: [ClassifiedObject], extraErrors: Int, now: Date) throws
+        -> JobUserStatus
+    {
         try write { db in
-            var findings = 0, suppressed = 0, errors = extraErrors
+            var findings = 0
+            var suppressed = 0
+            var errors = extraErrors
             var bytes: Int64 = 0
             for item in objects {
                 try Self.clearInHand(db, runId: run.id, object: item.object)
@@ -730,7 +796,9 @@ extension JobStore {
                     errors += 1
                     continue
                 }
-                try Self.upsertObject(db, jobId: jobId, object: item.object, classifiedRun: run.id, status: item.status.rawValue, reason: item.reason?.rawValue)
+                try Self.upsertObject(
+                    db, jobId: jobId, object: item.object, classifiedRun: run.id, status: item.status.rawValue,
+                    reason: item.reason?.rawValue)
                 bytes += item.bytesClassified
                 if let finding = item.finding {
                     try db.execute(
@@ -741,16 +809,20 @@ extension JobStore {
                             type = excluded.type, severity = excluded.severity, identifiers = excluded.identifiers
                             """,
                         arguments: [
-                            jobId, run.id, item.object.bucket, item.object.key, item.object.eTag, finding.type, finding.severity,
-                            finding.identifiers, now.seconds, finding.json, finding.archived, finding.archived ? now.seconds : nil,
+                            jobId, run.id, item.object.bucket, item.object.key, item.object.eTag, finding.type,
+                            finding.severity,
+                            finding.identifiers, now.seconds, finding.json, finding.archived,
+                            finding.archived ? now.seconds : nil,
                         ])
                     if finding.archived { suppressed += 1 } else { findings += 1 }
                 }
             }
             try db.execute(
-                sql: "UPDATE runs SET classified = classified + ?, bytesClassified = bytesClassified + ?, findings = findings + ?, suppressed = suppressed + ?, errors = errors + ? WHERE id = ?",
+                sql:
+                    "UPDATE runs SET classified = classified + ?, bytesClassified = bytesClassified + ?, findings = findings + ?, suppressed = suppressed + ?, errors = errors + ? WHERE id = ?",
                 arguments: [objects.count - (errors - extraErrors), bytes, findings, suppressed, errors, run.id])
-            return try JobUserStatus.fetchOne(db, sql: "SELECT userStatus FROM jobs WHERE id = ?", arguments: [jobId]) ?? .cancelled
+            return try JobUserStatus.fetchOne(db, sql: "SELECT userStatus FROM jobs WHERE id = ?", arguments: [jobId])
+                ?? .cancelled
         }
     }
 
@@ -758,7 +830,12 @@ extension JobStore {
     public func objectCounts(jobId: Int64) throws -> [String: Int] {
         try read { db in
             var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT CASE WHEN deleted THEN 'DELETED' ELSE status END AS s, COUNT(*) AS n FROM objects WHERE jobId = ? GROUP BY s", arguments: [jobId]) {
+            for row in try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT CASE WHEN deleted THEN 'DELETED' ELSE status END AS s, COUNT(*) AS n FROM objects WHERE jobId = ? GROUP BY s",
+                arguments: [jobId])
+            {
                 counts[row["s"]] = row["n"]
             }
             return counts

@@ -114,7 +114,8 @@ public final class CompiledPattern: @unchecked Sendable {
         let whole = Int(ovector[0])..<Int(ovector[1])
         var value = whole
         if let group = valueGroup, Int(rc) > group || rc == 0 {
-            let lo = ovector[2 * group], hi = ovector[2 * group + 1]
+            let lo = ovector[2 * group]
+            let hi = ovector[2 * group + 1]
             if lo != trawl_pcre2_unset() && hi != trawl_pcre2_unset() { value = Int(lo)..<Int(hi) }
         }
         return RegexMatch(range: whole, valueRange: value)
@@ -146,7 +147,9 @@ public final class CompiledPattern: @unchecked Sendable {
                     result.append(match)
                     return true
                 }
-            } catch let error as RegexError { failure = error } catch { preconditionFailure("unexpected error \(error)") }
+            } catch let error as RegexError { failure = error } catch {
+                preconditionFailure("unexpected error \(error)")
+            }
         }
         if let failure { throw failure }
         return result

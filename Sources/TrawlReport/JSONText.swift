@@ -21,7 +21,8 @@ public enum JSONText {
         case let int as Int32: out += Array(String(int).utf8)
         case let double as Double:
             if double.isFinite {
-                out += Array((double == double.rounded() && abs(double) < 1e15 ? String(Int64(double)) : String(double)).utf8)
+                out += Array(
+                    (double == double.rounded() && abs(double) < 1e15 ? String(Int64(double)) : String(double)).utf8)
             } else {
                 out += Array("null".utf8)
             }

@@ -50,11 +50,13 @@ public enum MacieJSON {
                 "jobArn": context.jobArn,
                 "jobId": context.jobId,
                 "originType": "SENSITIVE_DATA_DISCOVERY_JOB",
-                "result": classificationResult(result, occurrenceLimit: context.occurrencesPerFinding, reportableOnly: true),
+                "result": classificationResult(
+                    result, occurrenceLimit: context.occurrencesPerFinding, reportableOnly: true),
             ] as [String: Any],
             "count": 1,
             "createdAt": created,
-            "description": "The object contains sensitive data: " + result.reportable.map(\.info.id).joined(separator: ", ") + ".",
+            "description": "The object contains sensitive data: "
+                + result.reportable.map(\.info.id).joined(separator: ", ") + ".",
             "id": findingId(result, jobId: context.jobId),
             "partition": context.partition,
             "region": context.region,
@@ -81,7 +83,8 @@ public enum MacieJSON {
             "resourcesAffected": resourcesAffected(result.object, partition: context.partition),
             "classificationDetails": [
                 "jobId": context.jobId,
-                "result": classificationResult(result, occurrenceLimit: ScanLimits.occurrencesPerType, reportableOnly: false),
+                "result": classificationResult(
+                    result, occurrenceLimit: ScanLimits.occurrencesPerType, reportableOnly: false),
             ] as [String: Any],
         ]
         if let severity = result.severity {
@@ -91,7 +94,8 @@ public enum MacieJSON {
         if !result.embeddedFiles.isEmpty {
             record["embeddedFileDetails"] = result.embeddedFiles.map { file -> [String: Any] in
                 var entry: [String: Any] = [
-                    "filePath": file.path, "fileExtension": ContentKind.fileExtension(of: file.path), "fileSize": file.size,
+                    "filePath": file.path, "fileExtension": ContentKind.fileExtension(of: file.path),
+                    "fileSize": file.size,
                     "status": file.status.rawValue,
                 ]
                 if let reason = file.reason { entry["reason"] = reason.rawValue }
@@ -102,7 +106,9 @@ public enum MacieJSON {
         return record
     }
 
-    static func classificationResult(_ result: ObjectResult, occurrenceLimit: Int, reportableOnly: Bool) -> [String: Any] {
+    static func classificationResult(_ result: ObjectResult, occurrenceLimit: Int, reportableOnly: Bool) -> [String:
+        Any]
+    {
         let types = reportableOnly ? result.reportable : result.detections.filter { $0.count > 0 }
         let managed = types.filter { !$0.info.isCustom }
         let custom = types.filter { $0.info.isCustom }
@@ -116,7 +122,9 @@ public enum MacieJSON {
                 "detections": inCategory.map { detection(type: $0, limit: occurrenceLimit, custom: false) },
             ])
         }
-        let additional = types.contains { $0.count > min(occurrenceLimit, $0.occurrences.count) || $0.occurrences.count > occurrenceLimit }
+        let additional = types.contains {
+            $0.count > min(occurrenceLimit, $0.occurrences.count) || $0.occurrences.count > occurrenceLimit
+        }
         var status: [String: Any] = ["code": result.status.rawValue]
         status["reason"] = result.reason?.rawValue ?? NSNull()
         return [
@@ -133,7 +141,9 @@ public enum MacieJSON {
     }
 
     static func detection(type: TypeDetections, limit: Int, custom: Bool) -> [String: Any] {
-        var entry: [String: Any] = ["count": type.count, "occurrences": occurrences(Array(type.occurrences.prefix(limit)))]
+        var entry: [String: Any] = [
+            "count": type.count, "occurrences": occurrences(Array(type.occurrences.prefix(limit))),
+        ]
         if custom {
             entry["name"] = type.info.name
             entry["arn"] = "trawl:custom-data-identifier/" + type.info.name
@@ -145,7 +155,9 @@ public enum MacieJSON {
     }
 
     static func occurrences(_ list: [Occurrence]) -> [String: Any] {
-        var lines: [[String: Any]] = [], cells: [[String: Any]] = [], records: [[String: Any]] = []
+        var lines: [[String: Any]] = []
+        var cells: [[String: Any]] = []
+        var records: [[String: Any]] = []
         for occurrence in list {
             switch occurrence {
             case .lineRange(let start, let end, let column, let file):
@@ -153,7 +165,10 @@ public enum MacieJSON {
                 if let file { entry["embeddedFilePath"] = file }
                 lines.append(entry)
             case .cell(let row, let column, let name, let reference, let file):
-                var entry: [String: Any] = ["row": row, "column": column, "columnName": name ?? NSNull(), "cellReference": reference ?? NSNull()]
+                var entry: [String: Any] = [
+                    "row": row, "column": column, "columnName": name ?? NSNull(),
+                    "cellReference": reference ?? NSNull(),
+                ]
                 if let file { entry["embeddedFilePath"] = file }
                 cells.append(entry)
             case .record(let index, let path, let file):
@@ -211,7 +226,10 @@ public enum MacieJSON {
     /// A stable ID for the same object version in the same job run.
     static func findingId(_ result: ObjectResult, jobId: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in (jobId + "\u{0}" + result.object.bucket + "\u{0}" + result.object.key + "\u{0}" + result.object.eTag).utf8 {
+        for byte
+            in (jobId + "\u{0}" + result.object.bucket + "\u{0}" + result.object.key + "\u{0}" + result.object.eTag)
+            .utf8
+        {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
         }
         let hex = String(hash, radix: 16)

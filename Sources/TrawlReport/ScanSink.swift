@@ -1,6 +1,6 @@
 import Foundation
-import TrawlCore
 import TrawlAudit
+import TrawlCore
 import TrawlObjects
 
 /// Fans each result out to the findings writer, the results writer and the summary.
@@ -51,7 +51,8 @@ public final class ScanSink: ResultSink {
         sarif = format == .sarif ? SARIFWriter(output: output!, context: context) : nil
         if format == .html || buckets != nil || collectReport {
             let collector = ScanReportCollector(
-                source: source, jobId: context.jobId, generatedAt: context.createdAt, locationsPerType: context.occurrencesPerFinding)
+                source: source, jobId: context.jobId, generatedAt: context.createdAt,
+                locationsPerType: context.occurrencesPerFinding)
             if let inScope { collector.setScope(inScope) }
             self.collector = collector
         } else {
@@ -92,7 +93,9 @@ public final class ScanSink: ResultSink {
             if let bucketsPath {
                 let records = try TextOutput(path: bucketsPath)
                 for bucket in report.buckets {
-                    try records.write(MacieJSON.line(bucket.profileJSON(partition: context.partition, updatedAt: context.createdAt)) + "\n")
+                    try records.write(
+                        MacieJSON.line(bucket.profileJSON(partition: context.partition, updatedAt: context.createdAt))
+                            + "\n")
                 }
                 try records.close()
             }

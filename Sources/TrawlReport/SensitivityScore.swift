@@ -74,7 +74,8 @@ public struct SensitivityScore: Codable, Sendable, Equatable, Comparable {
                 && lhs.classifiableObjects == rhs.classifiableObjects && lhs.analysedObjects == rhs.analysedObjects
                 && lhs.failedObjects == rhs.failedObjects && lhs.detections.count == rhs.detections.count
                 && lhs.detections.allSatisfy { id, entry in
-                    rhs.detections[id].map { $0.occurrences == entry.occurrences && $0.severity == entry.severity } ?? false
+                    rhs.detections[id].map { $0.occurrences == entry.occurrences && $0.severity == entry.severity }
+                        ?? false
                 }
         }
     }
@@ -129,7 +130,8 @@ extension BucketReport {
             ] as [String: Any],
             "detections": types.map { type -> [String: Any] in
                 [
-                    "id": type.id, "name": type.name, "type": type.isCustom ? "CUSTOM" : "MANAGED", "count": type.occurrences,
+                    "id": type.id, "name": type.name, "type": type.isCustom ? "CUSTOM" : "MANAGED",
+                    "count": type.occurrences,
                     "objects": type.objects, "severity": type.severity.label,
                 ]
             },

@@ -12,7 +12,8 @@ public final class TextOutput {
     public init(path: String?) throws {
         if let path, path != "-" {
             guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
-                let handle = FileHandle(forWritingAtPath: path) else {
+                let handle = FileHandle(forWritingAtPath: path)
+            else {
                 throw WriteError("cannot write \(path)")
             }
             self.handle = handle
@@ -61,7 +62,8 @@ public final class FindingsCSVWriter {
     public init(output: TextOutput) { self.output = output }
 
     public static let header = [
-        "bucket", "key", "severity", "finding_type", "identifier", "category", "count", "first_locations", "status", "reason",
+        "bucket", "key", "severity", "finding_type", "identifier", "category", "count", "first_locations", "status",
+        "reason",
     ]
 
     public func write(_ result: ObjectResult) throws {
@@ -73,7 +75,8 @@ public final class FindingsCSVWriter {
         for detection in result.reportable {
             let locations = detection.occurrences.prefix(5).map(Self.describe).joined(separator: "; ")
             let row = [
-                result.object.bucket, result.object.key, severity.label, type, detection.info.id, detection.info.category.rawValue,
+                result.object.bucket, result.object.key, severity.label, type, detection.info.id,
+                detection.info.category.rawValue,
                 String(detection.count), locations, result.status.rawValue, result.reason?.rawValue ?? "",
             ]
             try output.write(row.map(UntrustedText.csvCell).joined(separator: ",") + "\n")
@@ -85,7 +88,8 @@ public final class FindingsCSVWriter {
         case .lineRange(let start, _, let column, let file): (file.map { $0 + ":" } ?? "") + "line \(start):\(column)"
         case .cell(let row, let column, let name, let reference, let file):
             (file.map { $0 + ":" } ?? "") + (reference ?? "row \(row) col \(column)") + (name.map { " (\($0))" } ?? "")
-        case .record(let index, let path, let file): (file.map { $0 + ":" } ?? "") + "record \(index)" + (path.map { " \($0)" } ?? "")
+        case .record(let index, let path, let file):
+            (file.map { $0 + ":" } ?? "") + "record \(index)" + (path.map { " \($0)" } ?? "")
         }
     }
 }

@@ -82,7 +82,8 @@ public struct S3Configuration: Sendable {
         addressing: AddressingStyle = .auto, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(S3ConfigurationError) -> S3Configuration {
         let home = environment["HOME"] ?? NSHomeDirectory()
-        let credentialsPath = expand(environment["AWS_SHARED_CREDENTIALS_FILE"], home: home) ?? home + "/.aws/credentials"
+        let credentialsPath =
+            expand(environment["AWS_SHARED_CREDENTIALS_FILE"], home: home) ?? home + "/.aws/credentials"
         let configPath = expand(environment["AWS_CONFIG_FILE"], home: home) ?? home + "/.aws/config"
         let profileName = nonEmpty(profileFlag) ?? nonEmpty(environment["AWS_PROFILE"]) ?? "default"
         let credentialsFile = try ProfileFile.load(path: credentialsPath, isConfig: false)
@@ -104,7 +105,9 @@ public struct S3Configuration: Sendable {
             for (section, file) in [(fromCredentials, credentialsPath), (fromConfig, configPath)] {
                 guard let section, let id = nonEmpty(section["aws_access_key_id"]) else { continue }
                 guard let secret = nonEmpty(section["aws_secret_access_key"]) else {
-                    throw S3ConfigurationError("profile \(profileName) in \(display(file, home: home)) has aws_access_key_id but no aws_secret_access_key")
+                    throw S3ConfigurationError(
+                        "profile \(profileName) in \(display(file, home: home)) has aws_access_key_id but no aws_secret_access_key"
+                    )
                 }
                 credentials = AWSCredentials(
                     accessKeyId: id, secretAccessKey: secret, sessionToken: nonEmpty(section["aws_session_token"]),
@@ -115,15 +118,18 @@ public struct S3Configuration: Sendable {
         let profileWanted = profileFlag != nil || nonEmpty(environment["AWS_PROFILE"]) != nil
         if profileWanted, fromCredentials == nil, fromConfig == nil {
             throw S3ConfigurationError(
-                "the profile \(profileName) is not in \(display(credentialsPath, home: home)) or \(display(configPath, home: home))")
+                "the profile \(profileName) is not in \(display(credentialsPath, home: home)) or \(display(configPath, home: home))"
+            )
         }
         guard let credentials else {
-            if let section = fromConfig, section["role_arn"] != nil || section["sso_session"] != nil
-                || section["sso_start_url"] != nil || section["credential_process"] != nil
+            if let section = fromConfig,
+                section["role_arn"] != nil || section["sso_session"] != nil
+                    || section["sso_start_url"] != nil || section["credential_process"] != nil
             {
                 throw S3ConfigurationError(
                     "profile \(profileName) uses role, SSO or credential_process credentials, which trawl does not fetch; "
-                        + "export them first (for example: eval \"$(aws configure export-credentials --profile \(profileName) --format env)\")")
+                        + "export them first (for example: eval \"$(aws configure export-credentials --profile \(profileName) --format env)\")"
+                )
             }
             throw S3ConfigurationError(
                 "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or add profile \(profileName) "
@@ -146,7 +152,8 @@ public struct S3Configuration: Sendable {
         }
 
         // Endpoint.
-        let endpointText = nonEmpty(endpointFlag) ?? nonEmpty(environment["AWS_ENDPOINT_URL_S3"])
+        let endpointText =
+            nonEmpty(endpointFlag) ?? nonEmpty(environment["AWS_ENDPOINT_URL_S3"])
             ?? nonEmpty(environment["AWS_ENDPOINT_URL"]) ?? nonEmpty(fromConfig?["s3.endpoint_url"])
             ?? nonEmpty(fromConfig?["endpoint_url"])
         var endpoint: URL?
@@ -154,7 +161,8 @@ public struct S3Configuration: Sendable {
             guard let url = URL(string: endpointText), let scheme = url.scheme?.lowercased(),
                 scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
             else {
-                throw S3ConfigurationError("endpoint URL '\(endpointText)' is not an http:// or https:// URL with a host")
+                throw S3ConfigurationError(
+                    "endpoint URL '\(endpointText)' is not an http:// or https:// URL with a host")
             }
             endpoint = url
         }
@@ -219,7 +227,9 @@ struct ProfileFile {
             guard let current, let equals = line.firstIndex(of: "=") else { continue }
             let key = line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
             var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            if let comment = value.range(of: " #") { value = value[..<comment.lowerBound].trimmingCharacters(in: .whitespaces) }
+            if let comment = value.range(of: " #") {
+                value = value[..<comment.lowerBound].trimmingCharacters(in: .whitespaces)
+            }
             if indented, let parent {
                 file.profiles[current]?["\(parent).\(key)"] = value
             } else if value.isEmpty {

@@ -6,9 +6,9 @@ import NIOPosix
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Requests made, for the estimate's S3 cost and the scan summary.
@@ -46,7 +46,8 @@ public final class S3Client: Sendable {
         self.configuration = configuration
         var config = HTTPClient.Configuration()
         config.timeout = .init(connect: .seconds(10), read: .seconds(120))
-        config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, maxConnections))
+        config.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, maxConnections))
         config.decompression = .disabled
         config.redirectConfiguration = .disallow
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
@@ -77,7 +78,10 @@ public final class S3Client: Sendable {
         /// A host instead of S3's (AWS STS, S3 Control); ignored with a custom endpoint.
         public var awsHost: String?
 
-        public init(operation: String, method: HTTPMethod = .GET, bucket: String? = nil, key: String? = nil, query: [(String, String)] = []) {
+        public init(
+            operation: String, method: HTTPMethod = .GET, bucket: String? = nil, key: String? = nil,
+            query: [(String, String)] = []
+        ) {
             self.operation = operation
             self.method = method
             self.bucket = bucket
@@ -135,13 +139,15 @@ public final class S3Client: Sendable {
         }
         if path.isEmpty { path = "/" }
         let query = SigV4Signer.canonicalQuery(request.query)
-        let url = "\(scheme)://\(host)\(SigV4Signer.uriEncode(path, keepSlash: true))" + (query.isEmpty ? "" : "?" + query)
+        let url =
+            "\(scheme)://\(host)\(SigV4Signer.uriEncode(path, keepSlash: true))" + (query.isEmpty ? "" : "?" + query)
         return (url, host, path)
     }
 
     /// DNS-compatible names without dots (dots break TLS certificates of `*.s3.amazonaws.com`).
     static func isVirtualHostable(_ bucket: String) -> Bool {
-        guard (3...63).contains(bucket.count), !bucket.contains("."), !bucket.hasPrefix("-"), !bucket.hasSuffix("-") else {
+        guard (3...63).contains(bucket.count), !bucket.contains("."), !bucket.hasPrefix("-"), !bucket.hasSuffix("-")
+        else {
             return false
         }
         return bucket.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
@@ -173,16 +179,22 @@ public final class S3Client: Sendable {
                 body: request.body.isEmpty ? nil : .data(request.body))
         } catch {
             return http.eventLoopGroup.next().makeFailedFuture(
-                S3Error(status: 0, code: "BadEndpoint", message: "cannot make a request to \(url): \(error)", operation: request.operation,
-                        bucket: request.bucket, key: request.key))
+                S3Error(
+                    status: 0, code: "BadEndpoint", message: "cannot make a request to \(url): \(error)",
+                    operation: request.operation,
+                    bucket: request.bucket, key: request.key))
         }
-        let operation = request.operation, bucket = request.bucket, key = request.key
+        let operation = request.operation
+        let bucket = request.bucket
+        let key = request.key
         let endpointText = configuration.endpoint?.absoluteString ?? "AWS (\(host))"
         return http.execute(request: httpRequest, deadline: .now() + .seconds(300)).flatMapErrorThrowing { error in
             throw Self.transportError(error, from: endpointText, operation: operation, bucket: bucket, key: key)
         }.map { response in
             var body = Data()
-            if var buffer = response.body, let bytes = buffer.readBytes(length: buffer.readableBytes) { body = Data(bytes) }
+            if var buffer = response.body, let bytes = buffer.readBytes(length: buffer.readableBytes) {
+                body = Data(bytes)
+            }
             return S3Response(status: Int(response.status.code), headers: response.headers, body: body)
         }
     }
@@ -201,10 +213,14 @@ public final class S3Client: Sendable {
     /// - `Timeout`: a connection was made but the answer did not come in time;
     /// - `ConnectionLost`: the connection was made and then closed or reset before the whole
     ///   answer came (a cut body among them): retried like a 5xx.
-    static func transportError(_ error: any Error, from endpoint: String, operation: String, bucket: String?, key: String?) -> S3Error {
+    static func transportError(
+        _ error: any Error, from endpoint: String, operation: String, bucket: String?, key: String?
+    ) -> S3Error {
         let code = isConnectFailure(error) ? "ConnectionFailed" : isTimeout(error) ? "Timeout" : "ConnectionLost"
         let what = code == "ConnectionLost" ? "connection to \(endpoint) lost" : "no answer from \(endpoint)"
-        return S3Error(status: 0, code: code, message: "\(what): \(describe(error))", operation: operation, bucket: bucket, key: key)
+        return S3Error(
+            status: 0, code: code, message: "\(what): \(describe(error))", operation: operation, bucket: bucket,
+            key: key)
     }
 
     /// Whether `error` means no connection could be made (as opposed to one lost after it was made).
@@ -258,18 +274,22 @@ public final class S3Client: Sendable {
                 self.counters.bytesReceived.add(Int64(response.body.count), ordering: .relaxed)
                 if let shortfall = Self.shortfall(of: response, for: request) {
                     // Part of the answer is missing (a proxy or the network cut it): ask again.
-                    failure = S3Error(status: 0, code: "ConnectionLost", message: "incomplete answer (HTTP \(response.status)): \(shortfall)",
-                                      operation: request.operation, bucket: request.bucket, key: request.key)
+                    failure = S3Error(
+                        status: 0, code: "ConnectionLost",
+                        message: "incomplete answer (HTTP \(response.status)): \(shortfall)",
+                        operation: request.operation, bucket: request.bucket, key: request.key)
                     break
                 }
                 promise.succeed(response)
                 return
             case .success(let response):
                 let error = S3Error.parse(
-                    status: response.status, body: response.body, operation: request.operation, bucket: request.bucket, key: request.key)
+                    status: response.status, body: response.body, operation: request.operation, bucket: request.bucket,
+                    key: request.key)
                 // The bucket lives in another region: learn it and sign for it.
                 if let bucket = request.bucket, !regionRetried,
-                    let actual = response.header("x-amz-bucket-region") ?? (XMLNode.parse(response.body)?.value("Region")),
+                    let actual = response.header("x-amz-bucket-region")
+                        ?? (XMLNode.parse(response.body)?.value("Region")),
                     actual != region, [301, 307, 400].contains(response.status)
                 {
                     self.setRegion(actual, for: bucket)
@@ -277,10 +297,12 @@ public final class S3Client: Sendable {
                     return
                 }
                 if response.status == 301 {
-                    promise.fail(S3Error(
-                        status: 301, code: "RegionMismatch",
-                        message: "the bucket is not in \(region) (region from \(self.configuration.regionSource)); pass --region with the bucket's region",
-                        operation: request.operation, bucket: request.bucket, key: request.key))
+                    promise.fail(
+                        S3Error(
+                            status: 301, code: "RegionMismatch",
+                            message:
+                                "the bucket is not in \(region) (region from \(self.configuration.regionSource)); pass --region with the bucket's region",
+                            operation: request.operation, bucket: request.bucket, key: request.key))
                     return
                 }
                 failure = error
@@ -288,8 +310,9 @@ public final class S3Client: Sendable {
             case .failure(let error as S3Error):
                 failure = error
             case .failure(let error):
-                failure = S3Error(status: 0, code: "ConnectionFailed", message: Self.describe(error), operation: request.operation,
-                                  bucket: request.bucket, key: request.key)
+                failure = S3Error(
+                    status: 0, code: "ConnectionFailed", message: Self.describe(error), operation: request.operation,
+                    bucket: request.bucket, key: request.key)
             }
             let policy = self.configuration.retry
             let limit = failure.isConnectFailure ? policy.maxConnectAttempts : policy.maxAttempts
@@ -314,12 +337,18 @@ public final class S3Client: Sendable {
             return "\(response.body.count) bytes received, Content-Length \(declared)"
         }
         guard response.status == 206,
-            let asked = request.headers.first(where: { $0.0.lowercased() == "range" }).flatMap({ ByteRange(header: $0.1) }),
+            let asked = request.headers.first(where: { $0.0.lowercased() == "range" }).flatMap({
+                ByteRange(header: $0.1)
+            }),
             let served = response.header("Content-Range").flatMap(ByteRange.init(contentRange:))
         else { return nil }
-        let expectedLast = served.total.map { min(asked.last, $0 - 1) } ?? asked.last  // the range, cut at the object's end
-        if served.first != asked.first || served.last != expectedLast || Int64(response.body.count) != served.last - served.first + 1 {
-            return "bytes \(served.first)-\(served.last) (\(response.body.count) received) for the range \(asked.first)-\(asked.last)"
+        // The range, cut at the object's end.
+        let expectedLast = served.total.map { min(asked.last, $0 - 1) } ?? asked.last
+        if served.first != asked.first || served.last != expectedLast
+            || Int64(response.body.count) != served.last - served.first + 1
+        {
+            return
+                "bytes \(served.first)-\(served.last) (\(response.body.count) received) for the range \(asked.first)-\(asked.last)"
         }
         return nil
     }
@@ -339,8 +368,9 @@ public final class S3Client: Sendable {
         } catch let error as S3Error {
             throw error
         } catch {
-            throw S3Error(status: 0, code: "ConnectionFailed", message: Self.describe(error), operation: request.operation,
-                          bucket: request.bucket, key: request.key)
+            throw S3Error(
+                status: 0, code: "ConnectionFailed", message: Self.describe(error), operation: request.operation,
+                bucket: request.bucket, key: request.key)
         }
     }
 
@@ -382,7 +412,9 @@ struct ByteRange: Equatable {
 
     private static func offsets(_ text: Substring) -> (Int64, Int64)? {
         let bounds = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
-        guard bounds.count == 2, let first = Int64(bounds[0]), let last = Int64(bounds[1]), first <= last else { return nil }
+        guard bounds.count == 2, let first = Int64(bounds[0]), let last = Int64(bounds[1]), first <= last else {
+            return nil
+        }
         return (first, last)
     }
 }

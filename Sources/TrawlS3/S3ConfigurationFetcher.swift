@@ -39,7 +39,8 @@ public enum S3ConfigurationFetcher {
         if let bucket = location.bucket {
             names = [(bucket, nil)]
             if !location.prefix.isEmpty {
-                warnings.append("the key prefix \(location.prefix) is ignored: bucket configuration applies to the whole bucket")
+                warnings.append(
+                    "the key prefix \(location.prefix) is ignored: bucket configuration applies to the whole bucket")
             }
         } else {
             names = try client.listBuckets().map { ($0.name, $0.creationDate) }
@@ -53,11 +54,14 @@ public enum S3ConfigurationFetcher {
         for (name, created) in names.sorted(by: { $0.0 < $1.0 }) {
             buckets.append(bucket(name, createdAt: created, client: client, warnings: &warnings))
         }
-        return Snapshot(callerIdentity: identity, accountBlockPublicAccess: accountBPA, buckets: buckets, warnings: warnings)
+        return Snapshot(
+            callerIdentity: identity, accountBlockPublicAccess: accountBPA, buckets: buckets, warnings: warnings)
     }
 
     /// Every configuration call for one bucket.
-    public static func bucket(_ name: String, createdAt: Date? = nil, client: S3Client, warnings: inout [String]) -> Bucket {
+    public static func bucket(_ name: String, createdAt: Date? = nil, client: S3Client, warnings: inout [String])
+        -> Bucket
+    {
         var answers: [String: ConfigurationAnswer] = [:]
         // The location first: later calls are signed for the bucket's own region.
         answers["get-bucket-location"] = call(client, "GetBucketLocation", name, "location") { root in
@@ -75,7 +79,8 @@ public enum S3ConfigurationFetcher {
         answers["get-bucket-encryption"] = call(client, "GetBucketEncryption", name, "encryption", convert: encryption)
         answers["get-public-access-block"] = call(
             client, "GetPublicAccessBlock", name, "publicAccessBlock", convert: publicAccessBlock)
-        answers["get-bucket-ownership-controls"] = call(client, "GetBucketOwnershipControls", name, "ownershipControls") {
+        answers["get-bucket-ownership-controls"] = call(client, "GetBucketOwnershipControls", name, "ownershipControls")
+        {
             root in
             .object([
                 "OwnershipControls": .object([
@@ -86,7 +91,8 @@ public enum S3ConfigurationFetcher {
                 ])
             ])
         }
-        answers["get-bucket-replication"] = call(client, "GetBucketReplication", name, "replication", convert: replication)
+        answers["get-bucket-replication"] = call(
+            client, "GetBucketReplication", name, "replication", convert: replication)
         answers["get-bucket-versioning"] = call(client, "GetBucketVersioning", name, "versioning") { root in
             var members: [String: JSONValue] = [:]
             if let status = root.value("Status"), !status.isEmpty { members["Status"] = .string(status) }
@@ -110,7 +116,8 @@ public enum S3ConfigurationFetcher {
         _ client: S3Client, _ operation: String, _ bucket: String, _ subresource: String, convert: (Data) -> JSONValue
     ) -> ConfigurationAnswer {
         do {
-            let response = try client.sendBlocking(S3Client.Request(operation: operation, bucket: bucket, query: [(subresource, "")]))
+            let response = try client.sendBlocking(
+                S3Client.Request(operation: operation, bucket: bucket, query: [(subresource, "")]))
             return .json(convert(response.body))
         } catch {
             if notConfiguredCodes.contains(error.code) { return .notConfigured(code: error.code) }
@@ -119,7 +126,8 @@ public enum S3ConfigurationFetcher {
     }
 
     static func call(
-        _ client: S3Client, _ operation: String, _ bucket: String, _ subresource: String, convert: @escaping (XMLNode) -> JSONValue
+        _ client: S3Client, _ operation: String, _ bucket: String, _ subresource: String,
+        convert: @escaping (XMLNode) -> JSONValue
     ) -> ConfigurationAnswer {
         var malformed = false
         let answer = rawCall(client, operation, bucket, subresource) { body in
@@ -142,7 +150,9 @@ public enum S3ConfigurationFetcher {
         request.body = Data("Action=GetCallerIdentity&Version=2011-06-15".utf8)
         do {
             let response = try client.sendBlocking(request)
-            guard let root = XMLNode.parse(response.body), let account = root["GetCallerIdentityResult"]?.value("Account") else {
+            guard let root = XMLNode.parse(response.body),
+                let account = root["GetCallerIdentityResult"]?.value("Account")
+            else {
                 return .failed(reason: "GetCallerIdentity: no Account in the answer")
             }
             return .json(.object(["Account": .string(account)]))
@@ -247,8 +257,12 @@ public struct S3Location: Sendable, Equatable {
         guard !rest.isEmpty else { return S3Location(bucket: nil) }
         let parts = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         let bucket = String(parts[0])
-        guard !bucket.isEmpty else { throw S3ConfigurationError("'\(text)' has no bucket name (s3://BUCKET[/PREFIX], or s3:// for all buckets)") }
-        guard bucket.count <= 255, bucket.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) }) else {
+        guard !bucket.isEmpty else {
+            throw S3ConfigurationError("'\(text)' has no bucket name (s3://BUCKET[/PREFIX], or s3:// for all buckets)")
+        }
+        guard bucket.count <= 255,
+            bucket.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) })
+        else {
             throw S3ConfigurationError("'\(bucket)' is not a valid bucket name")
         }
         return S3Location(bucket: bucket, prefix: parts.count > 1 ? String(parts[1]) : "")

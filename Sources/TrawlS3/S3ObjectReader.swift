@@ -20,7 +20,9 @@ public struct S3ObjectReader: Sendable {
     /// The object's first range, already requested by the prefetcher.
     let first: EventLoopFuture<S3Response>?
 
-    public init(client: S3Client, object: ObjectRef, rangeSize: Int = 8 << 20, first: EventLoopFuture<S3Response>? = nil) {
+    public init(
+        client: S3Client, object: ObjectRef, rangeSize: Int = 8 << 20, first: EventLoopFuture<S3Response>? = nil
+    ) {
         self.client = client
         self.object = object
         self.rangeSize = max(1, rangeSize)
@@ -37,7 +39,9 @@ public struct S3ObjectReader: Sendable {
     func request(offset: Int64, count: Int) -> EventLoopFuture<S3Response> {
         if offset == 0, let first, count == min(Int64(rangeSize), object.size) { return first }
         let range = offset...(offset + Int64(count) - 1)
-        return client.send(client.getObjectRequest(bucket: bucket, key: key, range: range, ifMatch: object.eTag.isEmpty ? nil : object.eTag))
+        return client.send(
+            client.getObjectRequest(
+                bucket: bucket, key: key, range: range, ifMatch: object.eTag.isEmpty ? nil : object.eTag))
     }
 
     /// Waits for a range and checks it is the version the listing saw.
@@ -52,8 +56,11 @@ public struct S3ObjectReader: Sendable {
             throw ReadError(reason: .networkError, message: "GetObject s3://\(bucket)/\(key): \(error)")
         }
         if !object.eTag.isEmpty, let eTag = response.header("ETag"), eTag != object.eTag {
-            throw ReadError(reason: .objectVersionMismatch,
-                            message: "GetObject s3://\(bucket)/\(key): the object changed during analysis (ETag \(eTag), listed as \(object.eTag))")
+            throw ReadError(
+                reason: .objectVersionMismatch,
+                message:
+                    "GetObject s3://\(bucket)/\(key): the object changed during analysis (ETag \(eTag), listed as \(object.eTag))"
+            )
         }
         return response.body
     }
@@ -90,8 +97,11 @@ public struct S3ObjectReader: Sendable {
             let data = try wait(current)
             let expected = min(Int64(rangeSize), end - offset)
             guard Int64(data.count) == expected else {
-                throw ReadError(reason: .objectVersionMismatch,
-                                message: "GetObject s3://\(bucket)/\(key): got \(data.count) bytes at offset \(offset), expected \(expected) (the object changed?)")
+                throw ReadError(
+                    reason: .objectVersionMismatch,
+                    message:
+                        "GetObject s3://\(bucket)/\(key): got \(data.count) bytes at offset \(offset), expected \(expected) (the object changed?)"
+                )
             }
             offset += Int64(data.count)
             pending = offset < end ? next(offset) : nil
@@ -112,14 +122,19 @@ public struct S3ObjectReader: Sendable {
     public func tail(_ count: Int) throws -> [UInt8] {
         var bytes: [UInt8] = []
         let start = max(0, Int(clamping: object.size) - max(0, count))
-        try stream(range: start..<Int(clamping: object.size), chunkSize: max(1, count)) { bytes += $0; return true }
+        try stream(range: start..<Int(clamping: object.size), chunkSize: max(1, count)) {
+            bytes += $0
+            return true
+        }
         return bytes
     }
 
     /// The whole object, or FILE_EXCEEDS_SIZE_LIMIT over `limit` (checked before any GET).
     public func readAll(limit: Int) throws -> [UInt8] {
         guard object.size <= Int64(limit) else {
-            throw ReadError(reason: .fileExceedsSizeLimit, message: "\(object.size) bytes is over the \(limit)-byte limit for this format")
+            throw ReadError(
+                reason: .fileExceedsSizeLimit,
+                message: "\(object.size) bytes is over the \(limit)-byte limit for this format")
         }
         var result = [UInt8]()
         result.reserveCapacity(Int(object.size))
@@ -164,7 +179,8 @@ public final class S3Prefetcher: Sendable {
         self.rangeSize = max(1, rangeSize)
         self.maxObjects = max(0, maxObjects)
         self.maxBytes = max(0, maxBytes)
-        let order = objects.indices.sorted { objects[$0].size > objects[$1].size }.map { objects[$0] }.filter(shouldRead)
+        let order = objects.indices.sorted { objects[$0].size > objects[$1].size }.map { objects[$0] }.filter(
+            shouldRead)
         state = Mutex(State(queue: order))
         // Nothing is fetched until the first object is asked for (an estimate never reads).
     }

@@ -48,7 +48,8 @@ public struct S3ObjectStore: ObjectStore {
     /// S3 error codes that mean the credentials or the endpoint are wrong: the whole run stops.
     static let fatalCodes: Set<String> = [
         "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired",
-        "RegionMismatch", "MalformedResponse", "ConnectionFailed", "Timeout", "BadEndpoint", "AuthorizationHeaderMalformed",
+        "RegionMismatch", "MalformedResponse", "ConnectionFailed", "Timeout", "BadEndpoint",
+        "AuthorizationHeaderMalformed",
     ]
 
     public func bucketNames() throws -> [String] {
@@ -70,10 +71,12 @@ public struct S3ObjectStore: ObjectStore {
                 _ = try client.listAllObjects(bucket: bucket, prefix: prefix.isEmpty ? nil : prefix) { page in
                     // Zero-byte keys ending in "/" are the console's folder markers, not objects.
                     for summary in page where !(summary.key.hasSuffix("/") && summary.size == 0) {
-                        going = try object(ObjectRef(
-                            bucket: bucket, key: summary.key, size: summary.size, lastModified: summary.lastModified,
-                            eTag: summary.eTag, storageClass: summary.storageClass,
-                            location: .s3(bucket: bucket, key: summary.key, versionId: nil)))
+                        going = try object(
+                            ObjectRef(
+                                bucket: bucket, key: summary.key, size: summary.size,
+                                lastModified: summary.lastModified,
+                                eTag: summary.eTag, storageClass: summary.storageClass,
+                                location: .s3(bucket: bucket, key: summary.key, versionId: nil)))
                         if !going { return false }
                     }
                     return true
@@ -85,7 +88,8 @@ public struct S3ObjectStore: ObjectStore {
                 if error.code == "NoSuchBucket", location.bucket == bucket {
                     throw SourceError("bucket \(bucket) does not exist (\(error.description))")
                 }
-                problem(ListingProblem(bucket: bucket, key: prefix, reason: error.macieReason, message: error.description))
+                problem(
+                    ListingProblem(bucket: bucket, key: prefix, reason: error.macieReason, message: error.description))
             }
         }
     }
@@ -94,7 +98,9 @@ public struct S3ObjectStore: ObjectStore {
         let prefetcher = S3Prefetcher(
             client: client, objects: selected, rangeSize: reading.rangeSize, maxObjects: reading.concurrency,
             maxBytes: reading.prefetchBytes,
-            shouldRead: { StorageClass.skipReason(storageClass: $0.storageClass, encryption: $0.serverSideEncryption) == nil })
+            shouldRead: {
+                StorageClass.skipReason(storageClass: $0.storageClass, encryption: $0.serverSideEncryption) == nil
+            })
         return { object in prefetcher.reader(for: object) }
     }
 

@@ -49,7 +49,8 @@ extension S3Client {
 
     /// One `ListObjectsV2` page (at most `maxKeys`, S3 caps it at 1,000).
     public func listObjectsV2(
-        bucket: String, prefix: String? = nil, startAfter: String? = nil, continuationToken: String? = nil, maxKeys: Int? = nil
+        bucket: String, prefix: String? = nil, startAfter: String? = nil, continuationToken: String? = nil,
+        maxKeys: Int? = nil
     ) throws(S3Error) -> S3ListPage {
         var query: [(String, String)] = [("list-type", "2")]
         if let prefix, !prefix.isEmpty { query.append(("prefix", prefix)) }
@@ -68,8 +69,10 @@ extension S3Client {
         let truncated = root.value("IsTruncated")?.lowercased() == "true"
         let token = root.value("NextContinuationToken")
         if truncated && (token ?? "").isEmpty {
-            throw S3Error(status: response.status, code: "MalformedResponse", message: "a truncated listing page has no NextContinuationToken",
-                          operation: "ListObjectsV2", bucket: bucket)
+            throw S3Error(
+                status: response.status, code: "MalformedResponse",
+                message: "a truncated listing page has no NextContinuationToken",
+                operation: "ListObjectsV2", bucket: bucket)
         }
         return S3ListPage(objects: objects, isTruncated: truncated, nextContinuationToken: token)
     }
@@ -85,7 +88,8 @@ extension S3Client {
         var requests = 0
         repeat {
             let result = try listObjectsV2(
-                bucket: bucket, prefix: prefix, startAfter: token == nil ? startAfter : nil, continuationToken: token, maxKeys: pageSize)
+                bucket: bucket, prefix: prefix, startAfter: token == nil ? startAfter : nil, continuationToken: token,
+                maxKeys: pageSize)
             requests += 1
             if try !page(result.objects) { break }
             token = result.isTruncated ? result.nextContinuationToken : nil
@@ -96,7 +100,8 @@ extension S3Client {
     /// `GetBucketLocation`, as a region name (empty is us-east-1, `EU` is eu-west-1). Remembered
     /// for the bucket's later requests.
     public func bucketRegion(_ bucket: String) throws(S3Error) -> String {
-        let response = try sendBlocking(Request(operation: "GetBucketLocation", bucket: bucket, query: [("location", "")]))
+        let response = try sendBlocking(
+            Request(operation: "GetBucketLocation", bucket: bucket, query: [("location", "")]))
         let root = try Self.xml(response, operation: "GetBucketLocation", bucket: bucket)
         var region = root.text.trimmingCharacters(in: .whitespacesAndNewlines)
         if region.isEmpty { region = "us-east-1" }
@@ -121,7 +126,9 @@ extension S3Client {
 
     /// The `GetObject` request for `range` (inclusive byte offsets), sent with `If-Match` when an
     /// ETag is given so a changed object fails with 412 instead of mixing versions.
-    public func getObjectRequest(bucket: String, key: String, range: ClosedRange<Int64>?, ifMatch: String?, versionId: String? = nil) -> Request {
+    public func getObjectRequest(
+        bucket: String, key: String, range: ClosedRange<Int64>?, ifMatch: String?, versionId: String? = nil
+    ) -> Request {
         var request = Request(operation: "GetObject", bucket: bucket, key: key)
         if let versionId { request.query.append(("versionId", versionId)) }
         if let range { request.headers.append(("range", "bytes=\(range.lowerBound)-\(range.upperBound)")) }
@@ -130,13 +137,16 @@ extension S3Client {
     }
 
     /// `GetObject`, whole or a range, waiting for the bytes.
-    public func getObject(bucket: String, key: String, range: ClosedRange<Int64>? = nil, ifMatch: String? = nil) throws(S3Error) -> S3Response {
+    public func getObject(bucket: String, key: String, range: ClosedRange<Int64>? = nil, ifMatch: String? = nil)
+        throws(S3Error) -> S3Response
+    {
         try sendBlocking(getObjectRequest(bucket: bucket, key: key, range: range, ifMatch: ifMatch))
     }
 
     /// `GetObjectTagging`.
     public func objectTags(bucket: String, key: String) throws(S3Error) -> [String: String] {
-        let response = try sendBlocking(Request(operation: "GetObjectTagging", bucket: bucket, key: key, query: [("tagging", "")]))
+        let response = try sendBlocking(
+            Request(operation: "GetObjectTagging", bucket: bucket, key: key, query: [("tagging", "")]))
         let root = try Self.xml(response, operation: "GetObjectTagging", bucket: bucket)
         var tags: [String: String] = [:]
         for tag in root["TagSet"]?.all("Tag") ?? [] {
@@ -152,7 +162,8 @@ extension S3Client {
         var request = Request(operation: "CreateBucket", method: .PUT, bucket: bucket)
         let region = region ?? configuration.region
         if region != "us-east-1" {
-            request.body = Data("""
+            request.body = Data(
+                """
                 <CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>\(region)</LocationConstraint></CreateBucketConfiguration>
                 """.utf8)
         }
@@ -179,8 +190,10 @@ extension S3Client {
 
     static func xml(_ response: S3Response, operation: String, bucket: String? = nil) throws(S3Error) -> XMLNode {
         guard let root = XMLNode.parse(response.body) else {
-            throw S3Error(status: response.status, code: "MalformedResponse", message: "the answer is not XML (is the endpoint an S3 API?)",
-                          operation: operation, bucket: bucket)
+            throw S3Error(
+                status: response.status, code: "MalformedResponse",
+                message: "the answer is not XML (is the endpoint an S3 API?)",
+                operation: operation, bucket: bucket)
         }
         return root
     }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// A parsed XML element: S3 answers are small documents read whole (a listing page, an ACL).
@@ -50,7 +51,9 @@ public final class XMLNode: @unchecked Sendable {
             stack.append(node)
         }
 
-        func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        func parser(
+            _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?
+        ) {
             stack.removeLast()
         }
 
@@ -58,8 +61,8 @@ public final class XMLNode: @unchecked Sendable {
             stack.last?.text += string
         }
 
-        func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-            stack.last?.text += String(decoding: CDATABlock, as: UTF8.self)
+        func parser(_ parser: XMLParser, foundCDATA block: Data) {
+            stack.last?.text += String(decoding: block, as: UTF8.self)
         }
     }
 }

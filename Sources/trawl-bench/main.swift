@@ -8,7 +8,7 @@ import Synchronization
 import TrawlDetect
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -26,7 +26,8 @@ while !arguments.isEmpty {
     }
 }
 guard let listPath, let list = try? String(contentsOfFile: listPath, encoding: .utf8) else {
-    FileHandle.standardError.write(Data("usage: trawl-bench FILELIST [-j THREADS] [--identifiers all|recommended|IDS] [-v]\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: trawl-bench FILELIST [-j THREADS] [--identifiers all|recommended|IDS] [-v]\n".utf8))
     exit(64)
 }
 let paths = list.split(separator: "\n").map(String.init)
@@ -44,7 +45,9 @@ DispatchQueue.concurrentPerform(iterations: threads) { _ in
     let scratch = DetectorScratch()
     var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
     var counts = Array(repeating: 0, count: detector.infos.count)
-    var bytes = 0, matches = 0, nanos = 0
+    var bytes = 0
+    var matches = 0
+    var nanos = 0
     while true {
         let index = next.add(1, ordering: .relaxed).oldValue
         guard index < paths.count else { break }
@@ -81,10 +84,12 @@ DispatchQueue.concurrentPerform(iterations: threads) { _ in
 let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
 let bytes = totalBytes.load(ordering: .relaxed)
 let scanSeconds = Double(scanNanos.load(ordering: .relaxed)) / 1e9 / Double(threads)
-print(String(
-    format: "files=%d bytes=%d wall_s=%.3f scan_s=%.3f MBps=%.1f scanMBps=%.1f matches=%d identifiers=%d threads=%d",
-    paths.count, bytes, wall, scanSeconds, Double(bytes) / 1e6 / wall, Double(bytes) / 1e6 / scanSeconds,
-    totalMatches.load(ordering: .relaxed), detector.infos.count, threads))
+print(
+    String(
+        format:
+            "files=%d bytes=%d wall_s=%.3f scan_s=%.3f MBps=%.1f scanMBps=%.1f matches=%d identifiers=%d threads=%d",
+        paths.count, bytes, wall, scanSeconds, Double(bytes) / 1e6 / wall, Double(bytes) / 1e6 / scanSeconds,
+        totalMatches.load(ordering: .relaxed), detector.infos.count, threads))
 if verbose {
     let counts = perIdentifier.withLock { $0 }
     for (index, info) in detector.infos.enumerated() where counts[index] > 0 {

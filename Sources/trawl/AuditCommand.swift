@@ -6,7 +6,8 @@ import TrawlReport
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "Flag buckets that are public, shared with other accounts, unencrypted or replicated outside the organization.",
+        abstract:
+            "Flag buckets that are public, shared with other accounts, unencrypted or replicated outside the organization.",
         discussion: """
             SOURCE is a directory of AWS CLI JSON outputs (one folder per bucket and `_account/`; \
             scripts/collect-bucket-config.sh makes it) or an AWS Config snapshot / configuration item \
@@ -17,7 +18,10 @@ struct AuditCommand: ParsableCommand {
             read, 64 bad usage.
             """)
 
-    @Argument(help: "AWS CLI output directories or AWS Config files, or one s3://BUCKET (s3:// for every bucket) to fetch the configuration live.")
+    @Argument(
+        help:
+            "AWS CLI output directories or AWS Config files, or one s3://BUCKET (s3:// for every bucket) to fetch the configuration live."
+    )
     var sources: [String]
 
     @OptionGroup var s3: S3Options
@@ -25,20 +29,31 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .customLong("region"), help: "S3 region for s3:// sources (default as the AWS CLI resolves it).")
     var region: String?
 
-    @Option(name: .customLong("organization-accounts"), help: "For s3:// sources: a saved `aws organizations list-accounts` answer (which accounts are inside the organization).")
+    @Option(
+        name: .customLong("organization-accounts"),
+        help:
+            "For s3:// sources: a saved `aws organizations list-accounts` answer (which accounts are inside the organization)."
+    )
     var organizationAccounts: String?
 
-    @Option(name: .customLong("format"), help: "table (default), json (JSON Lines), csv, or html (a self-contained report).")
+    @Option(
+        name: .customLong("format"), help: "table (default), json (JSON Lines), csv, or html (a self-contained report)."
+    )
     var format: AuditFormat = .table
 
     enum AuditFormat: String, ExpressibleByArgument, CaseIterable {
         case table, json, csv, html
     }
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the report here instead of standard output.")
+    @Option(
+        name: [.customShort("o"), .customLong("output")], help: "Write the report here instead of standard output.")
     var output: String?
 
-    @Flag(name: .customLong("sse-s3-is-disabled"), help: "Report buckets whose default encryption is only SSE-S3 as S3BucketEncryptionDisabled (Macie's post-2023 meaning).")
+    @Flag(
+        name: .customLong("sse-s3-is-disabled"),
+        help:
+            "Report buckets whose default encryption is only SSE-S3 as S3BucketEncryptionDisabled (Macie's post-2023 meaning)."
+    )
     var sseS3IsDisabled = false
 
     func run() throws {
@@ -49,7 +64,8 @@ struct AuditCommand: ParsableCommand {
                 throw fail("audit one s3:// source at a time, without configuration files beside it")
             }
             do {
-                input = try liveAuditInput(source: live[0], s3: s3, region: region, organizationAccountsFile: organizationAccounts)
+                input = try liveAuditInput(
+                    source: live[0], s3: s3, region: region, organizationAccountsFile: organizationAccounts)
             } catch let error as UsageError {
                 throw fail(error.description, code: ExitStatus.errors)
             }

@@ -14,7 +14,8 @@ struct EstimateCommand: ParsableCommand {
             times the detector on this machine.
             """)
 
-    @Argument(help: "A directory of buckets (or one bucket with --bucket), s3://BUCKET[/PREFIX], or s3:// for every bucket.")
+    @Argument(
+        help: "A directory of buckets (or one bucket with --bucket), s3://BUCKET[/PREFIX], or s3:// for every bucket.")
     var source: String
 
     @OptionGroup var scope: ScopeOptions
@@ -50,7 +51,11 @@ struct EstimateCommand: ParsableCommand {
 }
 
 struct EstimateOptions: ParsableArguments {
-    @Option(name: .customLong("region"), help: "The AWS region: for S3 requests (else AWS_REGION, AWS_DEFAULT_REGION, the profile's) and for prices (default us-east-1).")
+    @Option(
+        name: .customLong("region"),
+        help:
+            "The AWS region: for S3 requests (else AWS_REGION, AWS_DEFAULT_REGION, the profile's) and for prices (default us-east-1)."
+    )
     var region: String?
 
     @Flag(name: .customLong("free-tier-used"), help: "Do not subtract Macie's monthly free GB from the cost.")
@@ -60,10 +65,12 @@ struct EstimateOptions: ParsableArguments {
     var workers: Int = ProcessInfo.processInfo.activeProcessorCount
 
     /// The scan session SOURCE and the shared options describe (`scan` and `estimate`).
-    func session(source: String, scope: ScopeOptions, detection: DetectionOptions, s3: S3Options) throws -> ScanSession {
+    func session(source: String, scope: ScopeOptions, detection: DetectionOptions, s3: S3Options) throws -> ScanSession
+    {
         let store = try s3.storeOpener(region: region).open(source, bucket: scope.singleBucket)
         var session = ScanSession(
-            store: store, scope: try scope.scope(), detector: try detection.detector(), workers: workers, region: region)
+            store: store, scope: try scope.scope(), detector: try detection.detector(), workers: workers, region: region
+        )
         session.applyFreeTier = !freeTierUsed
         return session
     }
@@ -76,14 +83,20 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 enum EstimateText {
     static func render(_ report: EstimateReport, source: String) -> String {
         var out = "Estimate for \(source)\n"
-        out += "  in scope        \(report.objectsInScope.objects) objects, \(formatBytes(report.objectsInScope.bytes)) in \(report.buckets) bucket(s)\n"
+        out +=
+            "  in scope        \(report.objectsInScope.objects) objects, \(formatBytes(report.objectsInScope.bytes)) in \(report.buckets) bucket(s)\n"
         if report.samplingPercentage < 100 {
-            out += "  sampling \(report.samplingPercentage)%    \(report.selected.objects) objects, \(formatBytes(report.selected.bytes)) selected\n"
+            out +=
+                "  sampling \(report.samplingPercentage)%    \(report.selected.objects) objects, \(formatBytes(report.selected.bytes)) selected\n"
         }
-        out += "  classifiable    \(report.classifiable.objects) objects, \(formatBytes(report.classifiable.bytes)) stored, \(formatBytes(report.classifiableUncompressedBytes)) to analyse\n"
+        out +=
+            "  classifiable    \(report.classifiable.objects) objects, \(formatBytes(report.classifiable.bytes)) stored, \(formatBytes(report.classifiableUncompressedBytes)) to analyse\n"
         if report.compressed.objects > 0 {
-            let ratio = report.compressed.bytes > 0 ? Double(report.compressedEstimatedUncompressedBytes) / Double(report.compressed.bytes) : 0
-            out += "  compressed      \(report.compressed.objects) objects, \(formatBytes(report.compressed.bytes)) → ~\(formatBytes(report.compressedEstimatedUncompressedBytes)) (\(String(format: "%.1f", ratio)):1; \(report.compressionMeasured) measured, \(report.compressionAssumed) assumed 3:1)\n"
+            let ratio =
+                report.compressed.bytes > 0
+                ? Double(report.compressedEstimatedUncompressedBytes) / Double(report.compressed.bytes) : 0
+            out +=
+                "  compressed      \(report.compressed.objects) objects, \(formatBytes(report.compressed.bytes)) → ~\(formatBytes(report.compressedEstimatedUncompressedBytes)) (\(String(format: "%.1f", ratio)):1; \(report.compressionMeasured) measured, \(report.compressionAssumed) assumed 3:1)\n"
         }
         let skipped = report.notClassifiable.sorted { $0.key < $1.key }
         if skipped.isEmpty {
@@ -96,11 +109,13 @@ enum EstimateText {
         }
         out += String(
             format: "  Macie would charge $%.2f (%@, %@ of analysis%@%@)\n", report.macie.usd, report.macie.region,
-            formatBytes(report.macie.billableBytes), report.macie.freeTierApplied ? ", after the 1 GB monthly free tier" : "",
+            formatBytes(report.macie.billableBytes),
+            report.macie.freeTierApplied ? ", after the 1 GB monthly free tier" : "",
             report.macie.inferredPrice ? "; upper tiers inferred" : "")
         if let s3 = report.s3 {
-            out += String(format: "  S3 requests      %d LIST + %d GET, %@ transferred: $%.4f (%@)\n",
-                          s3.listRequests, s3.getRequests, formatBytes(s3.bytesTransferred), s3.usd, s3.region)
+            out += String(
+                format: "  S3 requests      %d LIST + %d GET, %@ transferred: $%.4f (%@)\n",
+                s3.listRequests, s3.getRequests, formatBytes(s3.bytesTransferred), s3.usd, s3.region)
         }
         out += String(
             format: "  trawl            ~%@ with %d worker(s) at %.0f MB/s per core (measured now); $0\n",

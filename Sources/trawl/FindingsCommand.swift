@@ -1,9 +1,9 @@
 import ArgumentParser
-import TrawlReport
 import Foundation
 import TrawlCore
 import TrawlJobs
 import TrawlObjects
+import TrawlReport
 
 struct FindingsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,7 +24,11 @@ struct FindingFilterOptions: ParsableArguments {
     @Option(name: .customLong("bucket"), help: "Only this bucket.")
     var bucket: String?
 
-    @Option(name: .customLong("type"), help: "Finding type: SensitiveData:S3Object/Personal, or Personal, Financial, Credentials, CustomIdentifier, Multiple.")
+    @Option(
+        name: .customLong("type"),
+        help:
+            "Finding type: SensitiveData:S3Object/Personal, or Personal, Financial, Credentials, CustomIdentifier, Multiple."
+    )
     var type: String?
 
     @Option(name: .customLong("severity"), help: "Low, Medium or High.")
@@ -67,7 +71,9 @@ struct FindingsList: ParsableCommand {
     @Flag(name: .customLong("archived"), help: "Include archived (suppressed) findings.")
     var archived = false
 
-    @Option(name: .customLong("format"), help: "table (default), json (Macie findings, JSON Lines), csv or html (a self-contained page).")
+    @Option(
+        name: .customLong("format"),
+        help: "table (default), json (Macie findings, JSON Lines), csv or html (a self-contained page).")
     var format: FindingsFormat = .table
 
     enum FindingsFormat: String, ExpressibleByArgument { case table, json, csv, html }
@@ -83,14 +89,23 @@ struct FindingsList: ParsableCommand {
             case .json:
                 for row in rows {
                     // The stored finding, with its archived flag as it is now.
-                    guard var object = try JSONSerialization.jsonObject(with: Data(row.json.utf8)) as? [String: Any] else { continue }
+                    guard var object = try JSONSerialization.jsonObject(with: Data(row.json.utf8)) as? [String: Any]
+                    else { continue }
                     object["archived"] = row.archived
-                    print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
+                    print(
+                        String(
+                            decoding: try JSONSerialization.data(
+                                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+                    )
                 }
             case .csv:
                 print("job,run,bucket,key,type,severity,identifiers,createdAt,archived")
                 for row in rows {
-                    print([row.job, "\(row.run)", row.bucket, row.key, row.type, row.severity, row.identifiers, formatDate(row.createdAt), "\(row.archived)"]
+                    print(
+                        [
+                            row.job, "\(row.run)", row.bucket, row.key, row.type, row.severity, row.identifiers,
+                            formatDate(row.createdAt), "\(row.archived)",
+                        ]
                         .map(UntrustedText.csvCell).joined(separator: ","))
                 }
             case .table:
@@ -99,10 +114,16 @@ struct FindingsList: ParsableCommand {
                     return 0
                 }
                 let table = rows.map { row in
-                    [row.severity, row.type.replacingOccurrences(of: "SensitiveData:S3Object/", with: ""), row.job, "#\(row.run)",
-                     row.bucket + "/" + row.key, row.identifiers.replacingOccurrences(of: ",", with: ", ") + (row.archived ? " (archived)" : "")]
+                    [
+                        row.severity, row.type.replacingOccurrences(of: "SensitiveData:S3Object/", with: ""), row.job,
+                        "#\(row.run)",
+                        row.bucket + "/" + row.key,
+                        row.identifiers.replacingOccurrences(of: ",", with: ", ") + (row.archived ? " (archived)" : ""),
+                    ]
                 }
-                print(renderTable(header: ["SEVERITY", "TYPE", "JOB", "RUN", "OBJECT", "IDENTIFIERS"], rows: table), terminator: "")
+                print(
+                    renderTable(header: ["SEVERITY", "TYPE", "JOB", "RUN", "OBJECT", "IDENTIFIERS"], rows: table),
+                    terminator: "")
                 print("\(rows.count) finding(s)")
             }
             return 0
@@ -126,17 +147,27 @@ struct FindingsArchive: ParsableCommand {
     @Flag(name: .customLong("all"), help: "Allow an empty filter (archive every finding).")
     var all = false
 
-    @Flag(name: .customLong("no-rule"), help: "Archive the findings there are now, without keeping a rule for later runs.")
+    @Flag(
+        name: .customLong("no-rule"), help: "Archive the findings there are now, without keeping a rule for later runs."
+    )
     var noRule = false
 
     func run() throws {
         try withJobErrors {
             let filter = try filters.filter()
-            if filter.isEmpty && !all { throw UsageError("give a filter (--job, --bucket, --type, --severity, --identifier, --key-prefix, --run, --since), or --all") }
+            if filter.isEmpty && !all {
+                throw UsageError(
+                    "give a filter (--job, --bucket, --type, --severity, --identifier, --key-prefix, --run, --since), or --all"
+                )
+            }
             let saveRule = !noRule && filter.isRule
             let count = try stateOptions.open().archive(filter, saveRule: saveRule, now: Date())
             print("archived \(count) finding(s) matching \(filter.description)")
-            if saveRule { print("later findings matching it are archived as they are recorded (trawl findings rules lists the rules)") }
+            if saveRule {
+                print(
+                    "later findings matching it are archived as they are recorded (trawl findings rules lists the rules)"
+                )
+            }
             return 0
         }
     }

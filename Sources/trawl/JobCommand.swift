@@ -97,19 +97,26 @@ struct JobCreate: ParsableCommand {
     @OptionGroup var detection: DetectionOptions
     @OptionGroup var stateOptions: StateOptions
 
-    @Option(name: .customLong("schedule"), help: "once (default), daily[@HH:MM], weekly:DAY[@HH:MM] or monthly:N[@HH:MM].")
+    @Option(
+        name: .customLong("schedule"), help: "once (default), daily[@HH:MM], weekly:DAY[@HH:MM] or monthly:N[@HH:MM].")
     var schedule: String = "once"
 
     @Option(name: .customLong("timezone"), help: "IANA time zone of the schedule (default: this machine's).")
     var timezone: String = TimeZone.current.identifier
 
-    @Flag(inversion: .prefixedNo, help: "Whether the first run analyses existing objects (Macie's initialRun; default yes).")
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Whether the first run analyses existing objects (Macie's initialRun; default yes).")
     var initialRun = true
 
-    @Option(name: .customLong("max-cost"), help: "Budget per run: a run whose estimated Macie charge is over this many USD is PAUSED instead.")
+    @Option(
+        name: .customLong("max-cost"),
+        help: "Budget per run: a run whose estimated Macie charge is over this many USD is PAUSED instead.")
     var maxCost: Double?
 
-    @Option(name: .customLong("max-bytes"), help: "Budget per run: a run with more bytes to analyse than this (K/M/G suffixes) is PAUSED instead.")
+    @Option(
+        name: .customLong("max-bytes"),
+        help: "Budget per run: a run with more bytes to analyse than this (K/M/G suffixes) is PAUSED instead.")
     var maxBytes: String?
 
     @Option(name: .customLong("region"), help: "Region whose Macie prices the estimates use (default us-east-1).")
@@ -118,30 +125,42 @@ struct JobCreate: ParsableCommand {
     func run() throws {
         try withJobErrors {
             var definition = JobDefinition(
-                name: name, source: absoluteSource(source), bucket: scope.singleBucket, schedule: schedule, timezone: timezone,
+                name: name, source: absoluteSource(source), bucket: scope.singleBucket, schedule: schedule,
+                timezone: timezone,
                 initialRun: initialRun, scope: ScopeSpec(try scope.scope()), identifiers: detection.identifiers,
                 excludeIdentifiers: detection.excludeIdentifiers,
                 patterns: detection.patternsDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                 customIdentifiers: try detection.customFiles.map { try JobDefinition.storedFile($0) },
-                allowLists: try detection.allowListFiles.map { try JobDefinition.storedFile($0) }, allowRegexes: detection.allowRegexes,
-                maxCostUSD: maxCost, maxBytes: try maxBytes.map { try parseSize($0, flag: "--max-bytes") }, region: region)
+                allowLists: try detection.allowListFiles.map { try JobDefinition.storedFile($0) },
+                allowRegexes: detection.allowRegexes,
+                maxCostUSD: maxCost, maxBytes: try maxBytes.map { try parseSize($0, flag: "--max-bytes") },
+                region: region)
             definition = try definition.validated()
             _ = try definition.detector()
             try checkSource(definition)
             let store = try stateOptions.open()
             let baseline = definition.initialRun ? nil : try JobRunner.baseline(definition, opener: try defaultOpener())
             let job = try store.createJob(definition, now: Date(), baseline: baseline)
-            print("created job \(job.name): \(try definition.parsedSchedule.jobType.lowercased().replacingOccurrences(of: "_", with: "-")), \(definition.schedule) (\(definition.timezone))")
-            if let baseline { print("  baseline: \(baseline.count) existing objects recorded; the first run reads only new and changed ones") }
+            print(
+                "created job \(job.name): \(try definition.parsedSchedule.jobType.lowercased().replacingOccurrences(of: "_", with: "-")), \(definition.schedule) (\(definition.timezone))"
+            )
+            if let baseline {
+                print(
+                    "  baseline: \(baseline.count) existing objects recorded; the first run reads only new and changed ones"
+                )
+            }
             let next = Scheduler.nextRun(job, runs: [], now: Date())
-            print("  next run: \(next.map { formatDate($0, zone: try? definition.timeZone) } ?? "-") with `trawl daemon`; now with `trawl job run \(job.name)`")
+            print(
+                "  next run: \(next.map { formatDate($0, zone: try? definition.timeZone) } ?? "-") with `trawl daemon`; now with `trawl job run \(job.name)`"
+            )
             return 0
         }
     }
 }
 
 struct JobList: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List jobs with their status, last and next run.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List jobs with their status, last and next run.")
 
     @OptionGroup var stateOptions: StateOptions
 
@@ -158,14 +177,20 @@ struct JobList: ParsableCommand {
                 let runs = try store.runs(of: job)
                 let zone = try? job.definition.timeZone
                 rows.append([
-                    "name": job.name, "jobType": (try? job.definition.parsedSchedule.jobType) ?? "", "schedule": job.definition.schedule,
-                    "timezone": job.definition.timezone, "status": Scheduler.status(job, runs: runs), "revision": job.revision,
+                    "name": job.name, "jobType": (try? job.definition.parsedSchedule.jobType) ?? "",
+                    "schedule": job.definition.schedule,
+                    "timezone": job.definition.timezone, "status": Scheduler.status(job, runs: runs),
+                    "revision": job.revision,
                     "runs": runs.count, "lastRun": runs.last.map { formatDate($0.startedAt, zone: zone) } ?? NSNull(),
-                    "nextRun": Scheduler.nextRun(job, runs: runs, now: now).map { formatDate($0, zone: zone) } ?? NSNull(),
+                    "nextRun": Scheduler.nextRun(job, runs: runs, now: now).map { formatDate($0, zone: zone) }
+                        ?? NSNull(),
                 ])
             }
             if format == .json {
-                print(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
+                print(
+                    String(
+                        decoding: try JSONSerialization.data(
+                            withJSONObject: rows, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
                 return 0
             }
             if rows.isEmpty {
@@ -174,8 +199,11 @@ struct JobList: ParsableCommand {
             }
             let header = ["NAME", "STATUS", "SCHEDULE", "TIMEZONE", "REV", "RUNS", "LAST RUN", "NEXT RUN"]
             let table = rows.map { row in
-                [row["name"], row["status"], row["schedule"], row["timezone"], row["revision"], row["runs"], row["lastRun"], row["nextRun"]]
-                    .map { value -> String in value is NSNull ? "-" : "\(value ?? "-")" }
+                [
+                    row["name"], row["status"], row["schedule"], row["timezone"], row["revision"], row["runs"],
+                    row["lastRun"], row["nextRun"],
+                ]
+                .map { value -> String in value is NSNull ? "-" : "\(value ?? "-")" }
             }
             print(renderTable(header: header, rows: table), terminator: "")
             return 0
@@ -188,14 +216,17 @@ func renderTable(header: [String], rows: [[String]]) -> String {
     var widths = header.map(\.count)
     for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
     func line(_ cells: [String]) -> String {
-        cells.enumerated().map { index, cell in index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) }
-            .joined(separator: "  ") + "\n"
+        cells.enumerated().map { index, cell in
+            index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+        }
+        .joined(separator: "  ") + "\n"
     }
     return line(header) + rows.map(line).joined()
 }
 
 struct JobShow: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a job's definition, status, objects and last run.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show a job's definition, status, objects and last run.")
 
     @Argument(help: "Job name.")
     var name: String
@@ -216,31 +247,49 @@ struct JobShow: ParsableCommand {
             let next = Scheduler.nextRun(job, runs: runs, now: Date())
             if format == .json {
                 var object: [String: Any] = [
-                    "name": job.name, "jobId": job.macieJobId, "createdAt": formatDate(job.createdAt, zone: zone), "revision": job.revision,
-                    "status": Scheduler.status(job, runs: runs), "nextRun": next.map { formatDate($0, zone: zone) } ?? NSNull(),
+                    "name": job.name, "jobId": job.macieJobId, "createdAt": formatDate(job.createdAt, zone: zone),
+                    "revision": job.revision,
+                    "status": Scheduler.status(job, runs: runs),
+                    "nextRun": next.map { formatDate($0, zone: zone) } ?? NSNull(),
                     "objects": counts, "statistics": ["numberOfRuns": runs.count],
                 ]
-                object["definition"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(JobsFile.Entry(job.definition)))
+                object["definition"] = try JSONSerialization.jsonObject(
+                    with: JSONEncoder().encode(JobsFile.Entry(job.definition)))
                 if let last = runs.last { object["lastRun"] = runJSON(last, zone: zone) }
-                print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
+                print(
+                    String(
+                        decoding: try JSONSerialization.data(
+                            withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
                 return 0
             }
             let d = job.definition
-            var out = "job \(job.name)  (\(Scheduler.status(job, runs: runs)); revision \(job.revision); job id \(job.macieJobId))\n"
-            out += "  source        " + UntrustedText.forTerminal("\(d.source)\(d.bucket.map { " (bucket \($0))" } ?? "")") + "\n"
-            out += "  schedule      \((try? d.parsedSchedule.jobType) ?? "") \(d.schedule) \(d.timezone); initial run: \(d.initialRun ? "existing objects" : "new objects only")\n"
+            var out =
+                "job \(job.name)  (\(Scheduler.status(job, runs: runs)); revision \(job.revision); job id \(job.macieJobId))\n"
+            out +=
+                "  source        " + UntrustedText.forTerminal("\(d.source)\(d.bucket.map { " (bucket \($0))" } ?? "")")
+                + "\n"
+            out +=
+                "  schedule      \((try? d.parsedSchedule.jobType) ?? "") \(d.schedule) \(d.timezone); initial run: \(d.initialRun ? "existing objects" : "new objects only")\n"
             out += "  created       \(formatDate(job.createdAt, zone: zone))\n"
             out += "  next run      \(next.map { formatDate($0, zone: zone) } ?? "-")\n"
-            out += "  identifiers   \(d.identifiers)\(d.excludeIdentifiers.map { " minus \($0)" } ?? "")"
+            out +=
+                "  identifiers   \(d.identifiers)\(d.excludeIdentifiers.map { " minus \($0)" } ?? "")"
                 + "\(d.customIdentifiers.isEmpty ? "" : "; \(d.customIdentifiers.count) custom file(s)")"
                 + "\(d.allowLists.isEmpty && d.allowRegexes.isEmpty ? "" : "; \(d.allowLists.count) allow list(s), \(d.allowRegexes.count) allow regex(es)")\n"
             if d.maxCostUSD != nil || d.maxBytes != nil {
-                out += "  budgets       \(d.maxCostUSD.map { "$\($0)" } ?? "-") per run, \(d.maxBytes.map { formatBytes($0) } ?? "-") per run\n"
+                out +=
+                    "  budgets       \(d.maxCostUSD.map { "$\($0)" } ?? "-") per run, \(d.maxBytes.map { formatBytes($0) } ?? "-") per run\n"
             }
-            out += "  objects       " + (counts.isEmpty ? "none recorded" : counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key.lowercased())" }.joined(separator: ", ")) + "\n"
+            out +=
+                "  objects       "
+                + (counts.isEmpty
+                    ? "none recorded"
+                    : counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key.lowercased())" }.joined(
+                        separator: ", ")) + "\n"
             out += "  runs          \(runs.count)\n"
             if let last = runs.last {
-                out += "  last run      #\(last.number) \(last.status.rawValue) \(formatDate(last.startedAt, zone: zone)): \(last.classified) classified, \(last.findings) finding(s), \(last.errors) error(s)\n"
+                out +=
+                    "  last run      #\(last.number) \(last.status.rawValue) \(formatDate(last.startedAt, zone: zone)): \(last.classified) classified, \(last.findings) finding(s), \(last.errors) error(s)\n"
                 if let message = last.message { out += "                \(UntrustedText.forTerminal(message))\n" }
             }
             print(out, terminator: "")
@@ -251,18 +300,24 @@ struct JobShow: ParsableCommand {
 
 func runJSON(_ run: RunRecord, zone: TimeZone?) -> [String: Any] {
     [
-        "number": run.number, "revision": run.revision, "kind": run.kind.rawValue, "trigger": run.trigger.rawValue, "status": run.status.rawValue,
-        "scheduledFor": run.scheduledFor.map { formatDate($0, zone: zone) } ?? NSNull(), "startedAt": formatDate(run.startedAt, zone: zone),
+        "number": run.number, "revision": run.revision, "kind": run.kind.rawValue, "trigger": run.trigger.rawValue,
+        "status": run.status.rawValue,
+        "scheduledFor": run.scheduledFor.map { formatDate($0, zone: zone) } ?? NSNull(),
+        "startedAt": formatDate(run.startedAt, zone: zone),
         "endedAt": run.endedAt.map { formatDate($0, zone: zone) } ?? NSNull(), "attempts": run.attempts,
         "newObjects": run.newObjects, "changedObjects": run.changedObjects, "unchangedObjects": run.unchangedObjects,
-        "deletedObjects": run.deletedObjects, "notSampled": run.notSampled, "planned": run.planned, "classified": run.classified,
-        "estimatedBytes": run.estimatedBytes ?? NSNull(), "estimatedUSD": run.estimatedUSD ?? NSNull(), "bytesClassified": run.bytesClassified,
-        "findings": run.findings, "suppressed": run.suppressed, "errors": run.errors, "message": run.message ?? NSNull(),
+        "deletedObjects": run.deletedObjects, "notSampled": run.notSampled, "planned": run.planned,
+        "classified": run.classified,
+        "estimatedBytes": run.estimatedBytes ?? NSNull(), "estimatedUSD": run.estimatedUSD ?? NSNull(),
+        "bytesClassified": run.bytesClassified,
+        "findings": run.findings, "suppressed": run.suppressed, "errors": run.errors,
+        "message": run.message ?? NSNull(),
     ]
 }
 
 struct JobHistory: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "history", abstract: "List a job's runs and revisions.")
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "List a job's runs and revisions.")
 
     @Argument(help: "Job name.")
     var name: String
@@ -283,24 +338,40 @@ struct JobHistory: ParsableCommand {
             if format == .json {
                 let object: [String: Any] = [
                     "runs": runs.map { runJSON($0, zone: zone) },
-                    "revisions": revisions.map { ["revision": $0.revision, "createdAt": formatDate($0.createdAt, zone: zone), "changed": $0.changed] as [String: Any] },
+                    "revisions": revisions.map {
+                        [
+                            "revision": $0.revision, "createdAt": formatDate($0.createdAt, zone: zone),
+                            "changed": $0.changed,
+                        ] as [String: Any]
+                    },
                 ]
-                print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
+                print(
+                    String(
+                        decoding: try JSONSerialization.data(
+                            withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
                 return 0
             }
             print("revisions")
-            for revision in revisions { print("  \(revision.revision)  \(formatDate(revision.createdAt, zone: zone))  \(revision.changed)") }
+            for revision in revisions {
+                print("  \(revision.revision)  \(formatDate(revision.createdAt, zone: zone))  \(revision.changed)")
+            }
             if runs.isEmpty {
                 print("runs: none yet")
                 return 0
             }
             print("runs")
-            let header = ["RUN", "REV", "STATUS", "KIND", "STARTED", "NEW", "CHANGED", "UNCHANGED", "DELETED", "READ", "EST. BYTES", "BYTES", "EST. USD", "FINDINGS", "ERRORS"]
+            let header = [
+                "RUN", "REV", "STATUS", "KIND", "STARTED", "NEW", "CHANGED", "UNCHANGED", "DELETED", "READ",
+                "EST. BYTES", "BYTES", "EST. USD", "FINDINGS", "ERRORS",
+            ]
             let rows = runs.map { run in
                 [
-                    "#\(run.number)", "\(run.revision)", run.status.rawValue + (run.attempts > 1 ? " (\(run.attempts) attempts)" : ""), run.kind.rawValue,
-                    formatDate(run.startedAt, zone: zone), "\(run.newObjects)", "\(run.changedObjects)", "\(run.unchangedObjects)",
-                    "\(run.deletedObjects)", "\(run.classified)/\(run.planned)", run.estimatedBytes.map(formatBytes) ?? "-",
+                    "#\(run.number)", "\(run.revision)",
+                    run.status.rawValue + (run.attempts > 1 ? " (\(run.attempts) attempts)" : ""), run.kind.rawValue,
+                    formatDate(run.startedAt, zone: zone), "\(run.newObjects)", "\(run.changedObjects)",
+                    "\(run.unchangedObjects)",
+                    "\(run.deletedObjects)", "\(run.classified)/\(run.planned)",
+                    run.estimatedBytes.map(formatBytes) ?? "-",
                     formatBytes(run.bytesClassified), run.estimatedUSD.map { String(format: "%.2f", $0) } ?? "-",
                     "\(run.findings)" + (run.suppressed > 0 ? " (+\(run.suppressed) suppressed)" : ""), "\(run.errors)",
                 ]
@@ -314,7 +385,10 @@ struct JobHistory: ParsableCommand {
 
 struct JobPause: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pause", abstract: "Pause a job (Macie's USER_PAUSED): it is not run until resumed; a run in progress stops at its next checkpoint.")
+        commandName: "pause",
+        abstract:
+            "Pause a job (Macie's USER_PAUSED): it is not run until resumed; a run in progress stops at its next checkpoint."
+    )
     @Argument(help: "Job name.") var name: String
     @OptionGroup var stateOptions: StateOptions
     func run() throws {
@@ -328,7 +402,8 @@ struct JobPause: ParsableCommand {
 
 struct JobResume: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "resume", abstract: "Resume a paused job: its schedule applies again and a stopped run continues where it stopped.")
+        commandName: "resume",
+        abstract: "Resume a paused job: its schedule applies again and a stopped run continues where it stopped.")
     @Argument(help: "Job name.") var name: String
     @OptionGroup var stateOptions: StateOptions
     func run() throws {
@@ -342,7 +417,8 @@ struct JobResume: ParsableCommand {
 
 struct JobCancel: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cancel", abstract: "Cancel a job (final, as in Macie): it never runs again; its history and findings stay.")
+        commandName: "cancel",
+        abstract: "Cancel a job (final, as in Macie): it never runs again; its history and findings stay.")
     @Argument(help: "Job name.") var name: String
     @OptionGroup var stateOptions: StateOptions
     func run() throws {
@@ -395,21 +471,29 @@ struct JobApply: ParsableCommand {
             let existing = Set(try store.jobs().map(\.name))
             for definition in definitions {
                 if !existing.contains(definition.name) {
-                    if dryRun { print("would create \(definition.name)"); continue }
+                    if dryRun {
+                        print("would create \(definition.name)")
+                        continue
+                    }
                     try checkSource(definition)
-                    let baseline = definition.initialRun ? nil : try JobRunner.baseline(definition, opener: try defaultOpener())
+                    let baseline =
+                        definition.initialRun ? nil : try JobRunner.baseline(definition, opener: try defaultOpener())
                     _ = try store.createJob(definition, now: Date(), baseline: baseline)
                     print("created \(definition.name) (revision 1)")
                     continue
                 }
                 if dryRun {
                     let changed = definition.changedFields(from: try store.job(named: definition.name).definition)
-                    print(changed.isEmpty ? "unchanged \(definition.name)" : "would update \(definition.name): \(changed.joined(separator: ", "))")
+                    print(
+                        changed.isEmpty
+                            ? "unchanged \(definition.name)"
+                            : "would update \(definition.name): \(changed.joined(separator: ", "))")
                     continue
                 }
                 switch try store.update(definition, now: Date()) {
                 case .created(let job): print("created \(job.name) (revision 1)")
-                case .updated(let job, let changed): print("updated \(job.name): revision \(job.revision) (\(changed.joined(separator: ", ")) changed)")
+                case .updated(let job, let changed):
+                    print("updated \(job.name): revision \(job.revision) (\(changed.joined(separator: ", ")) changed)")
                 case .unchanged(let job): print("unchanged \(job.name) (revision \(job.revision))")
                 }
             }
@@ -436,7 +520,9 @@ struct JobExport: ParsableCommand {
             let jobs = names.isEmpty ? try store.jobs() : try names.map { try store.job(named: $0) }
             let text = JobsFile(jobs: jobs.map { JobsFile.Entry($0.definition) }).text()
             if let output, output != "-" {
-                guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8)) else { throw UsageError("cannot write \(output)") }
+                guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8)) else {
+                    throw UsageError("cannot write \(output)")
+                }
             } else {
                 print(text, terminator: "")
             }

@@ -7,7 +7,7 @@ import TrawlObjects
 import TrawlReport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct JobRun: ParsableCommand {
@@ -30,13 +30,18 @@ struct JobRun: ParsableCommand {
     @Flag(name: .customLong("full"), help: "Analyse every object in scope, not only new and changed ones.")
     var full = false
 
-    @Flag(name: .customLong("ignore-budget"), help: "Run even if the estimate is over the job's --max-cost / --max-bytes.")
+    @Flag(
+        name: .customLong("ignore-budget"), help: "Run even if the estimate is over the job's --max-cost / --max-bytes."
+    )
     var ignoreBudget = false
 
-    @Option(name: .customLong("format"), help: "text: a summary (default); json: this run's findings as JSON Lines; csv.")
+    @Option(
+        name: .customLong("format"), help: "text: a summary (default); json: this run's findings as JSON Lines; csv.")
     var format: OutputFormat = .text
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: "Write this run's findings here instead of standard output.")
+    @Option(
+        name: [.customShort("o"), .customLong("output")],
+        help: "Write this run's findings here instead of standard output.")
     var output: String?
 
     @Option(name: [.customShort("j"), .customLong("workers")], help: "Worker threads (default: one per core).")
@@ -57,8 +62,10 @@ struct JobRun: ParsableCommand {
             let stop = SignalStop(cancellation: cancellation)
             defer { stop.stop() }
             return try JobRunFlow(
-                store: store, workers: workers, opener: s3.storeOpener(region: nil), format: format, output: output, quiet: false)
-                .execute(name, options: options, cancellation: cancellation)
+                store: store, workers: workers, opener: s3.storeOpener(region: nil), format: format, output: output,
+                quiet: false
+            )
+            .execute(name, options: options, cancellation: cancellation)
         }
     }
 }
@@ -97,10 +104,15 @@ struct JobRunFlow {
         var runNumber = 0
         events.started = { run, resumed in
             runNumber = run.number
-            info("Run #\(run.number) of job \(name)" + (resumed ? " resumed from its checkpoint (attempt \(run.attempts))" : " (\(run.kind.rawValue.lowercased()))") + "\n")
+            info(
+                "Run #\(run.number) of job \(name)"
+                    + (resumed
+                        ? " resumed from its checkpoint (attempt \(run.attempts))"
+                        : " (\(run.kind.rawValue.lowercased()))") + "\n")
         }
         events.planned = { plan in
-            var line = "  objects         \(plan.new.count) new, \(plan.changed.count) changed, \(plan.unchanged) unchanged, \(plan.deleted.count) deleted"
+            var line =
+                "  objects         \(plan.new.count) new, \(plan.changed.count) changed, \(plan.unchanged) unchanged, \(plan.deleted.count) deleted"
             if plan.alreadyDone > 0 { line += " (\(plan.alreadyDone) already done by this run)" }
             if !plan.notSampled.isEmpty { line += ", \(plan.notSampled.count) not sampled" }
             info(line + "; reading \(plan.toClassify.count)\n")
@@ -120,10 +132,15 @@ struct JobRunFlow {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         if !quiet {
-            info(SummaryText.render(sink.summary, seconds: seconds, interrupted: run.status == .interrupted, resultsPath: nil, findingsPath: output))
+            info(
+                SummaryText.render(
+                    sink.summary, seconds: seconds, interrupted: run.status == .interrupted, resultsPath: nil,
+                    findingsPath: output))
         }
-        info("  run #\(run.number)         \(run.status.rawValue): \(run.classified) object(s) classified, \(run.findings) finding(s)"
-            + (run.suppressed > 0 ? " (\(run.suppressed) suppressed)" : "") + ", \(run.errors) error(s); stored in \(store.path)\n")
+        info(
+            "  run #\(run.number)         \(run.status.rawValue): \(run.classified) object(s) classified, \(run.findings) finding(s)"
+                + (run.suppressed > 0 ? " (\(run.suppressed) suppressed)" : "")
+                + ", \(run.errors) error(s); stored in \(store.path)\n")
         if let message = run.message { info("                  \(UntrustedText.forTerminal(message))\n") }
         switch run.status {
         case .interrupted: return 130
@@ -153,7 +170,8 @@ final class SignalStop: @unchecked Sendable {
                 if cancellation.isCancelled && number == SIGINT { exit(130) }
                 cancellation.cancel()
                 onSignal?()
-                FileHandle.standardError.write(Data("\ntrawl: stopping; finishing the objects in hand and recording a checkpoint\n".utf8))
+                FileHandle.standardError.write(
+                    Data("\ntrawl: stopping; finishing the objects in hand and recording a checkpoint\n".utf8))
             }
             source.resume()
             sources.append(source)
@@ -170,7 +188,9 @@ final class SignalStop: @unchecked Sendable {
 /// Test only: the object whose key is `TRAWL_TEST_ONLY_CRASH_ON_KEY` kills the process, as a
 /// trap in a reader would.
 func testOnlyCrashHook() -> (@Sendable (ObjectRef) -> Void)? {
-    guard let key = ProcessInfo.processInfo.environment["TRAWL_TEST_ONLY_CRASH_ON_KEY"], !key.isEmpty else { return nil }
+    guard let key = ProcessInfo.processInfo.environment["TRAWL_TEST_ONLY_CRASH_ON_KEY"], !key.isEmpty else {
+        return nil
+    }
     return { object in
         if object.key == key { abort() }
     }
@@ -180,7 +200,8 @@ func testOnlyCrashHook() -> (@Sendable (ObjectRef) -> Void)? {
 /// (a signal: a trap, an abort, the kernel's OOM killer), true when it exited by itself.
 func probeSurvives(job: String, bucket: String, key: String, state: String) -> Bool {
     let process = Process()
-    let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    let executable =
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = ["job", "probe", job, "--bucket", bucket, "--key", key, "--state", state]
     process.standardOutput = FileHandle.nullDevice
@@ -199,7 +220,8 @@ func probeSurvives(job: String, bucket: String, key: String, state: String) -> B
 /// hand when the run died kills trawl, without dying itself.
 struct JobProbe: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "probe", abstract: "Read one object of a job in this process (used by resumed runs).", shouldDisplay: false)
+        commandName: "probe", abstract: "Read one object of a job in this process (used by resumed runs).",
+        shouldDisplay: false)
 
     @Argument(help: "Job name.")
     var name: String

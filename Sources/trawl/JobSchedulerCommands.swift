@@ -36,7 +36,9 @@ struct JobCron: ParsableCommand {
             let schedule = try job.definition.parsedSchedule
             let fields: String
             switch schedule {
-            case .once: throw JobError.invalid("job \(name) runs once: run it with `trawl job run \(name)` (or `at`), not from cron")
+            case .once:
+                throw JobError.invalid(
+                    "job \(name) runs once: run it with `trawl job run \(name)` (or `at`), not from cron")
             case .daily(let time): fields = "\(time.minute) \(time.hour) * * *"
             case .weekly(let weekday, let time): fields = "\(time.minute) \(time.hour) * * \(weekday - 1)"
             case .monthly(let day, let time): fields = "\(time.minute) \(time.hour) \(day) * *"
@@ -68,15 +70,18 @@ struct JobSystemd: ParsableCommand {
             let calendar: String
             let zone = job.definition.timezone
             switch schedule {
-            case .once: throw JobError.invalid("job \(name) runs once: run it with `trawl job run \(name)`, not from a timer")
+            case .once:
+                throw JobError.invalid("job \(name) runs once: run it with `trawl job run \(name)`, not from a timer")
             case .daily(let time): calendar = String(format: "*-*-* %02d:%02d:00 %@", time.hour, time.minute, zone)
             case .weekly(let weekday, let time):
                 let day = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][weekday - 1]
                 calendar = String(format: "%@ *-*-* %02d:%02d:00 %@", day, time.hour, time.minute, zone)
-            case .monthly(let day, let time): calendar = String(format: "*-*-%02d %02d:%02d:00 %@", day, time.hour, time.minute, zone)
+            case .monthly(let day, let time):
+                calendar = String(format: "*-*-%02d %02d:%02d:00 %@", day, time.hour, time.minute, zone)
             }
             let unit = "trawl-job-\(name)"
-            print("""
+            print(
+                """
                 # --- \(unit).service ---
                 [Unit]
                 Description=trawl job \(name) (\(job.definition.schedule) \(zone))

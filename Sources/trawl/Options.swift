@@ -15,16 +15,24 @@ struct ScopeOptions: ParsableArguments {
     @Option(name: .customLong("exclude-bucket"), parsing: .singleValue, help: "Skip these buckets (repeatable).")
     var excludeBuckets: [String] = []
 
-    @Option(name: .customLong("include-ext"), parsing: .singleValue, help: "Only objects with these extensions, no dot (repeatable).")
+    @Option(
+        name: .customLong("include-ext"), parsing: .singleValue,
+        help: "Only objects with these extensions, no dot (repeatable).")
     var includeExtensions: [String] = []
 
-    @Option(name: .customLong("exclude-ext"), parsing: .singleValue, help: "Skip objects with these extensions (repeatable; excludes beat includes).")
+    @Option(
+        name: .customLong("exclude-ext"), parsing: .singleValue,
+        help: "Skip objects with these extensions (repeatable; excludes beat includes).")
     var excludeExtensions: [String] = []
 
-    @Option(name: .customLong("include-prefix"), parsing: .singleValue, help: "Only keys starting with this prefix (repeatable).")
+    @Option(
+        name: .customLong("include-prefix"), parsing: .singleValue,
+        help: "Only keys starting with this prefix (repeatable).")
     var includePrefixes: [String] = []
 
-    @Option(name: .customLong("exclude-prefix"), parsing: .singleValue, help: "Skip keys starting with this prefix (repeatable).")
+    @Option(
+        name: .customLong("exclude-prefix"), parsing: .singleValue,
+        help: "Skip keys starting with this prefix (repeatable).")
     var excludePrefixes: [String] = []
 
     @Option(name: .customLong("min-size"), help: "Only objects of at least this size (bytes, or with K/M/G suffix).")
@@ -33,13 +41,17 @@ struct ScopeOptions: ParsableArguments {
     @Option(name: .customLong("max-size"), help: "Only objects of at most this size (bytes, or with K/M/G suffix).")
     var maxSize: ByteSize?
 
-    @Option(name: .customLong("modified-after"), help: "Only objects last modified at or after this ISO-8601 date or time.")
+    @Option(
+        name: .customLong("modified-after"), help: "Only objects last modified at or after this ISO-8601 date or time.")
     var modifiedAfter: ISODate?
 
     @Option(name: .customLong("modified-before"), help: "Only objects last modified before this ISO-8601 date or time.")
     var modifiedBefore: ISODate?
 
-    @Option(name: .customLong("sampling"), help: "Analyse this percentage (1-100) of eligible objects, picked at random; each picked object is read whole.")
+    @Option(
+        name: .customLong("sampling"),
+        help: "Analyse this percentage (1-100) of eligible objects, picked at random; each picked object is read whole."
+    )
     var sampling: Int = 100
 
     @Option(name: .customLong("seed"), help: "Seed for --sampling: the same seed picks the same objects.")
@@ -69,22 +81,32 @@ struct ScopeOptions: ParsableArguments {
 
 /// Which identifiers run, and the custom identifiers and allow lists.
 struct DetectionOptions: ParsableArguments {
-    @Option(name: .customLong("identifiers"), help: "recommended (default), all, none, or a comma-separated list of identifier IDs.")
+    @Option(
+        name: .customLong("identifiers"),
+        help: "recommended (default), all, none, or a comma-separated list of identifier IDs.")
     var identifiers: String = "recommended"
 
     @Option(name: .customLong("exclude-identifiers"), help: "Comma-separated identifier IDs to leave out.")
     var excludeIdentifiers: String?
 
-    @Option(name: .customLong("custom"), parsing: .singleValue, help: "A custom identifier file (JSON; see docs/custom-identifiers.md). Repeatable.")
+    @Option(
+        name: .customLong("custom"), parsing: .singleValue,
+        help: "A custom identifier file (JSON; see docs/custom-identifiers.md). Repeatable.")
     var customFiles: [String] = []
 
-    @Option(name: .customLong("allow-list"), parsing: .singleValue, help: "A text allow list: one entry per line; matching values are never reported. Repeatable.")
+    @Option(
+        name: .customLong("allow-list"), parsing: .singleValue,
+        help: "A text allow list: one entry per line; matching values are never reported. Repeatable.")
     var allowListFiles: [String] = []
 
-    @Option(name: .customLong("allow-regex"), parsing: .singleValue, help: "A regex allow list: values it matches completely are never reported. Repeatable.")
+    @Option(
+        name: .customLong("allow-regex"), parsing: .singleValue,
+        help: "A regex allow list: values it matches completely are never reported. Repeatable.")
     var allowRegexes: [String] = []
 
-    @Option(name: .customLong("patterns"), help: "Load the managed identifier catalog from this folder instead of the built-in one.")
+    @Option(
+        name: .customLong("patterns"),
+        help: "Load the managed identifier catalog from this folder instead of the built-in one.")
     var patternsDirectory: String?
 
     func catalog() throws -> Catalog {
@@ -160,7 +182,10 @@ func formatBytes(_ bytes: Int64) -> String {
     let units = ["B", "KB", "MB", "GB", "TB", "PB"]
     var value = Double(bytes)
     var unit = 0
-    while value >= 1000 && unit < units.count - 1 { value /= 1000; unit += 1 }
+    while value >= 1000 && unit < units.count - 1 {
+        value /= 1000
+        unit += 1
+    }
     return unit == 0 ? "\(bytes) B" : String(format: value >= 100 ? "%.0f %@" : "%.1f %@", value, units[unit])
 }
 

@@ -9,7 +9,8 @@ struct PatternsCommand: ParsableCommand {
         subcommands: [List.self, Test.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List managed identifiers: ID, category, keyword, validator, severity.")
+        static let configuration = CommandConfiguration(
+            abstract: "List managed identifiers: ID, category, keyword, validator, severity.")
 
         @Option(name: .customLong("format"), help: "text (default) or json.")
         var format: OutputFormat = .text
@@ -20,7 +21,9 @@ struct PatternsCommand: ParsableCommand {
         func run() throws {
             let catalog: Catalog
             do {
-                catalog = try patternsDirectory.map { try Catalog.load(directory: URL(fileURLWithPath: $0)) } ?? Catalog.builtin
+                catalog =
+                    try patternsDirectory.map { try Catalog.load(directory: URL(fileURLWithPath: $0)) }
+                    ?? Catalog.builtin
             } catch let error as CatalogError {
                 throw fail(error.description)
             }
@@ -33,8 +36,10 @@ struct PatternsCommand: ParsableCommand {
                         "keywordRequired": identifier.needsKeyword, "keywords": identifier.keywords,
                         "keywordDistance": identifier.keywordDistance,
                         "validators": identifier.rules.compactMap(\.validator),
-                        "severity": ["1": identifier.severityBands[0].label, "2-99": identifier.severityBands[1].label,
-                                     "100+": identifier.severityBands[2].label],
+                        "severity": [
+                            "1": identifier.severityBands[0].label, "2-99": identifier.severityBands[1].label,
+                            "100+": identifier.severityBands[2].label,
+                        ],
                     ]
                 }
                 let data = try JSONSerialization.data(withJSONObject: entries, options: [.prettyPrinted, .sortedKeys])
@@ -46,22 +51,29 @@ struct PatternsCommand: ParsableCommand {
                     rows.append([
                         identifier.id, identifier.category.rawValue, identifier.needsKeyword ? "required" : "-",
                         Set(identifier.rules.compactMap(\.validator)).sorted().joined(separator: ",").ifEmpty("-"),
-                        identifier.severityBands.map(\.label).joined(separator: "/"), identifier.recommended ? "yes" : "",
+                        identifier.severityBands.map(\.label).joined(separator: "/"),
+                        identifier.recommended ? "yes" : "",
                     ])
                 }
                 let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
                 for row in rows {
-                    print(row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+                    print(
+                        row.enumerated().map {
+                            $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0)
+                        }
                         .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
                 }
-                print("\(catalog.identifiers.count) identifiers (\(catalog.identifiers.filter { $0.origin == .macie }.count) Macie, \(catalog.identifiers.filter { $0.origin == .trawl }.count) trawl)")
+                print(
+                    "\(catalog.identifiers.count) identifiers (\(catalog.identifiers.filter { $0.origin == .macie }.count) Macie, \(catalog.identifiers.filter { $0.origin == .trawl }.count) trawl)"
+                )
             }
         }
     }
 
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run identifiers on text and show where each match is (Macie's TestCustomDataIdentifier, with locations).",
+            abstract:
+                "Run identifiers on text and show where each match is (Macie's TestCustomDataIdentifier, with locations).",
             discussion: """
                 Prints each match's byte range, line and column, and the keyword that satisfied \
                 proximity. The value itself is never printed: only its length and a masked form.
@@ -91,19 +103,25 @@ struct PatternsCommand: ParsableCommand {
 
         func test() throws {
             guard identifiers != nil || customFile != nil else {
-                throw UsageError("give identifier IDs (e.g. `trawl patterns test USA_SOCIAL_SECURITY_NUMBER --text ...`) or --custom FILE")
+                throw UsageError(
+                    "give identifier IDs (e.g. `trawl patterns test USA_SOCIAL_SECURITY_NUMBER --text ...`) or --custom FILE"
+                )
             }
             let bytes: [UInt8]
             if let text {
                 bytes = Array(text.utf8)
             } else if let file {
-                guard let data = FileManager.default.contents(atPath: file) else { throw UsageError("\(file): cannot read") }
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw UsageError("\(file): cannot read")
+                }
                 bytes = Array(data)
             } else {
                 throw UsageError("give the text to test with --text TEXT or --file FILE")
             }
-            let catalog = try patternsDirectory.map { try Catalog.load(directory: URL(fileURLWithPath: $0)) } ?? Catalog.builtin
-            let selected = try identifiers.map { try IdentifierSelection.parse($0, exclude: nil).resolve(in: catalog) } ?? []
+            let catalog =
+                try patternsDirectory.map { try Catalog.load(directory: URL(fileURLWithPath: $0)) } ?? Catalog.builtin
+            let selected =
+                try identifiers.map { try IdentifierSelection.parse($0, exclude: nil).resolve(in: catalog) } ?? []
             let custom = try customFile.map { try CustomIdentifier.load(file: $0) } ?? []
             let detector = try Detector(identifiers: selected, custom: custom)
             let scratch = DetectorScratch()
@@ -118,10 +136,12 @@ struct PatternsCommand: ParsableCommand {
                 let info = detector.infos[detection.identifier]
                 let at = position(detection.range.lowerBound)
                 let value = String(decoding: bytes[detection.range], as: UTF8.self)
-                var line = "\(info.id)  bytes \(detection.range.lowerBound)..<\(detection.range.upperBound)  line \(at.line) column \(at.column)"
+                var line =
+                    "\(info.id)  bytes \(detection.range.lowerBound)..<\(detection.range.upperBound)  line \(at.line) column \(at.column)"
                 line += "  value \(value.count) chars \(Self.mask(value))"
                 if let keyword = detection.keyword {
-                    line += "  keyword \"\(String(decoding: bytes[keyword], as: UTF8.self))\" at bytes \(keyword.lowerBound)..<\(keyword.upperBound)"
+                    line +=
+                        "  keyword \"\(String(decoding: bytes[keyword], as: UTF8.self))\" at bytes \(keyword.lowerBound)..<\(keyword.upperBound)"
                 }
                 print(line)
             }
@@ -133,7 +153,8 @@ struct PatternsCommand: ParsableCommand {
         static func mask(_ value: String) -> String {
             let characters = Array(value)
             guard characters.count > 6 else { return String(repeating: "*", count: characters.count) }
-            return String(characters.prefix(2)) + String(repeating: "*", count: characters.count - 4) + String(characters.suffix(2))
+            return String(characters.prefix(2)) + String(repeating: "*", count: characters.count - 4)
+                + String(characters.suffix(2))
         }
     }
 }

@@ -33,7 +33,7 @@ struct ReportCommand: ParsableCommand {
             let decoder = JSONDecoder()
             for run in runs {
                 guard let json = try store.reportJSON(runId: run.id),
-                      let report = try? decoder.decode(ScanReport.self, from: Data(json.utf8))
+                    let report = try? decoder.decode(ScanReport.self, from: Data(json.utf8))
                 else { continue }
                 reports.append((run.number, report))
             }
@@ -43,14 +43,18 @@ struct ReportCommand: ParsableCommand {
             let chosen: (number: Int, report: ScanReport)
             if let wanted = runNumber {
                 guard let found = reports.last(where: { $0.number == wanted }) else {
-                    throw UsageError("job \(job) has no report for run #\(wanted) (runs with reports: \(reports.map { "#\($0.number)" }.joined(separator: ", ")))")
+                    throw UsageError(
+                        "job \(job) has no report for run #\(wanted) (runs with reports: \(reports.map { "#\($0.number)" }.joined(separator: ", ")))"
+                    )
                 }
                 chosen = found
             } else {
                 chosen = reports[reports.count - 1]
             }
             var report = chosen.report
-            report.runs = reports.filter { $0.number <= chosen.number }.map { RunSummary(runId: "run #\($0.number)", report: $0.report) }
+            report.runs = reports.filter { $0.number <= chosen.number }.map {
+                RunSummary(runId: "run #\($0.number)", report: $0.report)
+            }
             let html = HTMLReport.scan(report)
             if let output, output != "-" {
                 try html.write(toFile: output, atomically: true, encoding: .utf8)

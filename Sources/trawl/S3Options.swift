@@ -7,19 +7,31 @@ import TrawlS3
 
 /// Where S3 is and who we are there: the AWS CLI's own options, resolved the way it does.
 struct S3Options: ParsableArguments {
-    @Option(name: .customLong("endpoint-url"), help: "An S3-compatible endpoint (MinIO, Ceph, R2, moto); default AWS, or AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL.")
+    @Option(
+        name: .customLong("endpoint-url"),
+        help:
+            "An S3-compatible endpoint (MinIO, Ceph, R2, moto); default AWS, or AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL."
+    )
     var endpointURL: String?
 
-    @Option(name: .customLong("profile"), help: "A profile in ~/.aws/credentials or ~/.aws/config (default AWS_PROFILE, else default).")
+    @Option(
+        name: .customLong("profile"),
+        help: "A profile in ~/.aws/credentials or ~/.aws/config (default AWS_PROFILE, else default).")
     var profile: String?
 
-    @Option(name: .customLong("addressing"), help: "Bucket addressing: auto (virtual-hosted on AWS, path-style elsewhere), path or virtual.")
+    @Option(
+        name: .customLong("addressing"),
+        help: "Bucket addressing: auto (virtual-hosted on AWS, path-style elsewhere), path or virtual.")
     var addressing: String = "auto"
 
-    @Option(name: .customLong("s3-concurrency"), help: "S3 objects read ahead of the workers, in flight at once (default 16).")
+    @Option(
+        name: .customLong("s3-concurrency"),
+        help: "S3 objects read ahead of the workers, in flight at once (default 16).")
     var concurrency: Int = 16
 
-    @Option(name: .customLong("s3-range-size"), help: "Bytes per ranged GET (K/M suffixes; default 8M). A worker holds at most two.")
+    @Option(
+        name: .customLong("s3-range-size"),
+        help: "Bytes per ranged GET (K/M suffixes; default 8M). A worker holds at most two.")
     var rangeSize = ByteSize(bytes: 8 << 20)
 
     var reading: S3Reading {
@@ -27,7 +39,9 @@ struct S3Options: ParsableArguments {
             var reading = S3Reading()
             guard concurrency >= 1 else { throw UsageError("--s3-concurrency takes 1 or more") }
             reading.concurrency = concurrency
-            guard rangeSize.bytes >= 1024, rangeSize.bytes <= 5 << 30 else { throw UsageError("--s3-range-size takes 1K to 5G") }
+            guard rangeSize.bytes >= 1024, rangeSize.bytes <= 5 << 30 else {
+                throw UsageError("--s3-range-size takes 1K to 5G")
+            }
             reading.rangeSize = Int(rangeSize.bytes)
             return reading
         }
@@ -39,7 +53,8 @@ struct S3Options: ParsableArguments {
         return StoreOpener(remote: [
             "s3://": { url in
                 do {
-                    return try S3ObjectStore(url: url, client: try options.client(region: region), reading: try options.reading)
+                    return try S3ObjectStore(
+                        url: url, client: try options.client(region: region), reading: try options.reading)
                 } catch let error as UsageError {
                     throw SourceError(error.description)
                 }
@@ -52,7 +67,8 @@ struct S3Options: ParsableArguments {
             throw UsageError("--addressing takes auto, path or virtual")
         }
         do {
-            let configuration = try S3Configuration.resolve(profile: profile, region: region, endpointURL: endpointURL, addressing: style)
+            let configuration = try S3Configuration.resolve(
+                profile: profile, region: region, endpointURL: endpointURL, addressing: style)
             return S3Client(configuration: configuration, maxConnections: concurrency)
         } catch {
             throw UsageError(error.description)
@@ -64,7 +80,9 @@ struct S3Options: ParsableArguments {
 /// read by the audit layer as it reads files, for the same `Auditor`. `organizationAccountsFile` is
 /// a saved `aws organizations list-accounts` answer (S3 cannot tell which accounts are the
 /// organization's).
-func liveAuditInput(source: String, s3: S3Options, region: String?, organizationAccountsFile: String? = nil) throws -> AuditInput {
+func liveAuditInput(source: String, s3: S3Options, region: String?, organizationAccountsFile: String? = nil) throws
+    -> AuditInput
+{
     let client = try s3.client(region: region)
     var organization: Set<String>?
     if let file = organizationAccountsFile {

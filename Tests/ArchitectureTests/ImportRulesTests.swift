@@ -6,19 +6,25 @@ import TrawlTestSupport
 /// `Sources/` must be an edge the table allows.
 @Suite struct ImportRulesTests {
     /// Modules any module may import: the Swift toolchain's and the system's.
-    static let platform: Set<String> = ["Foundation", "FoundationXML", "Dispatch", "Synchronization", "Glibc", "Darwin"]
+    static let platform: Set<String> = [
+        "Foundation", "FoundationXML", "Dispatch", "Synchronization", "Glibc", "Darwin",
+    ]
 
     /// The table between `<!-- imports:begin -->` and `<!-- imports:end -->`: module → may import.
     static func allowed() throws -> [String: Set<String>] {
         let text = try String(contentsOf: Repository.url("docs/architecture.md"), encoding: .utf8)
-        guard let begin = text.range(of: "<!-- imports:begin -->"), let end = text.range(of: "<!-- imports:end -->") else {
+        guard let begin = text.range(of: "<!-- imports:begin -->"), let end = text.range(of: "<!-- imports:end -->")
+        else {
             throw TestSetupError("docs/architecture.md has no imports table")
         }
         var table: [String: Set<String>] = [:]
         for line in text[begin.upperBound..<end.lowerBound].split(separator: "\n") where line.hasPrefix("|") {
-            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
             guard cells.count >= 4, cells[1] != "module", !cells[1].hasPrefix("---") else { continue }
-            table[cells[1]] = Set(cells[3].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+            table[cells[1]] = Set(
+                cells[3].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
         return table
     }
@@ -36,7 +42,10 @@ import TrawlTestSupport
                 for line in text.split(separator: "\n") {
                     let words = line.split(separator: " ").map(String.init)
                     guard let at = words.firstIndex(of: "import"), at + 1 < words.count,
-                        words[..<at].allSatisfy({ $0.hasPrefix("@") || ["public", "internal", "package", "private", "fileprivate"].contains($0) })
+                        words[..<at].allSatisfy({
+                            $0.hasPrefix("@")
+                                || ["public", "internal", "package", "private", "fileprivate"].contains($0)
+                        })
                     else { continue }
                     names.insert(words[at + 1].split(separator: ".").first.map(String.init) ?? words[at + 1])
                 }

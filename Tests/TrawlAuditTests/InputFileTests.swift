@@ -1,16 +1,21 @@
 import Foundation
 import Testing
-@testable import TrawlAudit
 import TrawlTestSupport
+
+@testable import TrawlAudit
 
 /// Builds a throwaway AWS CLI layout: one account, one bucket `b`, with the given files.
 private func layout(_ files: [String: String], account: [String: String] = [:]) throws -> URL {
     let root = try TemporaryDirectory.make("audit")
     let defaults: [String: String] = [
-        "_account/get-caller-identity.json": #"{"UserId":"X","Account":"111122223333","Arn":"arn:aws:iam::111122223333:user/a"}"#,
-        "b/get-bucket-acl.json": #"{"Owner":{"ID":"owner"},"Grants":[{"Grantee":{"Type":"CanonicalUser","ID":"owner"},"Permission":"FULL_CONTROL"}]}"#,
-        "b/get-bucket-encryption.json": #"{"ServerSideEncryptionConfiguration":{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}}"#,
-        "b/get-public-access-block.json": #"{"PublicAccessBlockConfiguration":{"BlockPublicAcls":true,"IgnorePublicAcls":true,"BlockPublicPolicy":true,"RestrictPublicBuckets":true}}"#,
+        "_account/get-caller-identity.json":
+            #"{"UserId":"X","Account":"111122223333","Arn":"arn:aws:iam::111122223333:user/a"}"#,
+        "b/get-bucket-acl.json":
+            #"{"Owner":{"ID":"owner"},"Grants":[{"Grantee":{"Type":"CanonicalUser","ID":"owner"},"Permission":"FULL_CONTROL"}]}"#,
+        "b/get-bucket-encryption.json":
+            #"{"ServerSideEncryptionConfiguration":{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}}"#,
+        "b/get-public-access-block.json":
+            #"{"PublicAccessBlockConfiguration":{"BlockPublicAcls":true,"IgnorePublicAcls":true,"BlockPublicPolicy":true,"RestrictPublicBuckets":true}}"#,
         "b/get-bucket-versioning.json": "{}",
         "b/get-bucket-location.json": #"{"LocationConstraint":null}"#,
     ]
@@ -58,8 +63,14 @@ private func audit(_ files: [String: String], account: [String: String] = [:]) t
         ("b/get-bucket-acl.json", "{not json", "get-bucket-acl.json: invalid JSON"),
         ("b/get-bucket-acl.json", "", "the file is empty"),
         ("b/get-bucket-acl.json", #"{"Owner":{"ID":"o"}}"#, "the ACL has no Grants"),
-        ("b/get-bucket-acl.json", #"{"Grants":[{"Grantee":{"Type":"CanonicalUser"},"Permission":"READ"}]}"#, "no ID, URI or EmailAddress"),
-        ("b/get-public-access-block.json", #"{"PublicAccessBlockConfiguration":{"BlockPublicAcls":"maybe"}}"#, "BlockPublicAcls is not a boolean"),
+        (
+            "b/get-bucket-acl.json", #"{"Grants":[{"Grantee":{"Type":"CanonicalUser"},"Permission":"READ"}]}"#,
+            "no ID, URI or EmailAddress"
+        ),
+        (
+            "b/get-public-access-block.json", #"{"PublicAccessBlockConfiguration":{"BlockPublicAcls":"maybe"}}"#,
+            "BlockPublicAcls is not a boolean"
+        ),
         ("b/get-bucket-policy.json", #"{"Policy":{"Statement":[]}}"#, "Policy is an object"),
         ("b/get-bucket-policy.json", #"{"Version":"2012-10-17"}"#, "has no Policy member"),
         ("b/get-bucket-policy.json", #"{"Policy":"{\"Statement\":[{\"Effect\":\"Allow\"}]}"}"#, "has no Principal"),
@@ -77,7 +88,8 @@ private func audit(_ files: [String: String], account: [String: String] = [:]) t
 
     @Test func malformedEncryptionReplicationAndLocation() throws {
         let (bucket, _) = try audit([
-            "b/get-bucket-encryption.json": #"{"ServerSideEncryptionConfiguration":{"Rules":[{"ApplyServerSideEncryptionByDefault":{}}]}}"#,
+            "b/get-bucket-encryption.json":
+                #"{"ServerSideEncryptionConfiguration":{"Rules":[{"ApplyServerSideEncryptionByDefault":{}}]}}"#,
             "b/get-bucket-replication.json": #"{"ReplicationConfiguration":{"Rules":[{"Status":"Enabled"}]}}"#,
             "b/get-bucket-location.json": "[]",
         ])
@@ -91,8 +103,10 @@ private func audit(_ files: [String: String], account: [String: String] = [:]) t
     @Test func collectorErrorFiles() throws {
         let (bucket, _) = try audit([
             "b/get-bucket-encryption.json": "<absent>",
-            "b/get-bucket-encryption.error": "An error occurred (AccessDenied) when calling the GetBucketEncryption operation: Access Denied",
-            "b/get-bucket-policy.error": "An error occurred (NoSuchBucketPolicy) when calling the GetBucketPolicy operation: The bucket policy does not exist",
+            "b/get-bucket-encryption.error":
+                "An error occurred (AccessDenied) when calling the GetBucketEncryption operation: Access Denied",
+            "b/get-bucket-policy.error":
+                "An error occurred (NoSuchBucketPolicy) when calling the GetBucketPolicy operation: The bucket policy does not exist",
         ])
         #expect(bucket.serverSideEncryption.type == .unknown)
         #expect(bucket.errorMessage?.contains("get-bucket-encryption failed when collected") == true)
@@ -101,9 +115,15 @@ private func audit(_ files: [String: String], account: [String: String] = [:]) t
 
     @Test func accountFiles() throws {
         let (bucket, report) = try audit(
-            ["b/get-public-access-block.json": "<absent>",
-             "b/get-bucket-policy.json": #"{"Policy":"{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"}]}"}"#],
-            account: ["get-caller-identity.json": "<absent>", "get-public-access-block.json": "{broken", "list-accounts.json": "{}"])
+            [
+                "b/get-public-access-block.json": "<absent>",
+                "b/get-bucket-policy.json":
+                    #"{"Policy":"{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"}]}"}"#,
+            ],
+            account: [
+                "get-caller-identity.json": "<absent>", "get-public-access-block.json": "{broken",
+                "list-accounts.json": "{}",
+            ])
         #expect(bucket.accountId == nil)
         #expect(bucket.publicAccess.effectivePermission == .unknown)
         #expect(bucket.errorMessage?.contains("account level") == true)
@@ -112,7 +132,9 @@ private func audit(_ files: [String: String], account: [String: String] = [:]) t
     }
 
     @Test func sourceErrors() throws {
-        #expect(throws: AuditSourceError.notFound("/nonexistent/trawl")) { try AuditSource.load(path: "/nonexistent/trawl") }
+        #expect(throws: AuditSourceError.notFound("/nonexistent/trawl")) {
+            try AuditSource.load(path: "/nonexistent/trawl")
+        }
         let empty = try TemporaryDirectory.make("empty")
         defer { TemporaryDirectory.remove(empty) }
         #expect(throws: AuditSourceError.self) { try AuditSource.load(path: empty.path) }
@@ -142,7 +164,9 @@ private func audit(_ files: [String: String], account: [String: String] = [:]) t
         let report = Auditor.audit(input)
         let bucket = try #require(report.buckets.first)
         #expect(bucket.publicAccess.effectivePermission == .public)
-        #expect(bucket.publicAccess.permissionConfiguration.bucketLevelPermissions.accessControlList.allowsPublicWriteAccess == true)
+        #expect(
+            bucket.publicAccess.permissionConfiguration.bucketLevelPermissions.accessControlList.allowsPublicWriteAccess
+                == true)
         #expect(bucket.serverSideEncryption.type == .none)
         #expect(bucket.region == "us-west-2")
     }

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import TrawlAudit
 import TrawlTestSupport
+
+@testable import TrawlAudit
 
 /// A sample account in the corpus.
 func corpusURL(_ relative: String) -> URL {
@@ -23,11 +24,12 @@ extension AuditReport {
 @Suite struct SampleAccountTests {
     @Test func everyBucketIsLoaded() throws {
         let report = try sampleReport()
-        #expect(report.buckets.map(\.bucketName) == [
-            "acme-acl-denied", "acme-broken-policy", "acme-cdn-assets", "acme-org-only", "acme-private",
-            "acme-public-acl", "acme-public-policy", "acme-public-policy-blocked", "acme-replicated",
-            "acme-shared-partner", "acme-unencrypted", "acme-vpce-only",
-        ])
+        #expect(
+            report.buckets.map(\.bucketName) == [
+                "acme-acl-denied", "acme-broken-policy", "acme-cdn-assets", "acme-org-only", "acme-private",
+                "acme-public-acl", "acme-public-policy", "acme-public-policy-blocked", "acme-replicated",
+                "acme-shared-partner", "acme-unencrypted", "acme-vpce-only",
+            ])
         #expect(report.warnings.isEmpty)
         #expect(report.hasHighFinding)
         #expect(report.buckets.allSatisfy { $0.accountId == "111122223333" })
@@ -39,7 +41,8 @@ extension AuditReport {
         #expect(bucket.publicAccess.effectivePermission == .notPublic)
         #expect(bucket.sharedAccess == .notShared)
         #expect(bucket.serverSideEncryption.type == .kms)
-        #expect(bucket.serverSideEncryption.kmsMasterKeyId?.hasSuffix(":key/1234abcd-12ab-34cd-56ef-1234567890ab") == true)
+        #expect(
+            bucket.serverSideEncryption.kmsMasterKeyId?.hasSuffix(":key/1234abcd-12ab-34cd-56ef-1234567890ab") == true)
         #expect(bucket.allowsUnencryptedObjectUploads == .true)
         #expect(bucket.versioning == true)
         #expect(bucket.region == "eu-west-1")
@@ -50,13 +53,18 @@ extension AuditReport {
         #expect(bucket.objectCount == 6)
         #expect(bucket.sizeInBytes == 57_654)
         #expect(bucket.sizeInBytesCompressed == 4096)
-        #expect(bucket.objectCountByEncryptionType == ObjectCountByEncryptionType(customerManaged: 1, kmsManaged: 3, s3Managed: 1, unencrypted: 1, unknown: 0))
+        #expect(
+            bucket.objectCountByEncryptionType
+                == ObjectCountByEncryptionType(
+                    customerManaged: 1, kmsManaged: 3, s3Managed: 1, unencrypted: 1, unknown: 0))
         #expect(bucket.objectCountByStorageClass == ["STANDARD": 4, "GLACIER": 1, "STANDARD_IA": 1])
         #expect(bucket.sizeInBytesByStorageClass == ["STANDARD": 7354, "GLACIER": 50_000, "STANDARD_IA": 300])
         #expect(bucket.classifiableObjectCount == 4)
         #expect(bucket.classifiableSizeInBytes == 5606)
         #expect(bucket.unclassifiableObjectCount == ObjectLevelStatistics(fileType: 1, storageClass: 1, total: 2))
-        #expect(bucket.unclassifiableObjectSizeInBytes == ObjectLevelStatistics(fileType: 2048, storageClass: 50_000, total: 52_048))
+        #expect(
+            bucket.unclassifiableObjectSizeInBytes
+                == ObjectLevelStatistics(fileType: 2048, storageClass: 50_000, total: 52_048))
         #expect(bucket.evidence.contains { $0.aspect == "publicAccess" && $0.verdict == "ACL_DISABLED" })
     }
 
@@ -70,9 +78,15 @@ extension AuditReport {
         #expect(report.types("acme-public-acl") == [.bucketPublic, .blockPublicAccessDisabled])
         let finding = try #require(report.findings(for: "acme-public-acl").first { $0.type == .bucketPublic })
         #expect(finding.severity == .high)
-        #expect(finding.evidence.contains { $0.source == "accessControlList" && $0.location == "Grants[1]" && $0.verdict == "PUBLIC_READ" && $0.detail.contains("AllUsers") })
+        #expect(
+            finding.evidence.contains {
+                $0.source == "accessControlList" && $0.location == "Grants[1]" && $0.verdict == "PUBLIC_READ"
+                    && $0.detail.contains("AllUsers")
+            })
         // Account-level BlockPublicAcls stops new public ACLs only; the existing one stays.
-        #expect(bucket.publicAccess.permissionConfiguration.accountLevelPermissions.blockPublicAccess.blockPublicAcls == true)
+        #expect(
+            bucket.publicAccess.permissionConfiguration.accountLevelPermissions.blockPublicAccess.blockPublicAcls
+                == true)
     }
 
     @Test func publicByPolicy() throws {
@@ -83,7 +97,10 @@ extension AuditReport {
         #expect(policy.allowsPublicReadAccess == true)
         #expect(policy.allowsPublicWriteAccess == false)
         #expect(report.types("acme-public-policy") == [.bucketPublic, .blockPublicAccessDisabled])
-        #expect(bucket.evidence.contains { $0.location == "Statement[0] (Sid \"PublicRead\")" && $0.verdict == "PUBLIC_READ" })
+        #expect(
+            bucket.evidence.contains {
+                $0.location == "Statement[0] (Sid \"PublicRead\")" && $0.verdict == "PUBLIC_READ"
+            })
         #expect(bucket.sharedAccess == .notShared)
     }
 
@@ -91,8 +108,14 @@ extension AuditReport {
         let report = try sampleReport()
         let bucket = try #require(report.bucket("acme-public-policy-blocked"))
         #expect(bucket.publicAccess.effectivePermission == .notPublic)
-        #expect(bucket.publicAccess.permissionConfiguration.bucketLevelPermissions.bucketPolicy.allowsPublicReadAccess == true)
-        #expect(bucket.evidence.contains { $0.verdict == "NEUTRALISED" && $0.location == "RestrictPublicBuckets" && $0.source == "bucketBlockPublicAccess" })
+        #expect(
+            bucket.publicAccess.permissionConfiguration.bucketLevelPermissions.bucketPolicy.allowsPublicReadAccess
+                == true)
+        #expect(
+            bucket.evidence.contains {
+                $0.verdict == "NEUTRALISED" && $0.location == "RestrictPublicBuckets"
+                    && $0.source == "bucketBlockPublicAccess"
+            })
         #expect(report.types("acme-public-policy-blocked").isEmpty)
     }
 
@@ -102,8 +125,14 @@ extension AuditReport {
         let bucket = try #require(report.bucket("analytics-public-policy"))
         #expect(bucket.accountId == "444455556666")
         #expect(bucket.publicAccess.effectivePermission == .notPublic)
-        #expect(bucket.publicAccess.permissionConfiguration.bucketLevelPermissions.bucketPolicy.allowsPublicReadAccess == true)
-        #expect(bucket.evidence.contains { $0.verdict == "NEUTRALISED" && $0.source == "accountBlockPublicAccess" && $0.detail.contains("account-level RestrictPublicBuckets") })
+        #expect(
+            bucket.publicAccess.permissionConfiguration.bucketLevelPermissions.bucketPolicy.allowsPublicReadAccess
+                == true)
+        #expect(
+            bucket.evidence.contains {
+                $0.verdict == "NEUTRALISED" && $0.source == "accountBlockPublicAccess"
+                    && $0.detail.contains("account-level RestrictPublicBuckets")
+            })
         // Bucket-level flags are all off: Macie's S3BlockPublicAccessDisabled, with the account level in evidence.
         let finding = try #require(report.findings.first { $0.type == .blockPublicAccessDisabled })
         #expect(finding.evidence.first?.detail.contains("account-level settings still apply") == true)
@@ -114,8 +143,14 @@ extension AuditReport {
         let report = try sampleReport()
         let bucket = try #require(report.bucket("acme-vpce-only"))
         #expect(bucket.publicAccess.effectivePermission == .notPublic)
-        #expect(bucket.publicAccess.permissionConfiguration.bucketLevelPermissions.bucketPolicy.allowsPublicReadAccess == false)
-        #expect(bucket.evidence.contains { $0.verdict == "NOT_PUBLIC" && $0.location == "Statement[0] (Sid \"ReadWriteThroughEndpoint\")" && $0.detail.contains("StringEquals aws:SourceVpce \"vpce-0a1b2c3d4e5f67890\"") })
+        #expect(
+            bucket.publicAccess.permissionConfiguration.bucketLevelPermissions.bucketPolicy.allowsPublicReadAccess
+                == false)
+        #expect(
+            bucket.evidence.contains {
+                $0.verdict == "NOT_PUBLIC" && $0.location == "Statement[0] (Sid \"ReadWriteThroughEndpoint\")"
+                    && $0.detail.contains("StringEquals aws:SourceVpce \"vpce-0a1b2c3d4e5f67890\"")
+            })
         #expect(bucket.sharedAccess == .notShared)
         #expect(report.types("acme-vpce-only") == [.blockPublicAccessDisabled])
     }
@@ -125,8 +160,14 @@ extension AuditReport {
         let bucket = try #require(report.bucket("acme-org-only"))
         #expect(bucket.publicAccess.effectivePermission == .notPublic)
         #expect(bucket.sharedAccess == .internal)
-        #expect(bucket.evidence.contains { $0.aspect == "sharedAccess" && $0.verdict == "INTERNAL" && $0.detail.contains("o-exampleorg1") })
-        #expect(bucket.evidence.contains { $0.aspect == "publicAccess" && $0.verdict == "NOT_PUBLIC" && $0.detail.contains("aws:PrincipalOrgID") })
+        #expect(
+            bucket.evidence.contains {
+                $0.aspect == "sharedAccess" && $0.verdict == "INTERNAL" && $0.detail.contains("o-exampleorg1")
+            })
+        #expect(
+            bucket.evidence.contains {
+                $0.aspect == "publicAccess" && $0.verdict == "NOT_PUBLIC" && $0.detail.contains("aws:PrincipalOrgID")
+            })
     }
 
     @Test func sharedWithExternalAccount() throws {
@@ -152,7 +193,11 @@ extension AuditReport {
         #expect(finding.severity == .medium)
         #expect(finding.evidence.first?.location == "Statement[0] (Sid \"AllowCloudFrontServicePrincipalReadOnly\")")
         #expect(bucket.allowsUnencryptedObjectUploads == .false)
-        #expect(bucket.evidence.contains { $0.aspect == "allowsUnencryptedObjectUploads" && $0.location == "Statement[1] (Sid \"DenyUnencryptedUploads\")" })
+        #expect(
+            bucket.evidence.contains {
+                $0.aspect == "allowsUnencryptedObjectUploads"
+                    && $0.location == "Statement[1] (Sid \"DenyUnencryptedUploads\")"
+            })
     }
 
     @Test func unencrypted() throws {
@@ -170,7 +215,11 @@ extension AuditReport {
     @Test func replicatedExternally() throws {
         let report = try sampleReport()
         let bucket = try #require(report.bucket("acme-replicated"))
-        #expect(bucket.replicationDetails == ReplicationDetails(replicated: true, replicatedExternally: true, replicationAccounts: ["999988887777", "111122223333"]))
+        #expect(
+            bucket.replicationDetails
+                == ReplicationDetails(
+                    replicated: true, replicatedExternally: true, replicationAccounts: ["999988887777", "111122223333"])
+        )
         let finding = try #require(report.findings(for: "acme-replicated").first { $0.type == .replicatedExternally })
         #expect(finding.severity == .high)
         #expect(finding.evidence.map(\.location) == ["Rules[to-partner-dr]"])
@@ -183,7 +232,9 @@ extension AuditReport {
         #expect(bucket.publicAccess.effectivePermission == .unknown)
         #expect(bucket.sharedAccess == .unknown)
         #expect(bucket.allowsUnencryptedObjectUploads == .unknown)
-        #expect(bucket.publicAccess.permissionConfiguration.bucketLevelPermissions.bucketPolicy.allowsPublicReadAccess == nil)
+        #expect(
+            bucket.publicAccess.permissionConfiguration.bucketLevelPermissions.bucketPolicy.allowsPublicReadAccess
+                == nil)
         #expect(bucket.errorMessage?.contains("not valid JSON") == true)
         #expect(bucket.evidence.contains { $0.source == "bucketPolicy" && $0.verdict == "UNKNOWN" })
         #expect(!report.types("acme-broken-policy").contains(.bucketPublic))
@@ -193,7 +244,9 @@ extension AuditReport {
         let report = try sampleReport()
         let bucket = try #require(report.bucket("acme-acl-denied"))
         #expect(bucket.publicAccess.effectivePermission == .unknown)
-        #expect(bucket.publicAccess.permissionConfiguration.bucketLevelPermissions.accessControlList.allowsPublicReadAccess == nil)
+        #expect(
+            bucket.publicAccess.permissionConfiguration.bucketLevelPermissions.accessControlList.allowsPublicReadAccess
+                == nil)
         #expect(bucket.errorMessage?.contains("AccessDenied") == true)
         #expect(bucket.sharedAccess == .unknown)
     }

@@ -1,14 +1,15 @@
 import Foundation
-import TrawlCore
 import Testing
+import TrawlCore
 import TrawlDetect
 import TrawlObjects
 import TrawlReport
-@testable import TrawlCore
 import TrawlTestSupport
 
+@testable import TrawlCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Bad input gets a clear per-object status and never stops the analysis.
@@ -22,7 +23,9 @@ import Glibc
         let name = key ?? URL(fileURLWithPath: path).lastPathComponent
         var status = stat()
         stat(path, &status)
-        let object = ObjectRef(bucket: "b", key: name, size: Int64(status.st_size), lastModified: Date(), eTag: "x", location: .file(path: path))
+        let object = ObjectRef(
+            bucket: "b", key: name, size: Int64(status.st_size), lastModified: Date(), eTag: "x",
+            location: .file(path: path))
         return Analyzer(detector: detector, settings: AnalyzerSettings()).analyze(object, bytes: FileBytes(path: path))
     }
 
@@ -39,7 +42,8 @@ import Glibc
     @Test func truncatedGzipIsPartialWithWhatWasRead() throws {
         let dir = try TemporaryDirectory.make("core")
         defer { TemporaryDirectory.remove(dir) }
-        try Self.python("""
+        try Self.python(
+            """
             import gzip, sys
             data = gzip.compress(b''.join(b'line %d ssn 536-22-%04d\\n' % (i, 1000 + i) for i in range(20000)))
             open(sys.argv[1] + '/cut.log.gz', 'wb').write(data[: len(data) // 2])
@@ -56,7 +60,8 @@ import Glibc
         // A real bomb, built fast: one full-flushed deflate segment of 64 MiB of zeros is
         // repeated 56 times (segments are independent), so the member inflates to 3.5 GiB,
         // over Macie's 3 GB per-file limit, from about 3.6 MB.
-        try Self.python("""
+        try Self.python(
+            """
             import struct, sys, zlib
             chunk = 64 << 20
             c = zlib.compressobj(9, zlib.DEFLATED, -15)
@@ -87,7 +92,8 @@ import Glibc
     @Test func tenNestedArchivesAreReadElevenAreNot() throws {
         let dir = try TemporaryDirectory.make("core")
         defer { TemporaryDirectory.remove(dir) }
-        try Self.python("""
+        try Self.python(
+            """
             import io, sys, zipfile
             def nest(levels):
                 data = b'ssn 536-22-1734\\n'
@@ -139,7 +145,8 @@ import Glibc
         let dir = try TemporaryDirectory.make("core")
         defer { TemporaryDirectory.remove(dir) }
         let path = dir.appendingPathComponent("latin1.txt").path
-        var bytes: [UInt8] = Array("caf".utf8) + [0xE9, 0xFF, 0xFE, 0xC3, 0x28] + Array(" ssn 536-22-1734 mail bob@example.com\n".utf8)
+        var bytes: [UInt8] =
+            Array("caf".utf8) + [0xE9, 0xFF, 0xFE, 0xC3, 0x28] + Array(" ssn 536-22-1734 mail bob@example.com\n".utf8)
         bytes += [0xF0, 0x28, 0x8C, 0xBC]
         FileManager.default.createFile(atPath: path, contents: Data(bytes))
         let result = Self.analyze(path)
@@ -155,7 +162,10 @@ import Glibc
     }
 
     // Root reads anything: as root, the end-to-end test that drops privileges covers this.
-    @Test(.disabled(if: TestEnvironment.isRoot, "root reads every file; as root BadInputTests covers this by dropping privileges"))
+    @Test(
+        .disabled(
+            if: TestEnvironment.isRoot,
+            "root reads every file; as root BadInputTests covers this by dropping privileges"))
     func unreadableFileIsPermissionDenied() throws {
         let dir = try TemporaryDirectory.make("core")
         defer { TemporaryDirectory.remove(dir) }
@@ -171,7 +181,8 @@ import Glibc
         let dir = try TemporaryDirectory.make("core")
         defer { TemporaryDirectory.remove(dir) }
         let path = dir.appendingPathComponent("broken.json").path
-        FileManager.default.createFile(atPath: path, contents: Data(#"{"note": "ssn 536-22-1734", "list": [1, 2,"#.utf8))
+        FileManager.default.createFile(
+            atPath: path, contents: Data(#"{"note": "ssn 536-22-1734", "list": [1, 2,"#.utf8))
         let result = Self.analyze(path)
         #expect(result.status == .partial)
         #expect(result.reason == .malformedFile)
@@ -182,15 +193,19 @@ import Glibc
         let dir = try TemporaryDirectory.make("core")
         defer { TemporaryDirectory.remove(dir) }
         let path = dir.appendingPathComponent("people.json").path
-        FileManager.default.createFile(atPath: path, contents: Data(#"{"people": [{"name": "a", "ssn": "536221734"}, {"social_security": {"value": "482713390"}}]}"#.utf8))
+        FileManager.default.createFile(
+            atPath: path,
+            contents: Data(
+                #"{"people": [{"name": "a", "ssn": "536221734"}, {"social_security": {"value": "482713390"}}]}"#.utf8))
         let result = Self.analyze(path)
         #expect(result.status == .complete)
         let ssn = try #require(result.detections.first { $0.info.id == "USA_SOCIAL_SECURITY_NUMBER" })
         #expect(ssn.count == 2)
-        #expect(ssn.occurrences == [
-            .record(recordIndex: 0, jsonPath: "$.people[0].ssn", embeddedFile: nil),
-            .record(recordIndex: 0, jsonPath: "$.people[1].social_security.value", embeddedFile: nil),
-        ])
+        #expect(
+            ssn.occurrences == [
+                .record(recordIndex: 0, jsonPath: "$.people[0].ssn", embeddedFile: nil),
+                .record(recordIndex: 0, jsonPath: "$.people[1].social_security.value", embeddedFile: nil),
+            ])
     }
 }
 
@@ -198,9 +213,12 @@ import Glibc
     @Test func matchLimitMarksTheObjectAndTheScanGoesOn() throws {
         let detector = try Detector(identifiers: [], custom: [CustomIdentifier(name: "catastrophic", regex: "(a+)+$")])
         let bytes = Array(String(repeating: "a", count: 30_000).utf8) + Array("!\n".utf8)
-        let object = ObjectRef(bucket: "b", key: "evil.txt", size: Int64(bytes.count), lastModified: Date(), eTag: "x", location: .file(path: ""))
+        let object = ObjectRef(
+            bucket: "b", key: "evil.txt", size: Int64(bytes.count), lastModified: Date(), eTag: "x",
+            location: .file(path: ""))
         let start = Date()
-        let result = Analyzer(detector: detector, settings: AnalyzerSettings()).analyze(object, bytes: MemoryBytes(bytes))
+        let result = Analyzer(detector: detector, settings: AnalyzerSettings()).analyze(
+            object, bytes: MemoryBytes(bytes))
         #expect(result.status == .partial)
         #expect(result.reason == .timeCutOffReached)
         #expect(Date().timeIntervalSince(start) < 30, "the limit must stop the match, not the clock")

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import TrawlDetect
 import TrawlTestSupport
+
+@testable import TrawlDetect
 
 /// One generic test over every identifier in Patterns/: each `match` example yields exactly
 /// its marked values, each `nomatch` example yields nothing.
@@ -49,7 +50,9 @@ import TrawlTestSupport
         let catalog = Self.catalog
         for identifier in catalog.identifiers {
             if identifier.origin == .macie { #expect(!identifier.id.hasPrefix("TRAWL_")) }
-            if let other = identifier.supersededBy { #expect(catalog.identifier(other) != nil, "\(identifier.id): supersededBy \(other)") }
+            if let other = identifier.supersededBy {
+                #expect(catalog.identifier(other) != nil, "\(identifier.id): supersededBy \(other)")
+            }
         }
         // The whole catalog compiles into one detector.
         _ = try Detector(identifiers: catalog.identifiers)

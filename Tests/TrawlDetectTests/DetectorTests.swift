@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TrawlDetect
 
 @Suite struct DetectorTests {
@@ -8,7 +9,8 @@ import Testing
             id: "TEST_SSN", name: "test", category: .personal, origin: .macie, recommended: true,
             regex: "\\b[0-9]{3}-[0-9]{2}-[0-9]{4}\\b", caseless: false, keywords: ["ssn", "social security"],
             keywordRequired: true, keywordDistance: distance, anchors: [], validator: nil, ignore: ["078-05-1120"],
-            supersededBy: nil, severityBands: [.high, .high, .high], maxLength: 11, matchExamples: [], nomatchExamples: [])
+            supersededBy: nil, severityBands: [.high, .high, .high], maxLength: 11, matchExamples: [],
+            nomatchExamples: [])
     }
 
     static func cardNoKeyword() -> Identifier {
@@ -16,8 +18,10 @@ import Testing
             id: "TEST_CARD", name: "card", category: .financial, origin: .macie, recommended: false,
             regex: "(?<![0-9])4[0-9]{3}(?:[ -]?[0-9]{4}){3}(?![0-9])", caseless: false, keywords: [],
             keywordRequired: false, keywordDistance: 30,
-            anchors: [.digits(min: 16, max: 16, separators: Array(" -".utf8), afterUpper: 0, after: [])], validator: "luhn", ignore: [],
-            supersededBy: nil, severityBands: [.high, .high, .high], maxLength: 19, matchExamples: [], nomatchExamples: [])
+            anchors: [.digits(min: 16, max: 16, separators: Array(" -".utf8), afterUpper: 0, after: [])],
+            validator: "luhn", ignore: [],
+            supersededBy: nil, severityBands: [.high, .high, .high], maxLength: 19, matchExamples: [],
+            nomatchExamples: [])
     }
 
     @Test func keywordWithinThirtyCharactersEitherSide() throws {
@@ -36,8 +40,10 @@ import Testing
 
     @Test func keywordSpellingsAndWordBoundaries() throws {
         let detector = try Detector(identifiers: [Self.ssnLike()])
-        for text in ["Social Security 123-45-6789", "social_security=123-45-6789", "SOCIAL-SECURITY 123-45-6789",
-                     "socialsecurity: 123-45-6789", "customer_ssn,123-45-6789"] {
+        for text in [
+            "Social Security 123-45-6789", "social_security=123-45-6789", "SOCIAL-SECURITY 123-45-6789",
+            "socialsecurity: 123-45-6789", "customer_ssn,123-45-6789",
+        ] {
             #expect(detector.detections(in: text).count == 1, "\(text)")
         }
         // "ssn" inside a longer word is not the keyword.
@@ -110,7 +116,10 @@ import Testing
         #expect(detector.detections(in: "employee EMP-000000").isEmpty, "ignore word")
         #expect(detector.infos[0].severity(occurrences: 1) == .medium)
         let levels = CustomIdentifier(
-            name: "x", regex: "x", severityLevels: [.init(occurrencesThreshold: 2, severity: .low), .init(occurrencesThreshold: 50, severity: .high)])
+            name: "x", regex: "x",
+            severityLevels: [
+                .init(occurrencesThreshold: 2, severity: .low), .init(occurrencesThreshold: 50, severity: .high),
+            ])
         let leveled = try Detector(identifiers: [], custom: [levels])
         #expect(leveled.infos[0].severity(occurrences: 1) == nil)
         #expect(leveled.infos[0].severity(occurrences: 49) == .low)
@@ -118,26 +127,37 @@ import Testing
     }
 
     @Test func customIdentifierWithoutKeywordsScansEverything() throws {
-        let detector = try Detector(identifiers: [], custom: [CustomIdentifier(name: "ticket", regex: "TCK-[0-9]{4}(?=\\b)")])
+        let detector = try Detector(
+            identifiers: [], custom: [CustomIdentifier(name: "ticket", regex: "TCK-[0-9]{4}(?=\\b)")])
         #expect(detector.detections(in: "a TCK-1234 b TCK-9999").count == 2)
     }
 
     @Test func customIdentifierFileErrorsNameTheField() {
         func error(_ json: String) -> String {
-            do { _ = try CustomIdentifier.decode(Data(json.utf8), file: "ids.json"); return "" } catch { return error.description }
+            do {
+                _ = try CustomIdentifier.decode(Data(json.utf8), file: "ids.json")
+                return ""
+            } catch { return error.description }
         }
-        #expect(error(#"[{"name": "a", "regex": "x", "maximumMatchDistance": 301}]"#).contains("field 'maximumMatchDistance'"))
+        #expect(
+            error(#"[{"name": "a", "regex": "x", "maximumMatchDistance": 301}]"#).contains(
+                "field 'maximumMatchDistance'"))
         #expect(error(#"[{"name": "a", "regex": "x", "keywords": ["ab"]}]"#).contains("field 'keywords'"))
         #expect(error(#"[{"name": "a", "regex": "x", "ignoreWords": ["abc"]}]"#).contains("field 'ignoreWords'"))
         #expect(error(#"[{"name": "a"}]"#).contains("field 'regex': is required"))
-        #expect(error(#"[{"name": "a", "regex": "x", "severity": "HIGH"}]"#).contains("field 'severity': unknown field"))
-        #expect(error(#"[{"name": "a", "regex": "x", "severityLevels": [{"occurrencesThreshold": 5, "severity": "HIGH"}, {"occurrencesThreshold": 9, "severity": "LOW"}]}]"#).contains("ascend"))
+        #expect(
+            error(#"[{"name": "a", "regex": "x", "severity": "HIGH"}]"#).contains("field 'severity': unknown field"))
+        #expect(
+            error(
+                #"[{"name": "a", "regex": "x", "severityLevels": [{"occurrencesThreshold": 5, "severity": "HIGH"}, {"occurrencesThreshold": 9, "severity": "LOW"}]}]"#
+            ).contains("ascend"))
         #expect(error("{").contains("ids.json: not valid JSON"))
     }
 
     @Test func invalidRegexNamesIdentifierAndOffset() {
         #expect {
-            _ = try Detector(identifiers: [], custom: [CustomIdentifier(name: "broken", regex: "abc(", source: "mine.json")])
+            _ = try Detector(
+                identifiers: [], custom: [CustomIdentifier(name: "broken", regex: "abc(", source: "mine.json")])
         } throws: { error in
             let text = "\(error)"
             return text.contains("mine.json") && text.contains("broken") && text.contains("offset 4")
@@ -149,7 +169,8 @@ import Testing
             id: "TEST_TOKEN", name: "token", category: .credentials, origin: .trawl, recommended: true,
             regex: "tok_[a-z]+", caseless: false, keywords: [], keywordRequired: false, keywordDistance: 30,
             anchors: [.literals(["tok_"], caseless: false, before: 0)], validator: nil, ignore: [],
-            supersededBy: nil, severityBands: [.high, .high, .high], maxLength: 12, matchExamples: [], nomatchExamples: [])
+            supersededBy: nil, severityBands: [.high, .high, .high], maxLength: 12, matchExamples: [],
+            nomatchExamples: [])
         let detector = try Detector(identifiers: [token])
         let text = "x tok_" + String(repeating: "a", count: 40) + " y"
         #expect(detector.detections(in: text).map(\.range) == [2..<46])

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
+import TrawlTestSupport
 
 @testable import TrawlDetect
-import TrawlTestSupport
 
 /// Published test vectors for the financial and credential validators.
 @Suite struct FinancialValidatorTests {
@@ -36,8 +36,10 @@ import TrawlTestSupport
         #expect(check("creditCard", "6221837295016483720"))
     }
 
-    @Test(arguments: ["02/27", "2/27", "11-2030", "2027-11", "2027/11/30", "0227", "March 2028", "feb, 27",
-                      "expY=2026, expM=02", "\"exp_month\": 12, \"exp_year\": 2027", "expiry_month=7&expiry_year=29"])
+    @Test(arguments: [
+        "02/27", "2/27", "11-2030", "2027-11", "2027/11/30", "0227", "March 2028", "feb, 27",
+        "expY=2026, expM=02", "\"exp_month\": 12, \"exp_year\": 2027", "expiry_month=7&expiry_year=29",
+    ])
     func expirationsAccepted(date: String) {
         #expect(check("creditCardExpiration", date))
     }
@@ -61,7 +63,8 @@ import TrawlTestSupport
     static let registryIBANs = [
         "AL47212110090000000235698741", "AD1200012030200359100100", "AE070331234567890123456", "BA391290079401028494",
         "BG80BNBG96611020345678", "BR1800360305000010009795493C1", "CH9300762011623852957", "CR05015202001026284066",
-        "CY17002001280000001200527600", "CZ6508000000192000145399", "DK5000400440116243", "DO28BAGR00000001212453611324",
+        "CY17002001280000001200527600", "CZ6508000000192000145399", "DK5000400440116243",
+        "DO28BAGR00000001212453611324",
         "EE382200221020145685", "EG380019000500000000263180002", "FO6264600001631634", "FI2112345600000785",
         "GE29NB0000000101904917", "GL8964710001000206", "GR1601101250000000012300695", "HR1210010051863000160",
         "HU42117730161111101800000000", "IE29AIBK93115212345678", "IS140159260076545510730339",
@@ -143,10 +146,19 @@ import TrawlTestSupport
 
     @Test func jwtRFC7519() {
         // RFC 7519 §3.1 and §6.1 (unsecured) examples.
-        #expect(check("jsonWebToken", "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"))
-        #expect(check("jsonWebToken", "eyJhbGciOiJub25lIn0.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ."))
+        #expect(
+            check(
+                "jsonWebToken",
+                "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+            ))
+        #expect(
+            check(
+                "jsonWebToken",
+                "eyJhbGciOiJub25lIn0.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ."
+            ))
         #expect(!check("jsonWebToken", "eyJ0eXAiOiJKV1QiLCJraWQiOiJrMSJ9.eyJzdWIiOiJ4In0.c2ln"))  // no "alg"
-        #expect(!check("jsonWebToken", "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.eyJzdWIiOiJ4In0.c2ln"))  // JWE header
+        // A JWE header.
+        #expect(!check("jsonWebToken", "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.eyJzdWIiOiJ4In0.c2ln"))
         #expect(!check("jsonWebToken", "eyJub3QganNvbg.eyJzdWIiOiJ4In0.c2ln"))
     }
 
@@ -162,8 +174,10 @@ import TrawlTestSupport
         #expect(check("passwordValue", value))
     }
 
-    @Test(arguments: ["${DB_PASSWORD}", "<your-password>", "********", "changeme", "os.getenv", "self.password",
-                      "get_password", "DB_PASSWORD", "requirements", "{{ vault }}", "$dbpass", "xxxxxxxx", "getenv(x)"])
+    @Test(arguments: [
+        "${DB_PASSWORD}", "<your-password>", "********", "changeme", "os.getenv", "self.password",
+        "get_password", "DB_PASSWORD", "requirements", "{{ vault }}", "$dbpass", "xxxxxxxx", "getenv(x)",
+    ])
     func passwordPlaceholdersRefused(value: String) {
         #expect(!check("passwordValue", value))
     }

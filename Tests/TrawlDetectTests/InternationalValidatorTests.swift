@@ -6,11 +6,15 @@ import Testing
 /// issuing authorities) for the international validators.
 @Suite struct InternationalValidatorTests {
     private func valid(_ name: String, _ values: [String], sourceLocation: SourceLocation = #_sourceLocation) {
-        for value in values { #expect(check(name, value), "\(name) should accept \(value)", sourceLocation: sourceLocation) }
+        for value in values {
+            #expect(check(name, value), "\(name) should accept \(value)", sourceLocation: sourceLocation)
+        }
     }
 
     private func invalid(_ name: String, _ values: [String], sourceLocation: SourceLocation = #_sourceLocation) {
-        for value in values { #expect(!check(name, value), "\(name) should refuse \(value)", sourceLocation: sourceLocation) }
+        for value in values {
+            #expect(!check(name, value), "\(name) should refuse \(value)", sourceLocation: sourceLocation)
+        }
     }
 
     @Test func everyNameIsRegistered() {
@@ -32,8 +36,15 @@ import Testing
 
     /// INSEE: key = 97 − (13 digits mod 97); Corsica 2A/2B counted as 19/18 minus 1,000,000/2,000,000.
     @Test func franceNIR() {
-        valid("frNIR", ["2 95 10 99 126 111 93", "253072B07300470", "253072A07300443", "1 85 05 78 006 084 91", "269029934173285"])
-        invalid("frNIR", ["295109912611199", "253072C07300443", "6546546546546703", "5 85 05 78 006 084 91", "1 85 13 78 006 084 91"])
+        valid(
+            "frNIR",
+            ["2 95 10 99 126 111 93", "253072B07300470", "253072A07300443", "1 85 05 78 006 084 91", "269029934173285"])
+        invalid(
+            "frNIR",
+            [
+                "295109912611199", "253072C07300443", "6546546546546703", "5 85 05 78 006 084 91",
+                "1 85 13 78 006 084 91",
+            ])
     }
 
     /// SPI: the last three digits are the first ten mod 511; the first digit is 0–3.
@@ -61,10 +72,18 @@ import Testing
     // MARK: - Italy
 
     @Test func codiceFiscale() {
-        valid("itCodiceFiscale", ["RCCMNL83S18D969H", "MRTMTT91D08F205J", "RSSMRA85T10A562S", "BNCGLI80A01H501Y",
-                                  "BNCGLI80A01H50MQ", "rccmnl83s18d969h"])
-        invalid("itCodiceFiscale", ["RCCMNL83S18D960H", "RCCMNL83S18D969", "RSSMRA85T10A562T", "RSSMRA85T99A562S",
-                                    "RSSMRA85Z10A562S"])
+        valid(
+            "itCodiceFiscale",
+            [
+                "RCCMNL83S18D969H", "MRTMTT91D08F205J", "RSSMRA85T10A562S", "BNCGLI80A01H501Y",
+                "BNCGLI80A01H50MQ", "rccmnl83s18d969h",
+            ])
+        invalid(
+            "itCodiceFiscale",
+            [
+                "RCCMNL83S18D960H", "RCCMNL83S18D969", "RSSMRA85T10A562T", "RSSMRA85T99A562S",
+                "RSSMRA85Z10A562S",
+            ])
     }
 
     // MARK: - Spain
@@ -122,7 +141,9 @@ import Testing
     }
 
     @Test func brazilPhone() {
-        valid("brPhone", ["(11) 3456-7890", "(21) 98765-4321", "+55 11 98765-4321", "+55 (61) 3322-4455", "011 3456-7890"])
+        valid(
+            "brPhone",
+            ["(11) 3456-7890", "(21) 98765-4321", "+55 11 98765-4321", "+55 (61) 3322-4455", "011 3456-7890"])
         invalid("brPhone", ["(10) 3456-7890", "(11) 1234-5678", "(11) 8765-4321 1", "+44 11 98765-4321"])
     }
 
@@ -147,7 +168,9 @@ import Testing
 
     /// RFC: shape and date (SAT's check digit is not reliable in practice).
     @Test func mexicoRFC() {
-        valid("mxRFC", ["GODE561231GR8", "GODE 561231 GR8", "MAB-930714-8T4", "VACE-460910-SX6", "MUÑO800101AB1", "ABC680524P76"])
+        valid(
+            "mxRFC",
+            ["GODE561231GR8", "GODE 561231 GR8", "MAB-930714-8T4", "VACE-460910-SX6", "MUÑO800101AB1", "ABC680524P76"])
         invalid("mxRFC", ["GODE561331GR8", "GODE560230GR8", "GO561231GR8", "GODEX561231GR8"])
     }
 
@@ -177,7 +200,9 @@ import Testing
         valid("dePhone", ["030 12345678", "(089) 123456", "0171 1234567", "+49 30 12345678", "+49 (0)89 2345-678"])
         invalid("dePhone", ["0123", "+49 0301234567", "30 12345678", "+49 30 123456789012"])
         valid("itPhone", ["06 1234 5678", "347 123 4567", "+39 02 1234567", "+39 347 1234567"])
-        invalid("itPhone", ["00 1234 5678", "347 12", "+39 512 345 678", "5123456789", "01-02-2024", "12/05/1985", "12/05/24"])
+        invalid(
+            "itPhone",
+            ["00 1234 5678", "347 12", "+39 512 345 678", "5123456789", "01-02-2024", "12/05/1985", "12/05/24"])
         valid("esPhone", ["912 345 678", "612 34 56 78", "+34 612 345 678", "+34912345678"])
         invalid("esPhone", ["512 345 678", "600 000 000", "91 234 567", "+33 612 345 678"])
     }
@@ -186,13 +211,20 @@ import Testing
 
     @Test func ehic() {
         valid("ehic", ["80276001234567890123", "80250 12345 67890 12345", "8024680246 1234567890"])
-        invalid("ehic", ["80999001234567890123", "8027600123456789012", "70276001234567890123", "80276000000000000000"])
+        invalid(
+            "ehic", ["80999001234567890123", "8027600123456789012", "70276001234567890123", "80276000000000000000"])
     }
 
     /// GS1 GTIN check digits, HIBCC mod 43 (the HIBCC specification's example +A123BJC5D6E71G).
     @Test func medicalDeviceUDI() {
-        valid("medicalDeviceUDI", ["(01)00844588003288", "(01)00844588003288(17)141120(10)7654321D", "0100844588003288",
-                                   "+A123BJC5D6E71G", "=/A9999XYZ100T0944"])
-        invalid("medicalDeviceUDI", ["(01)00844588003289", "0100844588003287", "+A123BJC5D6E71H", "(01)0084458800328", "X123"])
+        valid(
+            "medicalDeviceUDI",
+            [
+                "(01)00844588003288", "(01)00844588003288(17)141120(10)7654321D", "0100844588003288",
+                "+A123BJC5D6E71G", "=/A9999XYZ100T0944",
+            ])
+        invalid(
+            "medicalDeviceUDI",
+            ["(01)00844588003289", "0100844588003287", "+A123BJC5D6E71H", "(01)0084458800328", "X123"])
     }
 }

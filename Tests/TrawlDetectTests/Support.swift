@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TrawlDetect
 
 /// What the validator called `name` says of `value` (an issue is recorded, and false returned,
@@ -22,8 +23,15 @@ struct MarkedText {
         var marks: [Range<Int>] = []
         var open: Int?
         for scalar in text.unicodeScalars {
-            if scalar == "«" { open = bytes.count; continue }
-            if scalar == "»", let start = open { marks.append(start..<bytes.count); open = nil; continue }
+            if scalar == "«" {
+                open = bytes.count
+                continue
+            }
+            if scalar == "»", let start = open {
+                marks.append(start..<bytes.count)
+                open = nil
+                continue
+            }
             bytes += Array(String(scalar).utf8)
         }
         self.bytes = bytes

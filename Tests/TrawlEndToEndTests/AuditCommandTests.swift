@@ -17,7 +17,9 @@ import TrawlTestSupport
             case "bucket": buckets[data["bucketName"] as! String] = data
             case "finding":
                 let severity = (data["severity"] as? [String: Any])?["description"] as? String ?? ""
-                let bucket = (((data["resourcesAffected"] as? [String: Any])?["s3Bucket"]) as? [String: Any])?["name"] as? String ?? ""
+                let bucket =
+                    (((data["resourcesAffected"] as? [String: Any])?["s3Bucket"]) as? [String: Any])?["name"] as? String
+                    ?? ""
                 findings.append((bucket, data["type"] as? String ?? "", severity))
             default: break
             }
@@ -32,8 +34,14 @@ import TrawlTestSupport
         #expect(permission("acme-org-only") == "NOT_PUBLIC")
         #expect(permission("acme-broken-policy") == "UNKNOWN")
         #expect(buckets["acme-cdn-assets"]?["sharedAccess"] as? String == "EXTERNAL")
-        #expect(findings.contains { $0.0 == "acme-public-policy" && $0.1 == "Policy:IAMUser/S3BucketPublic" && $0.2 == "High" })
-        #expect(findings.contains { $0.0 == "acme-cdn-assets" && $0.1 == "Policy:IAMUser/S3BucketSharedWithCloudFront" && $0.2 == "Medium" })
+        #expect(
+            findings.contains {
+                $0.0 == "acme-public-policy" && $0.1 == "Policy:IAMUser/S3BucketPublic" && $0.2 == "High"
+            })
+        #expect(
+            findings.contains {
+                $0.0 == "acme-cdn-assets" && $0.1 == "Policy:IAMUser/S3BucketSharedWithCloudFront" && $0.2 == "Medium"
+            })
         #expect(buckets.values.allSatisfy { $0["evidence"] != nil }, "every bucket carries evidence")
     }
 

@@ -3,7 +3,7 @@ import Testing
 import TrawlTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Objects that cannot be read get a status and a reason; the scan goes on and exits 2.
@@ -12,24 +12,34 @@ import Glibc
         let root = try TemporaryDirectory.make("e2e")
         let bucket = root.appendingPathComponent("bucket")
         try FileManager.default.createDirectory(at: bucket, withIntermediateDirectories: true)
-        try "ssn 536-22-1734\n".write(to: bucket.appendingPathComponent("readable.txt"), atomically: true, encoding: .utf8)
-        try "ssn 482-71-3390\n".write(to: bucket.appendingPathComponent("locked.txt"), atomically: true, encoding: .utf8)
+        try "ssn 536-22-1734\n".write(
+            to: bucket.appendingPathComponent("readable.txt"), atomically: true, encoding: .utf8)
+        try "ssn 482-71-3390\n".write(
+            to: bucket.appendingPathComponent("locked.txt"), atomically: true, encoding: .utf8)
         chmod(bucket.appendingPathComponent("locked.txt").path, 0)
-        try "outside 301-58-2216\n".write(to: root.appendingPathComponent("outside.txt"), atomically: true, encoding: .utf8)
-        try FileManager.default.createSymbolicLink(atPath: bucket.appendingPathComponent("escape.txt").path, withDestinationPath: "../outside.txt")
-        try FileManager.default.createSymbolicLink(atPath: bucket.appendingPathComponent("inside.txt").path, withDestinationPath: "readable.txt")
+        try "outside 301-58-2216\n".write(
+            to: root.appendingPathComponent("outside.txt"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(
+            atPath: bucket.appendingPathComponent("escape.txt").path, withDestinationPath: "../outside.txt")
+        try FileManager.default.createSymbolicLink(
+            atPath: bucket.appendingPathComponent("inside.txt").path, withDestinationPath: "readable.txt")
         for path in [root.path, bucket.path] { chmod(path, 0o755) }
         return root
     }
 
     // As root the permission would not be real: the scan runs as `nobody` through setpriv.
-    @Test(.enabled(if: !TestEnvironment.isRoot || TestEnvironment.canDropPrivileges,
-                   "as root, needs /usr/bin/setpriv (util-linux) to drop privileges so that an unreadable file is unreadable"))
+    @Test(
+        .enabled(
+            if: !TestEnvironment.isRoot || TestEnvironment.canDropPrivileges,
+            "as root, needs /usr/bin/setpriv (util-linux) to drop privileges so that an unreadable file is unreadable"))
     func unreadableFileAndEscapingLinkAreReportedAndTheScanGoesOn() throws {
         let root = try Self.tree()
         defer { TemporaryDirectory.remove(root) }
         let results = root.appendingPathComponent("results")
-        var arguments = ["scan", root.path, "--yes", "--identifiers", "USA_SOCIAL_SECURITY_NUMBER", "--results", results.path, "--job-id", "bad"]
+        var arguments = [
+            "scan", root.path, "--yes", "--identifiers", "USA_SOCIAL_SECURITY_NUMBER", "--results", results.path,
+            "--job-id", "bad",
+        ]
         var executable = try TrawlBinary.path
         if TestEnvironment.isRoot {
             // Root reads every file: drop to an ordinary user so the permission is real.
@@ -45,7 +55,9 @@ import Glibc
         var statuses: [String: String] = [:]
         for record in records {
             let key = ((record["resourcesAffected"] as! [String: Any])["s3Object"] as! [String: Any])["key"] as! String
-            let status = (((record["classificationDetails"] as! [String: Any])["result"] as! [String: Any])["status"] as! [String: Any])
+            let status =
+                (((record["classificationDetails"] as! [String: Any])["result"] as! [String: Any])["status"]
+                    as! [String: Any])
             statuses[key] = "\(status["code"]!) \(status["reason"] as? String ?? "-")"
         }
         #expect(statuses["readable.txt"] == "COMPLETE -")

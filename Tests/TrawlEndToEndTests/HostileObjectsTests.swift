@@ -14,14 +14,17 @@ import TrawlTestSupport
     static func corpus() throws -> URL {
         let root = try TemporaryDirectory.make("hostile")
         let tree = root.appendingPathComponent("tree")
-        let made = try Subprocess.run("/usr/bin/env", ["python3", Repository.url("scripts/make-hostile-corpus.py").path, tree.path])
+        let made = try Subprocess.run(
+            "/usr/bin/env", ["python3", Repository.url("scripts/make-hostile-corpus.py").path, tree.path])
         #expect(made.status == 0, "\(made.output)")
         return root
     }
 
     /// `bucket/key` → (status, reason) from a discovery-results file.
     static func statuses(_ results: URL) throws -> [String: [String: Any]] {
-        let files = try FileManager.default.contentsOfDirectory(atPath: results.path).filter { $0.hasSuffix(".jsonl.gz") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: results.path).filter {
+            $0.hasSuffix(".jsonl.gz")
+        }
         var out: [String: [String: Any]] = [:]
         for file in files {
             for record in try JSONLines.gunzip(results.appendingPathComponent(file).path) {
@@ -77,7 +80,9 @@ import TrawlTestSupport
             try JSONLines.gunzip(results.appendingPathComponent($0).path).map { "\($0)" }.joined()
         }.joined()
         for value in Self.values {
-            for (name, text) in ["stdout": run.stdout, "stderr": run.stderr, "findings": findingsText, "results": resultsText] {
+            for (name, text) in [
+                "stdout": run.stdout, "stderr": run.stderr, "findings": findingsText, "results": resultsText,
+            ] {
                 #expect(!text.contains(value), "\(name) holds a value")
             }
         }
@@ -89,7 +94,8 @@ import TrawlTestSupport
         for format in ["csv", "sarif", "html"] {
             let output = root.appendingPathComponent("out.\(format)")
             let run = try TrawlBinary.run([
-                "scan", root.appendingPathComponent("tree").path, "--identifiers", "all", "--yes", "--format", format, "-o", output.path,
+                "scan", root.appendingPathComponent("tree").path, "--identifiers", "all", "--yes", "--format", format,
+                "-o", output.path,
             ])
             #expect(run.status == 1, "\(format): \(run.output)")
             let text = try String(contentsOf: output, encoding: .utf8)
@@ -108,7 +114,8 @@ import TrawlTestSupport
         let started = Date()
         let run = try TrawlBinary.run(
             [
-                "scan", root.appendingPathComponent("tree").path, "--include-bucket", "slow", "--custom", custom.path, "--yes",
+                "scan", root.appendingPathComponent("tree").path, "--include-bucket", "slow", "--custom", custom.path,
+                "--yes",
                 "--object-time-limit", "2", "--results", results.path,
             ], timeout: 300)
         #expect(run.terminationReason == .exit && run.status == 1, "\(run.output)")
@@ -125,7 +132,8 @@ import TrawlTestSupport
         let bucket = root.appendingPathComponent("tree/b")
         try FileManager.default.createDirectory(at: bucket, withIntermediateDirectories: true)
         #expect(mkfifo(bucket.appendingPathComponent("pipe").path, 0o644) == 0)
-        try "ssn 345-67-8912\n".write(to: bucket.appendingPathComponent("zz-canary.txt"), atomically: true, encoding: .utf8)
+        try "ssn 345-67-8912\n".write(
+            to: bucket.appendingPathComponent("zz-canary.txt"), atomically: true, encoding: .utf8)
         let results = root.appendingPathComponent("results")
         let run = try TrawlBinary.run(
             ["scan", root.appendingPathComponent("tree").path, "--yes", "--results", results.path], timeout: 60)

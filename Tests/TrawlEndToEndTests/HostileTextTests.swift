@@ -20,7 +20,8 @@ import TrawlTestSupport
     @Test func theStateDirectoryAndEveryFileTrawlWritesArePrivate() throws {
         let dir = try TemporaryDirectory.make("e2e")
         defer { TemporaryDirectory.remove(dir) }
-        let src = dir.appendingPathComponent("src"), state = dir.appendingPathComponent("state").path
+        let src = dir.appendingPathComponent("src")
+        let state = dir.appendingPathComponent("state").path
         try write(src, "b1/people.csv", Self.ssn)
         #expect(try TrawlBinary.run(["job", "create", "private", src.path, "--state", state]).status == 0)
         let run = try TrawlBinary.run(["job", "run", "private", "--state", state, "--no-progress"])
@@ -50,7 +51,8 @@ import TrawlTestSupport
     @Test func aKeyWithTerminalEscapesIsPrintedInert() throws {
         let dir = try TemporaryDirectory.make("e2e")
         defer { TemporaryDirectory.remove(dir) }
-        let src = dir.appendingPathComponent("src"), state = dir.appendingPathComponent("state").path
+        let src = dir.appendingPathComponent("src")
+        let state = dir.appendingPathComponent("state").path
         try write(src, "b1/evil\u{1B}[2J\nname.csv", Self.ssn)
         let shown = "evil\\x1b[2J\\nname.csv"
 
@@ -69,7 +71,8 @@ import TrawlTestSupport
     @Test func csvCellsThatLookLikeFormulasAreNeutralised() throws {
         let dir = try TemporaryDirectory.make("e2e")
         defer { TemporaryDirectory.remove(dir) }
-        let src = dir.appendingPathComponent("src"), state = dir.appendingPathComponent("state").path
+        let src = dir.appendingPathComponent("src")
+        let state = dir.appendingPathComponent("state").path
         try write(src, "b1/=HYPERLINK(1).csv", Self.ssn)
         try write(src, "b1/\tcmd.csv", Self.ssn)
 
@@ -87,7 +90,8 @@ import TrawlTestSupport
     @Test func archiveFiltersMatchTheirTextLiterally() throws {
         let dir = try TemporaryDirectory.make("e2e")
         defer { TemporaryDirectory.remove(dir) }
-        let src = dir.appendingPathComponent("src"), state = dir.appendingPathComponent("state").path
+        let src = dir.appendingPathComponent("src")
+        let state = dir.appendingPathComponent("state").path
         try write(src, "b1/people.csv", Self.ssn)
         #expect(try TrawlBinary.run(["job", "create", "literal", src.path, "--state", state]).status == 0)
         #expect(try TrawlBinary.run(["job", "run", "literal", "--state", state, "--no-progress"]).status == 1)
@@ -98,9 +102,13 @@ import TrawlTestSupport
             ["--type", "%"], ["--type", "Persona_"],
         ] {
             let archive = try TrawlBinary.run(["findings", "archive", "--no-rule", "--state", state] + filter)
-            #expect(archive.status == 0 && archive.stdout.contains("archived 0 finding"), "\(filter): \(archive.stdout)\(archive.stderr)")
+            #expect(
+                archive.status == 0 && archive.stdout.contains("archived 0 finding"),
+                "\(filter): \(archive.stdout)\(archive.stderr)")
         }
-        let exact = try TrawlBinary.run(["findings", "archive", "--no-rule", "--identifier", "USA_SOCIAL_SECURITY_NUMBER", "--state", state])
+        let exact = try TrawlBinary.run([
+            "findings", "archive", "--no-rule", "--identifier", "USA_SOCIAL_SECURITY_NUMBER", "--state", state,
+        ])
         #expect(exact.stdout.contains("archived 1 finding"), "\(exact.stdout)\(exact.stderr)")
     }
 }

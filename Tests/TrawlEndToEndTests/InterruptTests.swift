@@ -3,7 +3,7 @@ import Testing
 import TrawlTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Ctrl-C stops a scan cleanly: exit 130, and what was found so far is written.

@@ -3,7 +3,7 @@ import Testing
 import TrawlTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An object that kills trawl (here through the test-only `TRAWL_TEST_ONLY_CRASH_ON_KEY`) is
@@ -20,7 +20,8 @@ import Glibc
     /// `trawl job run` with the poisoned key: its status (the signal number when killed by one).
     func run(_ job: String, state: String, poison: String) throws -> (status: Int32, signalled: Bool, stderr: String) {
         let result = try TrawlBinary.run(
-            ["job", "run", job, "--state", state, "-j", "2", "--no-progress"], environment: ["TRAWL_TEST_ONLY_CRASH_ON_KEY": poison])
+            ["job", "run", job, "--state", state, "-j", "2", "--no-progress"],
+            environment: ["TRAWL_TEST_ONLY_CRASH_ON_KEY": poison])
         return (result.status, result.terminationReason == .uncaughtSignal, result.stderr)
     }
 
@@ -32,10 +33,15 @@ import Glibc
     @Test func anObjectThatCrashesTrawlTwiceIsSkippedAndTheJobCompletes() throws {
         let dir = try TemporaryDirectory.make("e2e")
         defer { TemporaryDirectory.remove(dir) }
-        let src = dir.appendingPathComponent("src"), state = dir.appendingPathComponent("state").path
-        for index in 0..<12 { try write(src, "b1/file\(String(format: "%02d", index)).csv", index % 3 == 0 ? Self.ssn : "clean\n") }
+        let src = dir.appendingPathComponent("src")
+        let state = dir.appendingPathComponent("state").path
+        for index in 0..<12 {
+            try write(src, "b1/file\(String(format: "%02d", index)).csv", index % 3 == 0 ? Self.ssn : "clean\n")
+        }
         try write(src, "b1/poison.csv", Self.ssn)
-        #expect(try TrawlBinary.run(["job", "create", "crashy", src.path, "--schedule", "daily", "--state", state]).status == 0)
+        #expect(
+            try TrawlBinary.run(["job", "create", "crashy", src.path, "--schedule", "daily", "--state", state]).status
+                == 0)
 
         // The first run dies on the object. The resumed run reads it again in a process of its
         // own, which dies too: it is recorded SKIPPED and the run completes with everything else.
@@ -43,15 +49,21 @@ import Glibc
         #expect(first.signalled && first.status == SIGABRT, "\(first)")
         let second = try run("crashy", state: state, poison: "poison.csv")
         #expect(!second.signalled && second.status == 1, "\(second)")
-        #expect(second.stderr.contains("s3://b1/poison.csv: trawl crashed twice reading this object; skipped (UNABLE_TO_PARSE_FILE)"), "\(second.stderr)")
+        #expect(
+            second.stderr.contains(
+                "s3://b1/poison.csv: trawl crashed twice reading this object; skipped (UNABLE_TO_PARSE_FILE)"),
+            "\(second.stderr)")
         let shown = try show("crashy", state: state)
         #expect((shown["objects"] as? [String: Int])?["SKIPPED"] == 1, "\(shown)")
         let last = shown["lastRun"] as? [String: Any] ?? [:]
         #expect(last["status"] as? String == "COMPLETE")
         #expect(last["classified"] as? Int == 13)
         #expect(last["attempts"] as? Int == 2)
-        let findings = try JSONLines.parse(TrawlBinary.run(["findings", "--job", "crashy", "--state", state, "--format", "json"]).stdout)
-        let keys = findings.compactMap { (($0["resourcesAffected"] as? [String: Any])?["s3Object"] as? [String: Any])?["key"] as? String }
+        let findings = try JSONLines.parse(
+            TrawlBinary.run(["findings", "--job", "crashy", "--state", state, "--format", "json"]).stdout)
+        let keys = findings.compactMap {
+            (($0["resourcesAffected"] as? [String: Any])?["s3Object"] as? [String: Any])?["key"] as? String
+        }
         #expect(keys.sorted() == ["file00.csv", "file03.csv", "file06.csv", "file09.csv"])
 
         // Later runs do not read it again while it is unchanged...

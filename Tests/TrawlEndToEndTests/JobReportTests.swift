@@ -8,7 +8,9 @@ import TrawlTestSupport
         let state = try TemporaryDirectory.make("e2e")
         defer { TemporaryDirectory.remove(state) }
         let corpus = Repository.url("Corpus/buckets").path
-        #expect(try TrawlBinary.run(["job", "create", "demo", corpus, "--schedule", "daily", "--state", state.path]).status == 0)
+        #expect(
+            try TrawlBinary.run(["job", "create", "demo", corpus, "--schedule", "daily", "--state", state.path]).status
+                == 0)
         #expect(try TrawlBinary.run(["job", "run", "demo", "--state", state.path]).status == 1)
         #expect(try TrawlBinary.run(["job", "run", "demo", "--full", "--state", state.path]).status == 1)
         let output = state.appendingPathComponent("report.html")
@@ -23,7 +25,9 @@ import TrawlTestSupport
         let missing = try TrawlBinary.run(["report", "demo", "--run", "9", "--state", state.path])
         #expect(missing.status == 64)
         // `trawl findings --format html`: the stored findings as one page, escaped, no values.
-        let findings = try TrawlBinary.run(["findings", "--state", state.path, "--format", "html", "--severity", "High"])
+        let findings = try TrawlBinary.run([
+            "findings", "--state", state.path, "--format", "html", "--severity", "High",
+        ])
         #expect(findings.status == 0)
         #expect(findings.stdout.hasPrefix("<!DOCTYPE html>"))
         #expect(findings.stdout.contains("customers.csv") && findings.stdout.contains("USA_SOCIAL_SECURITY_NUMBER"))

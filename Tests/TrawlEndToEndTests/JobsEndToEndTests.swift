@@ -1,10 +1,10 @@
 import Foundation
-import TrawlCore
 import Testing
+import TrawlCore
 import TrawlTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `trawl job ...` end to end: the built binary on temporary trees and state directories.
@@ -30,14 +30,19 @@ import Glibc
     @Test func aDailyJobReadsOnlyWhatIsNewOrChangedOnItsSecondRun() throws {
         let dir = try TemporaryDirectory.make("e2e")
         defer { TemporaryDirectory.remove(dir) }
-        let src = dir.appendingPathComponent("src"), state = dir.appendingPathComponent("state").path
+        let src = dir.appendingPathComponent("src")
+        let state = dir.appendingPathComponent("state").path
         try write(src, "b1/people.csv", Self.ssn)
         try write(src, "b1/notes.txt", "nothing\n")
         try write(src, "b2/other.txt", "nothing either\n")
 
-        let create = try TrawlBinary.run(["job", "create", "nightly", src.path, "--schedule", "daily@02:00", "--timezone", "UTC", "--state", state])
+        let create = try TrawlBinary.run([
+            "job", "create", "nightly", src.path, "--schedule", "daily@02:00", "--timezone", "UTC", "--state", state,
+        ])
         #expect(create.status == 0, "\(create.stderr)")
-        let first = try TrawlBinary.run(["job", "run", "nightly", "--state", state, "--format", "json", "--no-progress"])
+        let first = try TrawlBinary.run([
+            "job", "run", "nightly", "--state", state, "--format", "json", "--no-progress",
+        ])
         #expect(first.status == 1, "\(first.stderr)")
         #expect(first.stderr.contains("Estimate for run #1 of nightly"))
         #expect(try JSONLines.parse(first.stdout).count == 1)
@@ -46,11 +51,16 @@ import Glibc
         try write(src, "b2/new.csv", Self.ssn)
         try write(src, "b1/notes.txt", "nothing, still, but longer\n")
         try FileManager.default.removeItem(at: src.appendingPathComponent("b2/other.txt"))
-        let second = try TrawlBinary.run(["job", "run", "nightly", "--state", state, "--format", "json", "--no-progress"])
+        let second = try TrawlBinary.run([
+            "job", "run", "nightly", "--state", state, "--format", "json", "--no-progress",
+        ])
         #expect(second.status == 1, "\(second.stderr)")
         #expect(second.stderr.contains("1 new, 1 changed, 1 unchanged, 1 deleted; reading 2"))
         let findings = try JSONLines.parse(second.stdout)
-        #expect(findings.map { (($0["resourcesAffected"] as? [String: Any])?["s3Object"] as? [String: Any])?["key"] as? String } == ["new.csv"])
+        #expect(
+            findings.map {
+                (($0["resourcesAffected"] as? [String: Any])?["s3Object"] as? [String: Any])?["key"] as? String
+            } == ["new.csv"])
 
         let history = try runs("nightly", state: state)
         #expect(history.count == 2)
@@ -60,7 +70,10 @@ import Glibc
         // The store keeps both runs' findings; filters select them.
         let stored = try TrawlBinary.run(["findings", "--job", "nightly", "--state", state, "--format", "json"])
         #expect(try JSONLines.parse(stored.stdout).count == 2)
-        let second2 = try TrawlBinary.run(["findings", "--job", "nightly", "--run", "2", "--bucket", "b2", "--severity", "high", "--state", state, "--format", "csv"])
+        let second2 = try TrawlBinary.run([
+            "findings", "--job", "nightly", "--run", "2", "--bucket", "b2", "--severity", "high", "--state", state,
+            "--format", "csv",
+        ])
         #expect(second2.stdout.split(separator: "\n").count == 2, "\(second2.stdout)")
         // Matched values never leave the store.
         #expect(!stored.stdout.contains("123-45-6789"))
@@ -70,7 +83,9 @@ import Glibc
         let archive = try TrawlBinary.run(["findings", "archive", "--bucket", "b2", "--state", state])
         #expect(archive.status == 0 && archive.stdout.contains("archived 1 finding"), "\(archive.stderr)")
         try write(src, "b2/another.csv", Self.ssn)
-        let third = try TrawlBinary.run(["job", "run", "nightly", "--state", state, "--format", "json", "--no-progress"])
+        let third = try TrawlBinary.run([
+            "job", "run", "nightly", "--state", state, "--format", "json", "--no-progress",
+        ])
         #expect(third.status == 0, "\(third.stderr)")
         #expect(third.stdout.isEmpty)
         #expect(third.stderr.contains("(1 suppressed)"))
@@ -79,9 +94,14 @@ import Glibc
     @Test func aKilledRunResumesWithoutLosingOrDuplicatingFindings() throws {
         let dir = try TemporaryDirectory.make("e2e")
         defer { TemporaryDirectory.remove(dir) }
-        let src = dir.appendingPathComponent("src"), state = dir.appendingPathComponent("state").path
-        for index in 0..<30 { try write(src, "b1/file\(String(format: "%02d", index)).csv", index % 2 == 0 ? Self.ssn : "clean\n") }
-        #expect(try TrawlBinary.run(["job", "create", "big", src.path, "--schedule", "daily", "--state", state]).status == 0)
+        let src = dir.appendingPathComponent("src")
+        let state = dir.appendingPathComponent("state").path
+        for index in 0..<30 {
+            try write(src, "b1/file\(String(format: "%02d", index)).csv", index % 2 == 0 ? Self.ssn : "clean\n")
+        }
+        #expect(
+            try TrawlBinary.run(["job", "create", "big", src.path, "--schedule", "daily", "--state", state]).status == 0
+        )
 
         // A slow run (test-only delay per object), killed once some batches are recorded.
         let process = try TrawlBinary.start(
@@ -100,13 +120,16 @@ import Glibc
         // A second process refuses while the first holds the job.
         let second = try TrawlBinary.run(["job", "run", "big", "--state", state, "--no-progress"])
         #expect(second.status == 75)
-        #expect(second.stderr.contains("job big is already running in process \(process.processIdentifier)"), "\(second.stderr)")
+        #expect(
+            second.stderr.contains("job big is already running in process \(process.processIdentifier)"),
+            "\(second.stderr)")
 
         process.send(SIGKILL)
         process.wait()
         let show = try TrawlBinary.run(["job", "show", "big", "--state", state, "--format", "json"])
         #expect(try json(show)["status"] as? String == "INTERRUPTED")
-        let findingsBefore = try JSONLines.parse(TrawlBinary.run(["findings", "--job", "big", "--state", state, "--format", "json"]).stdout)
+        let findingsBefore = try JSONLines.parse(
+            TrawlBinary.run(["findings", "--job", "big", "--state", state, "--format", "json"]).stdout)
 
         let resumed = try TrawlBinary.run(["job", "run", "big", "--state", state, "--no-progress"])
         #expect(resumed.status == 1, "\(resumed.stderr)")
@@ -117,8 +140,11 @@ import Glibc
         #expect(history[0]["attempts"] as? Int == 2)
         #expect(history[0]["classified"] as? Int == 30)
 
-        let findings = try JSONLines.parse(TrawlBinary.run(["findings", "--job", "big", "--state", state, "--format", "json"]).stdout)
-        let keys = findings.compactMap { (($0["resourcesAffected"] as? [String: Any])?["s3Object"] as? [String: Any])?["key"] as? String }
+        let findings = try JSONLines.parse(
+            TrawlBinary.run(["findings", "--job", "big", "--state", state, "--format", "json"]).stdout)
+        let keys = findings.compactMap {
+            (($0["resourcesAffected"] as? [String: Any])?["s3Object"] as? [String: Any])?["key"] as? String
+        }
         #expect(keys.count == 15)
         #expect(Set(keys).count == 15)
         // The findings written before the kill are still there, unchanged.
@@ -131,7 +157,9 @@ import Glibc
         defer { TemporaryDirectory.remove(dir) }
         let state = dir.appendingPathComponent("state").path
         try write(dir, "src/b1/people.csv", Self.ssn)
-        try write(dir, "jobs.json", """
+        try write(
+            dir, "jobs.json",
+            """
             {"jobs": [{"name": "weekly-scan", "source": "src", "schedule": "weekly:mon@03:00", "timezone": "UTC",
                        "scope": {"includeExtensions": ["csv"]}, "maxCostUSD": 5}]}
             """)
@@ -149,7 +177,9 @@ import Glibc
         text = text.replacingOccurrences(of: "weekly:monday@03:00", with: "monthly:31@01:00")
         try Data(text.utf8).write(to: URL(fileURLWithPath: exported))
         let changed = try TrawlBinary.run(["job", "apply", exported, "--state", state])
-        #expect(changed.stdout.contains("updated weekly-scan: revision 2 (schedule changed)"), "\(changed.stdout)\(changed.stderr)")
+        #expect(
+            changed.stdout.contains("updated weekly-scan: revision 2 (schedule changed)"),
+            "\(changed.stdout)\(changed.stderr)")
         let history = try TrawlBinary.run(["job", "history", "weekly-scan", "--state", state, "--format", "json"])
         let object = try json(history)
         #expect((object["revisions"] as? [Any])?.count == 2)
@@ -186,8 +216,14 @@ import Glibc
         defer { TemporaryDirectory.remove(dir) }
         let state = dir.appendingPathComponent("state").path
         try write(dir, "src/b1/people.csv", Self.ssn)
-        #expect(try TrawlBinary.run(["job", "create", "now", dir.appendingPathComponent("src").path, "--state", state]).status == 0)
-        #expect(try TrawlBinary.run(["job", "create", "later", dir.appendingPathComponent("src").path, "--schedule", "monthly:1", "--state", state]).status == 0)
+        #expect(
+            try TrawlBinary.run(["job", "create", "now", dir.appendingPathComponent("src").path, "--state", state])
+                .status == 0)
+        #expect(
+            try TrawlBinary.run([
+                "job", "create", "later", dir.appendingPathComponent("src").path, "--schedule", "monthly:1", "--state",
+                state,
+            ]).status == 0)
         let tick = try TrawlBinary.run(["daemon", "--once", "--state", state])
         #expect(tick.status == 0, "\(tick.stderr)")
         #expect(tick.stdout.contains("job now: one-time job, running"))
@@ -205,12 +241,14 @@ extension JobsEndToEndTests {
     @Test func sigtermStopsTheDaemonAtACheckpointAndTheNextTickResumes() throws {
         let dir = try TemporaryDirectory.make("e2e")
         defer { TemporaryDirectory.remove(dir) }
-        let src = dir.appendingPathComponent("src"), state = dir.appendingPathComponent("state").path
+        let src = dir.appendingPathComponent("src")
+        let state = dir.appendingPathComponent("state").path
         for index in 0..<20 { try write(src, "b1/f\(index).csv", index % 4 == 0 ? Self.ssn : "clean\n") }
         #expect(try TrawlBinary.run(["job", "create", "once-job", src.path, "--state", state]).status == 0)
 
         let daemon = try TrawlBinary.start(
-            ["daemon", "--once", "--state", state, "-j", "1"], environment: ["TRAWL_TEST_ONLY_DELAY_PER_OBJECT_MS": "150"], output: .discard)
+            ["daemon", "--once", "--state", state, "-j", "1"],
+            environment: ["TRAWL_TEST_ONLY_DELAY_PER_OBJECT_MS": "150"], output: .discard)
         let deadline = Date().addingTimeInterval(30)
         var classified = 0
         while Date() < deadline && classified == 0 {

@@ -1,6 +1,6 @@
 import Foundation
-import TrawlCore
 import Testing
+import TrawlCore
 import TrawlTestSupport
 
 /// Headless Chromium, found on the PATH (Debian's `chromium`; `make test` installs it) or at
@@ -8,31 +8,37 @@ import TrawlTestSupport
 enum Chromium {
     static let path: String? = {
         if let explicit = ProcessInfo.processInfo.environment["TRAWL_CHROMIUM"], !explicit.isEmpty,
-           FileManager.default.isExecutableFile(atPath: explicit) {
+            FileManager.default.isExecutableFile(atPath: explicit)
+        {
             return explicit
         }
         for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
             if let found = TestEnvironment.executable(named: name) { return found }
         }
-        FileHandle.standardError.write(Data("""
+        FileHandle.standardError.write(
+            Data(
+                """
 
-            ************************************************************************************
-            * WARNING: Chromium was not found, so the HTML report was NOT checked in a browser.  *
-            * Install it (Debian/Ubuntu: apt-get install chromium; `make test` does this) or    *
-            * point TRAWL_CHROMIUM at a Chrome/Chromium binary. ReportBrowserTests is SKIPPED.   *
-            ************************************************************************************
+                ************************************************************************************
+                * WARNING: Chromium was not found, so the HTML report was NOT checked in a browser.  *
+                * Install it (Debian/Ubuntu: apt-get install chromium; `make test` does this) or    *
+                * point TRAWL_CHROMIUM at a Chrome/Chromium binary. ReportBrowserTests is SKIPPED.   *
+                ************************************************************************************
 
-            """.utf8))
+                """.utf8))
         return nil
     }()
 
     /// Runs headless Chromium with `arguments` and the given URL; returns its status and output.
     static func run(_ arguments: [String], url: URL, profile: URL, timeout: TimeInterval = 90) throws -> ProcessResult {
         guard let path else { throw TestSetupError("Chromium not found") }
-        return try Subprocess.run(path, [
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions", "--hide-scrollbars",
-            "--user-data-dir=\(profile.path)",
-        ] + arguments + [url.absoluteString], timeout: timeout)
+        return try Subprocess.run(
+            path,
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                "--hide-scrollbars",
+                "--user-data-dir=\(profile.path)",
+            ] + arguments + [url.absoluteString], timeout: timeout)
     }
 }
 
@@ -50,9 +56,11 @@ enum Chromium {
     static func hostileCorpus(in directory: URL) throws -> URL {
         let corpus = directory.appendingPathComponent("buckets")
         try FileManager.default.copyItem(at: Repository.url("Corpus/buckets"), to: corpus)
-        let key = corpus.appendingPathComponent("acme-docs").appendingPathComponent(hostileKey)  // "/" in the key makes a folder
+        // "/" in the key makes a folder.
+        let key = corpus.appendingPathComponent("acme-docs").appendingPathComponent(hostileKey)
         try FileManager.default.createDirectory(at: key.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try "name,\(hostileColumn),notes\nJane Doe,\(plantedValue),call back\n".write(to: key, atomically: true, encoding: .utf8)
+        try "name,\(hostileColumn),notes\nJane Doe,\(plantedValue),call back\n".write(
+            to: key, atomically: true, encoding: .utf8)
         let bucket = corpus.appendingPathComponent(hostileBucket)
         try FileManager.default.createDirectory(at: bucket, withIntermediateDirectories: true)
         try "{\"customer\": {\"\(hostileJSONKey)\": \"\(plantedValue)\"}}\n".write(
@@ -125,7 +133,10 @@ enum Chromium {
         return String(array.dropFirst().dropLast()).replacingOccurrences(of: "<", with: "\\u003c")
     }
 
-    @Test(.enabled(if: Chromium.path != nil, "Chromium not found: the HTML report is NOT checked in a browser (install chromium)"))
+    @Test(
+        .enabled(
+            if: Chromium.path != nil,
+            "Chromium not found: the HTML report is NOT checked in a browser (install chromium)"))
     func reportRendersInChromiumAndHostileNamesStayText() throws {
         let directory = try TemporaryDirectory.make("e2e")
         defer { TemporaryDirectory.remove(directory) }
@@ -133,18 +144,22 @@ enum Chromium {
         let report = directory.appendingPathComponent("report.html")
         let account = Repository.fixtures("TrawlReportTests/Resources/demo-account").path
         let scan = try TrawlBinary.run([
-            "scan", corpus.path, "--identifiers", "all", "--audit", account, "--format", "html", "--yes", "--output", report.path,
+            "scan", corpus.path, "--identifiers", "all", "--audit", account, "--format", "html", "--yes", "--output",
+            report.path,
             "--job-id", "browser",
         ])
         #expect(scan.status == 1, "stderr: \(scan.stderr)")
 
         let harness = directory.appendingPathComponent("harness.html")
         try Self.harness.write(to: harness, atomically: true, encoding: .utf8)
-        let dump = try Chromium.run(["--allow-file-access-from-files", "--dump-dom"], url: harness, profile: directory.appendingPathComponent("profile"))
+        let dump = try Chromium.run(
+            ["--allow-file-access-from-files", "--dump-dom"], url: harness,
+            profile: directory.appendingPathComponent("profile"))
         #expect(dump.status == 0, "chromium failed: \(dump.stderr.suffix(2000))")
-        let encoded = try #require(dump.stdout.range(of: "<pre id=\"out\">").map { start in
-            String(dump.stdout[start.upperBound...].prefix { $0 != "<" })
-        })
+        let encoded = try #require(
+            dump.stdout.range(of: "<pre id=\"out\">").map { start in
+                String(dump.stdout[start.upperBound...].prefix { $0 != "<" })
+            })
         let data = try #require(Data(base64Encoded: encoded), "harness output: \(dump.stdout.prefix(500))")
         let dom = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(dom["error"] == nil, "harness error: \(dom["error"] ?? "")")
@@ -177,7 +192,9 @@ enum Chromium {
         #expect(dom["svgWithoutChartClass"] as? Int == 0)
         #expect((dom["eventHandlerAttributes"] as? [String])?.isEmpty == true, "\(dom["eventHandlerAttributes"] ?? "")")
         let shown = try #require(dom["hostileTextShown"] as? [String: Bool])
-        #expect(shown == ["key": true, "bucket": true, "column": true, "jsonKey": true], "hostile names are shown as text: \(shown)")
+        #expect(
+            shown == ["key": true, "bucket": true, "column": true, "jsonKey": true],
+            "hostile names are shown as text: \(shown)")
         #expect(dom["valueShown"] as? Bool == false, "the matched value never reaches the report")
 
         // The script works: sorting and filtering.
@@ -191,7 +208,9 @@ enum Chromium {
 
         // And a screenshot renders.
         let png = directory.appendingPathComponent("report.png")
-        let shot = try Chromium.run(["--screenshot=\(png.path)", "--window-size=1280,2000"], url: report, profile: directory.appendingPathComponent("profile"))
+        let shot = try Chromium.run(
+            ["--screenshot=\(png.path)", "--window-size=1280,2000"], url: report,
+            profile: directory.appendingPathComponent("profile"))
         #expect(shot.status == 0, "chromium failed: \(shot.stderr.suffix(2000))")
         let image = try Data(contentsOf: png)
         #expect(image.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), "a PNG")

@@ -1,6 +1,6 @@
 import Foundation
-import TrawlCore
 import Testing
+import TrawlCore
 import TrawlTestSupport
 
 /// `trawl scan --format html|sarif` and `--buckets` on Corpus/buckets, as a user runs them.
@@ -19,7 +19,9 @@ import TrawlTestSupport
         let html = try String(contentsOfFile: output, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(html.contains("</html>"))
-        for bucket in ["acme-app-logs", "acme-config", "acme-customer-exports", "acme-docs"] { #expect(html.contains(bucket)) }
+        for bucket in ["acme-app-logs", "acme-config", "acme-customer-exports", "acme-docs"] {
+            #expect(html.contains(bucket))
+        }
         #expect(html.contains("UNSUPPORTED_FILE_TYPE_EXCEPTION"), "skipped images are listed by reason")
         #expect(html.contains("id=\"estimate-table\""), "the estimate is shown against the scan")
         #expect(!html.contains("src=\"http") && !html.contains("<link"), "nothing is fetched")
@@ -33,14 +35,19 @@ import TrawlTestSupport
         var fingerprints: [[String]] = []
         for job in ["first", "second"] {
             let output = directory.appendingPathComponent("\(job).sarif").path
-            let run = try TrawlBinary.run(["scan", Self.corpus, "--identifiers", "all", "--format", "sarif", "--yes", "--output", output, "--job-id", job])
+            let run = try TrawlBinary.run([
+                "scan", Self.corpus, "--identifiers", "all", "--format", "sarif", "--yes", "--output", output,
+                "--job-id", job,
+            ])
             #expect(run.status == 1, "stderr: \(run.stderr)")
             let validation = try JSONSchema.validate(document: output, schema: Self.schema)
             #expect(validation.status == 0, "SARIF must validate against the 2.1.0 schema: \(validation.output)")
-            let log = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as! [String: Any]
+            let log =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as! [String: Any]
             let results = ((log["runs"] as! [[String: Any]])[0]["results"] as! [[String: Any]])
             #expect(results.count >= 10)
-            fingerprints.append(results.map { ($0["partialFingerprints"] as! [String: String])["trawlOccurrence/v1"]! }.sorted())
+            fingerprints.append(
+                results.map { ($0["partialFingerprints"] as! [String: String])["trawlOccurrence/v1"]! }.sorted())
         }
         #expect(fingerprints[0] == fingerprints[1], "two runs over the same data give the same fingerprints")
     }
@@ -49,10 +56,14 @@ import TrawlTestSupport
         let directory = try TemporaryDirectory.make("e2e")
         defer { TemporaryDirectory.remove(directory) }
         let records = directory.appendingPathComponent("buckets.jsonl").path
-        let run = try TrawlBinary.run(["scan", Self.corpus, "--yes", "--format", "json", "--buckets", records, "--audit", Self.demoAccount])
+        let run = try TrawlBinary.run([
+            "scan", Self.corpus, "--yes", "--format", "json", "--buckets", records, "--audit", Self.demoAccount,
+        ])
         #expect(run.status == 1, "stderr: \(run.stderr)")
         // The findings stream stays Macie-shaped: no bucket records in it.
-        #expect(try JSONLines.parse(run.stdout).allSatisfy { $0["type"] as? String != nil && $0["sensitivityScore"] == nil })
+        #expect(
+            try JSONLines.parse(run.stdout).allSatisfy { $0["type"] as? String != nil && $0["sensitivityScore"] == nil }
+        )
         let lines = try JSONLines.parse(try String(contentsOfFile: records, encoding: .utf8))
         #expect(lines.count == 4)
         var byName: [String: [String: Any]] = [:]
@@ -63,13 +74,17 @@ import TrawlTestSupport
             #expect(line["sensitivityScoreLabel"] as? String == "Sensitive")
             #expect(line["statistics"] is [String: Any])
         }
-        #expect((byName["acme-customer-exports"]?["publicAccess"] as? [String: Any])?["effectivePermission"] as? String == "PUBLIC")
+        #expect(
+            (byName["acme-customer-exports"]?["publicAccess"] as? [String: Any])?["effectivePermission"] as? String
+                == "PUBLIC")
         #expect(byName["acme-docs"]?["sharedAccess"] as? String == "EXTERNAL")
         #expect(byName["acme-config"]?["sharedAccess"] as? String == "NOT_SHARED")
     }
 
     @Test func unreadableAuditSourceIsAUsageError() throws {
-        let run = try TrawlBinary.run(["scan", Self.corpus, "--yes", "--format", "html", "--audit", "/nonexistent-audit-source"])
+        let run = try TrawlBinary.run([
+            "scan", Self.corpus, "--yes", "--format", "html", "--audit", "/nonexistent-audit-source",
+        ])
         #expect(run.status == 64)
         #expect(run.stderr.contains("does not exist"))
     }

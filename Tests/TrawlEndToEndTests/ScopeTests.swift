@@ -7,8 +7,10 @@ import TrawlTestSupport
     static func tree() throws -> URL {
         let root = try TemporaryDirectory.make("scope")
         let source = root.appendingPathComponent("exports")
-        try FileManager.default.createDirectory(at: source.appendingPathComponent("acme-docs/hr"), withIntermediateDirectories: true)
-        try "ssn 345-67-8912\n".write(to: source.appendingPathComponent("acme-docs/hr/offer.txt"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(
+            at: source.appendingPathComponent("acme-docs/hr"), withIntermediateDirectories: true)
+        try "ssn 345-67-8912\n".write(
+            to: source.appendingPathComponent("acme-docs/hr/offer.txt"), atomically: true, encoding: .utf8)
         try "ssn 456-78-9123\n".write(to: source.appendingPathComponent("loose.txt"), atomically: true, encoding: .utf8)
         return root
     }
@@ -35,7 +37,9 @@ import TrawlTestSupport
     @Test func aBucketFilterNamingNoBucketIsAnError() throws {
         let root = try Self.tree()
         defer { TemporaryDirectory.remove(root) }
-        let run = try TrawlBinary.run(["scan", root.appendingPathComponent("exports").path, "--include-bucket", "acme-doc", "--yes"])
+        let run = try TrawlBinary.run([
+            "scan", root.appendingPathComponent("exports").path, "--include-bucket", "acme-doc", "--yes",
+        ])
         #expect(run.status == 64, "\(run.output)")
         #expect(run.stderr.contains("has no bucket named acme-doc"))
         #expect(run.stderr.contains("acme-docs"))  // the buckets it does have
@@ -61,7 +65,8 @@ import TrawlTestSupport
         let root = try Self.tree()
         defer { TemporaryDirectory.remove(root) }
         let source = root.appendingPathComponent("exports")
-        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0]).write(to: source.appendingPathComponent("acme-docs/logo.png"))
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0]).write(
+            to: source.appendingPathComponent("acme-docs/logo.png"))
         let relaxed = try TrawlBinary.run(["scan", source.path, "--yes"])
         #expect(relaxed.status == 1, "\(relaxed.output)")
         let strict = try TrawlBinary.run(["scan", source.path, "--yes", "--strict"])

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TrawlCore
 import TrawlObjects
+
 @testable import TrawlJobs
 
 /// The store's side of crash recovery, with the deaths simulated: an attempt "dies" by leaving
@@ -26,7 +27,8 @@ import TrawlObjects
         let objects = Dictionary(uniqueKeysWithValues: try JobRunner.baseline(job.definition).map { ($0.key, $0) })
 
         // Attempt 1 dies with a and b in hand; the resume makes them suspects.
-        let (run, _) = try store.beginRun(job: job, kind: .full, trigger: .manual, scheduledFor: nil, pid: Self.deadPid, now: Date())
+        let (run, _) = try store.beginRun(
+            job: job, kind: .full, trigger: .manual, scheduledFor: nil, pid: Self.deadPid, now: Date())
         try store.markInHand(runId: run.id, objects: [objects["a.csv"]!, objects["b.csv"]!])
         let review = try store.reviewInHand(runId: run.id, jobId: job.id, listed: Array(objects.values))
         #expect(review.skipped.isEmpty)
@@ -41,7 +43,8 @@ import TrawlObjects
         let outcome = try runner.run("nightly", events: events)
         #expect(outcome.resumed)
         #expect(outcome.run.status == .complete)
-        #expect(order.keys == ["b.csv", "a.csv", "c.csv"])  // the skipped one shown first, then the suspect, then the rest
+        // The skipped one shown first, then the suspect, then the rest.
+        #expect(order.keys == ["b.csv", "a.csv", "c.csv"])
         let states = try store.objectStates(jobId: job.id)
         #expect(states[ObjectKey(bucket: "b1", key: "b.csv")]?.status == "SKIPPED")
         #expect(states[ObjectKey(bucket: "b1", key: "a.csv")]?.status == "COMPLETE")
@@ -63,7 +66,8 @@ import TrawlObjects
         try store.createJob(f.definition(), now: Date())
         let job = try store.job(named: "nightly")
         let before = try JobRunner.baseline(job.definition)[0]
-        let (run, _) = try store.beginRun(job: job, kind: .full, trigger: .manual, scheduledFor: nil, pid: Self.deadPid, now: Date())
+        let (run, _) = try store.beginRun(
+            job: job, kind: .full, trigger: .manual, scheduledFor: nil, pid: Self.deadPid, now: Date())
         try store.markInHand(runId: run.id, objects: [before])
         _ = try store.reviewInHand(runId: run.id, jobId: job.id, listed: [before])
         try store.markInHand(runId: run.id, objects: [before])  // died twice with this version...

@@ -3,8 +3,9 @@ import Testing
 import TrawlCore
 import TrawlObjects
 import TrawlReport
-@testable import TrawlJobs
 import TrawlTestSupport
+
+@testable import TrawlJobs
 
 /// A temporary bucket tree and state directory.
 final class Fixture {
@@ -31,7 +32,9 @@ final class Fixture {
 
     func store() throws -> JobStore { try JobStore(directory: state.path) }
 
-    func definition(_ name: String = "nightly", schedule: String = "daily@02:00", initialRun: Bool = true) -> JobDefinition {
+    func definition(_ name: String = "nightly", schedule: String = "daily@02:00", initialRun: Bool = true)
+        -> JobDefinition
+    {
         JobDefinition(name: name, source: source.path, schedule: schedule, timezone: "UTC", initialRun: initialRun)
     }
 }
@@ -49,7 +52,10 @@ final class Recorder: ResultSink {
     }
 }
 
-func runJob(_ store: JobStore, _ name: String = "nightly", options: JobRunner.Options = .init(), batchSize: Int = 64, recorder: Recorder = Recorder(), cancellation: Cancellation = Cancellation()) throws -> (JobRunner.Outcome, [String]) {
+func runJob(
+    _ store: JobStore, _ name: String = "nightly", options: JobRunner.Options = .init(), batchSize: Int = 64,
+    recorder: Recorder = Recorder(), cancellation: Cancellation = Cancellation()
+) throws -> (JobRunner.Outcome, [String]) {
     var runner = JobRunner(store: store, workers: 1)
     runner.batchSize = batchSize
     var events = JobRunner.Events()
@@ -209,7 +215,9 @@ func runJob(_ store: JobStore, _ name: String = "nightly", options: JobRunner.Op
         try store.createJob(f.definition(), now: Date())
         try store.setUserStatus("nightly", to: .cancelled)
         #expect(throws: JobError.self) { try store.setUserStatus("nightly", to: .active) }
-        #expect(throws: JobError.notRunnable("job nightly is cancelled (final); it no longer runs")) { try runJob(store) }
+        #expect(throws: JobError.notRunnable("job nightly is cancelled (final); it no longer runs")) {
+            try runJob(store)
+        }
     }
 
     @Test func aDamagedDatabaseIsReportedNotReset() throws {
@@ -225,14 +233,17 @@ func runJob(_ store: JobStore, _ name: String = "nightly", options: JobRunner.Op
 @Suite struct SchedulerDueTests {
     func job(schedule: String, anchor: Date, userStatus: JobUserStatus = .active) -> JobRecord {
         JobRecord(
-            id: 1, name: "j", macieJobId: "x", createdAt: anchor, revision: 1, userStatus: userStatus, scheduleAnchor: anchor,
+            id: 1, name: "j", macieJobId: "x", createdAt: anchor, revision: 1, userStatus: userStatus,
+            scheduleAnchor: anchor,
             definition: JobDefinition(name: "j", source: "/tmp", schedule: schedule, timezone: "UTC"))
     }
 
     func run(_ status: RunStatus) -> RunRecord {
         RunRecord(
-            id: 1, jobId: 1, number: 1, revision: 1, kind: .full, trigger: .daemon, status: status, startedAt: Date(), attempts: 1,
-            newObjects: 0, changedObjects: 0, unchangedObjects: 0, deletedObjects: 0, notSampled: 0, planned: 0, classified: 0,
+            id: 1, jobId: 1, number: 1, revision: 1, kind: .full, trigger: .daemon, status: status, startedAt: Date(),
+            attempts: 1,
+            newObjects: 0, changedObjects: 0, unchangedObjects: 0, deletedObjects: 0, notSampled: 0, planned: 0,
+            classified: 0,
             bytesClassified: 0, findings: 0, suppressed: 0, errors: 0)
     }
 
@@ -240,13 +251,18 @@ func runJob(_ store: JobStore, _ name: String = "nightly", options: JobRunner.Op
         let created = utc("2024-01-01T12:00:00Z")
         let daily = job(schedule: "daily@02:00", anchor: created)
         #expect(Scheduler.due(daily, runs: [], now: utc("2024-01-02T01:59:00Z")) == nil)
-        #expect(Scheduler.due(daily, runs: [], now: utc("2024-01-02T02:00:00Z")) == .scheduled(utc("2024-01-02T02:00:00Z")))
+        #expect(
+            Scheduler.due(daily, runs: [], now: utc("2024-01-02T02:00:00Z")) == .scheduled(utc("2024-01-02T02:00:00Z")))
         // Off for a week: one run, for the latest occurrence.
-        #expect(Scheduler.due(daily, runs: [], now: utc("2024-01-09T08:00:00Z")) == .scheduled(utc("2024-01-09T02:00:00Z")))
+        #expect(
+            Scheduler.due(daily, runs: [], now: utc("2024-01-09T08:00:00Z")) == .scheduled(utc("2024-01-09T02:00:00Z")))
         #expect(Scheduler.nextRun(daily, runs: [], now: utc("2024-01-01T13:00:00Z")) == utc("2024-01-02T02:00:00Z"))
         // Interrupted runs resume at once; paused jobs never run.
         #expect(Scheduler.due(daily, runs: [run(.interrupted)], now: created) == .resume)
-        #expect(Scheduler.due(job(schedule: "daily@02:00", anchor: created, userStatus: .userPaused), runs: [run(.interrupted)], now: utc("2024-02-01T00:00:00Z")) == nil)
+        #expect(
+            Scheduler.due(
+                job(schedule: "daily@02:00", anchor: created, userStatus: .userPaused), runs: [run(.interrupted)],
+                now: utc("2024-02-01T00:00:00Z")) == nil)
         // One-time jobs run once.
         let once = job(schedule: "once", anchor: created)
         #expect(Scheduler.due(once, runs: [], now: created) == .firstRun)
@@ -308,7 +324,9 @@ func runJob(_ store: JobStore, _ name: String = "nightly", options: JobRunner.Op
         let f = try Fixture()
         let path = f.root.appendingPathComponent("jobs.json")
         try Data(#"{"jobs": [{"name": "x"}]}"#.utf8).write(to: path)
-        #expect(throws: JobError.invalid("\(path.path): missing \"source\" at .jobs[0]")) { try JobsFile.load(path: path.path) }
+        #expect(throws: JobError.invalid("\(path.path): missing \"source\" at .jobs[0]")) {
+            try JobsFile.load(path: path.path)
+        }
         try Data(#"{"jobs": [{"name": "x", "source": "src", "schedule": "hourly"}]}"#.utf8).write(to: path)
         let entry = try JobsFile.load(path: path.path).jobs[0]
         #expect(throws: JobError.self) { try entry.definition(base: f.root) }

@@ -1,6 +1,7 @@
 import Foundation
-import TrawlCore
 import Testing
+import TrawlCore
+
 @testable import TrawlJobs
 
 /// An instant from a UTC ISO-8601 text (the injected clock of these tests).
@@ -24,7 +25,9 @@ let newYork = TimeZone(identifier: "America/New_York")!
         }
     }
 
-    @Test(arguments: ["hourly", "daily@25:00", "daily@2", "weekly:funday", "weekly:", "monthly:0", "monthly:32", "once@02:00", ""])
+    @Test(arguments: [
+        "hourly", "daily@25:00", "daily@2", "weekly:funday", "weekly:", "monthly:0", "monthly:32", "once@02:00", "",
+    ])
     func badFormsNameTheAcceptedOnes(text: String) {
         do {
             _ = try Schedule.parse(text)
@@ -62,7 +65,8 @@ let newYork = TimeZone(identifier: "America/New_York")!
             fired.append(String(Date.ISO8601FormatStyle().format(date).prefix(10)))
         }
         // No February, April, June, September, November (Macie: the job does not run that month).
-        #expect(fired == ["2024-01-31", "2024-03-31", "2024-05-31", "2024-07-31", "2024-08-31", "2024-10-31", "2024-12-31"])
+        #expect(
+            fired == ["2024-01-31", "2024-03-31", "2024-05-31", "2024-07-31", "2024-08-31", "2024-10-31", "2024-12-31"])
     }
 
     @Test func monthlyOnDay29And30() {
@@ -102,10 +106,14 @@ let newYork = TimeZone(identifier: "America/New_York")!
         #expect(schedule.latestOccurrence(after: anchor, upTo: now, in: .gmt) == utc("2024-01-08T02:00:00Z"))
         // Once that run is anchored, nothing is due until the next occurrence.
         #expect(schedule.latestOccurrence(after: utc("2024-01-08T02:00:00Z"), upTo: now, in: .gmt) == nil)
-        #expect(schedule.latestOccurrence(after: utc("2024-01-08T02:00:00Z"), upTo: utc("2024-01-09T02:00:00Z"), in: .gmt) == utc("2024-01-09T02:00:00Z"))
+        #expect(
+            schedule.latestOccurrence(after: utc("2024-01-08T02:00:00Z"), upTo: utc("2024-01-09T02:00:00Z"), in: .gmt)
+                == utc("2024-01-09T02:00:00Z"))
         // Monthly on the 31st, off from January 31 to May 2: catch up April? No April 31: March 31.
         let monthly = Schedule.monthly(day: 31, .midnight)
-        #expect(monthly.latestOccurrence(after: utc("2024-01-31T00:00:00Z"), upTo: utc("2024-05-02T00:00:00Z"), in: .gmt) == utc("2024-03-31T00:00:00Z"))
+        #expect(
+            monthly.latestOccurrence(after: utc("2024-01-31T00:00:00Z"), upTo: utc("2024-05-02T00:00:00Z"), in: .gmt)
+                == utc("2024-03-31T00:00:00Z"))
         #expect(Schedule.once.latestOccurrence(after: anchor, upTo: now, in: .gmt) == nil)
     }
 
@@ -113,6 +121,8 @@ let newYork = TimeZone(identifier: "America/New_York")!
         #expect(CivilDate(daysSinceEpoch: 0) == CivilDate(year: 1970, month: 1, day: 1))
         #expect(CivilDate(year: 2024, month: 2, day: 29).daysSinceEpoch == 19_782)
         #expect(CivilDate(year: 2024, month: 1, day: 15).weekday == 2)  // a Monday
-        #expect(CivilDate(daysSinceEpoch: CivilDate(year: 2100, month: 3, day: 1).daysSinceEpoch) == CivilDate(year: 2100, month: 3, day: 1))
+        #expect(
+            CivilDate(daysSinceEpoch: CivilDate(year: 2100, month: 3, day: 1).daysSinceEpoch)
+                == CivilDate(year: 2100, month: 3, day: 1))
     }
 }

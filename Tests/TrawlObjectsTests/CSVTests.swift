@@ -15,12 +15,14 @@ import Testing
     }
 
     @Test func quotesNewlinesCRLFAndBOM() {
-        let csv = [0xEF, 0xBB, 0xBF] + [UInt8](
-            "name,\"home, address\",ssn\r\n"
-                + "Jane,\"1 Main St\r\nSpringfield\",123-45-6789\r\n"
-                + "\"Bob \"\"The\"\" Builder\",,987-65-4321\r\n"
-                + "short\r\n"
-                + "a,b,c,extra-9\r\n")
+        let csv =
+            [0xEF, 0xBB, 0xBF]
+            + [UInt8](
+                "name,\"home, address\",ssn\r\n"
+                    + "Jane,\"1 Main St\r\nSpringfield\",123-45-6789\r\n"
+                    + "\"Bob \"\"The\"\" Builder\",,987-65-4321\r\n"
+                    + "short\r\n"
+                    + "a,b,c,extra-9\r\n")
         csv.withUnsafeBytes { raw in
             let table = CSVTable(raw)
             #expect(table.headers == ["name", "home, address", "ssn"])

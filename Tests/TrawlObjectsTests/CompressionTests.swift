@@ -76,7 +76,8 @@ import Testing
         #expect(GzipHeader.innerName(objectName: "dump.GZIP", header: nil) == "dump")
         #expect(GzipHeader.innerName(objectName: "backup.tgz", header: nil) == "backup.tar")
         #expect(GzipHeader.innerName(objectName: "data.gz", header: header) == "customers.csv")
-        #expect(ContentKind.fileExtension(of: GzipHeader.innerName(objectName: "a/b.jsonl.gz", header: header)) == "jsonl")
+        #expect(
+            ContentKind.fileExtension(of: GzipHeader.innerName(objectName: "a/b.jsonl.gz", header: header)) == "jsonl")
     }
 
     @Test func streamingDeflaterMatchesOneShot() throws {

@@ -7,7 +7,9 @@ import Testing
         let gzip = Deflate.compress([UInt8]("hello\n"), container: .gzip)
         #expect(ContentKind.sniff(fileExtension: "txt", head: gzip) == .gzip)
         #expect(ContentKind.sniff(fileExtension: ".JSON", head: [UInt8]("%PDF-1.7\n")) == .pdf)
-        #expect(ContentKind.sniff(fileExtension: "csv", head: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0]) == .image)
+        #expect(
+            ContentKind.sniff(fileExtension: "csv", head: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0])
+                == .image)
         #expect(ContentKind.sniff(fileExtension: "", head: [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]) == .image)
         #expect(ContentKind.sniff(fileExtension: "", head: [UInt8]("GIF89a") + [1, 0]) == .image)
         var webp = [UInt8]("RIFF") + [0, 0, 0, 0] + [UInt8]("WEBPVP8 ")
@@ -18,9 +20,12 @@ import Testing
         #expect(ContentKind.sniff(fileExtension: "", head: [0, 0, 0, 0x18] + [UInt8]("ftypheic") + [0, 0]) == .image)
         #expect(ContentKind.sniff(fileExtension: "", head: [UInt8]("ID3") + [4, 0, 0, 0]) == .audio)
         #expect(ContentKind.sniff(fileExtension: "", head: [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0]) == .executable)
-        #expect(ContentKind.sniff(fileExtension: "", head: [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C, 0, 4]) == .otherArchive)
+        #expect(
+            ContentKind.sniff(fileExtension: "", head: [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C, 0, 4]) == .otherArchive)
         #expect(ContentKind.sniff(fileExtension: "", head: [UInt8]("PAR1") + [0, 0]) == .parquet)
-        #expect(ContentKind.sniff(fileExtension: "", head: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) == .oleDocument)
+        #expect(
+            ContentKind.sniff(fileExtension: "", head: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) == .oleDocument
+        )
     }
 
     @Test func weakMagicDoesNotFireOnText() {
@@ -75,7 +80,8 @@ import Testing
         #expect(ContentKind.sniff(fileExtension: "png", head: [UInt8]("not really a png\n")) == .text)
         #expect(ContentKind.sniff(fileExtension: "txt", head: []) == .empty)
         // Invalid UTF-8 is still text.
-        #expect(ContentKind.sniff(fileExtension: "txt", head: [0x63, 0x61, 0x66, 0xE9, 0x0A, 0xFF, 0xFE, 0x41]) == .text)
+        #expect(
+            ContentKind.sniff(fileExtension: "txt", head: [0x63, 0x61, 0x66, 0xE9, 0x0A, 0xFF, 0xFE, 0x41]) == .text)
         #expect(ContentKind.sniff(fileExtension: "", head: [0x63, 0xC3, 0x28, 0x0A]) == .text)
     }
 

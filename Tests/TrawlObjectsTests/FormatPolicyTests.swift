@@ -11,7 +11,9 @@ import TrawlObjects
     static let samples: [(ext: String, head: [UInt8])] = {
         let text = Array("id,name\n1,Jane\n".utf8)
         let binary: [UInt8] = (0..<256).map { UInt8($0) }
-        let textual = ["txt", "log", "md", "ini", "env", "sql", "py", "xml", "svg", "html", "yaml", "yml", "eml", "csv", "tsv"]
+        let textual = [
+            "txt", "log", "md", "ini", "env", "sql", "py", "xml", "svg", "html", "yaml", "yml", "eml", "csv", "tsv",
+        ]
         let binaryByExtension = ["png", "jpg", "mp3", "mp4", "7z", "exe", "so", "avro", "parquet"]
         return textual.map { ($0, text) } + binaryByExtension.map { ($0, binary) }
     }()
@@ -40,7 +42,9 @@ import TrawlObjects
     }
 
     @Test func macieCountsEveryFormatTrawlReadsByItsUsualExtension() {
-        for ext in ["csv", "tsv", "json", "jsonl", "txt", "gz", "zip", "tar", "docx", "xlsx", "xml", "html", "yaml", "eml"] {
+        for ext in [
+            "csv", "tsv", "json", "jsonl", "txt", "gz", "zip", "tar", "docx", "xlsx", "xml", "html", "yaml", "eml",
+        ] {
             #expect(FormatPolicy.macieClassifiableExtensions.contains(ext), "\(ext)")
             #expect(FormatPolicy.isSupported(FormatPolicy.kind(forExtension: ext)), "\(ext)")
         }
@@ -53,7 +57,9 @@ import TrawlObjects
             #expect(StorageClass.skipReason(storageClass: storageClass.lowercased(), encryption: "AES256") == nil)
         }
         for archived in ["GLACIER", "DEEP_ARCHIVE", "OUTPOSTS", "SNOW"] {
-            #expect(StorageClass.skipReason(storageClass: archived, encryption: nil)?.reason == .invalidObjectState, "\(archived)")
+            #expect(
+                StorageClass.skipReason(storageClass: archived, encryption: nil)?.reason == .invalidObjectState,
+                "\(archived)")
         }
         #expect(!StorageClass.isAnalysed("INTELLIGENT_TIERING", intelligentTieringTier: "ARCHIVE_ACCESS"))
         #expect(!StorageClass.isAnalysed("INTELLIGENT_TIERING", intelligentTieringTier: "DEEP_ARCHIVE_ACCESS"))

@@ -16,11 +16,13 @@ import Testing
                 deflate: false),
             .init(
                 name: "xl/_rels/workbook.xml.rels",
-                data: [UInt8]("<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/></Relationships>"),
+                data: [UInt8](
+                    "<Relationships><Relationship Id=\"rId1\" Target=\"worksheets/sheet1.xml\"/></Relationships>"),
                 deflate: false),
             .init(
                 name: "xl/worksheets/sheet1.xml",
-                data: [UInt8]("<worksheet><sheetData>") + sheetData + [UInt8]("</sheetData></worksheet>"), deflate: false),
+                data: [UInt8]("<worksheet><sheetData>") + sheetData + [UInt8]("</sheetData></worksheet>"),
+                deflate: false),
         ]
         if let sharedStrings {
             members.append(.init(name: "xl/sharedStrings.xml", data: sharedStrings, deflate: false))
@@ -37,25 +39,34 @@ import Testing
     }
 
     @Test func rowNumberOfInt64MaxThenAnUnnumberedRow() {
-        #expect(Self.reason("<row r=\"9223372036854775807\"/><row><c t=\"inlineStr\"><is><t>x</t></is></c></row>") == .malformedFile)
+        #expect(
+            Self.reason("<row r=\"9223372036854775807\"/><row><c t=\"inlineStr\"><is><t>x</t></is></c></row>")
+                == .malformedFile)
         #expect(Self.reason("<row r=\"99999999999999999999999999\"/><row/>") == .malformedFile)
-        #expect(Self.reason("<row r=\"16777216\"/><row><c t=\"inlineStr\"><is><t>x</t></is></c></row>") == .malformedFile)
+        #expect(
+            Self.reason("<row r=\"16777216\"/><row><c t=\"inlineStr\"><is><t>x</t></is></c></row>") == .malformedFile)
     }
 
     @Test func honestLargeRowNumbersStillWork() throws {
-        let cells = try Self.cells("<row r=\"1048576\"><c t=\"inlineStr\"><is><t>last</t></is></c></row><row><c t=\"inlineStr\"><is><t>next</t></is></c></row><row r=\"0\"/><row r=\"x\"/>")
+        let cells = try Self.cells(
+            "<row r=\"1048576\"><c t=\"inlineStr\"><is><t>last</t></is></c></row><row><c t=\"inlineStr\"><is><t>next</t></is></c></row><row r=\"0\"/><row r=\"x\"/>"
+        )
         #expect(cells.map(\.reference) == ["A1048576", "A1048577"])
     }
 
     @Test func cellReferencesPastTheLargestSheet() throws {
-        for reference in ["XFD99999999999999999999", "A99999999999999999999999999", "ZZZZZZZZZZZZZZZZZZZZ1", "AAAAAAA1"] {
-            #expect(Self.reason("<row><c r=\"\(reference)\" t=\"inlineStr\"><is><t>x</t></is></c></row>") == .malformedFile)
+        for reference in [
+            "XFD99999999999999999999", "A99999999999999999999999999", "ZZZZZZZZZZZZZZZZZZZZ1", "AAAAAAA1",
+        ] {
+            #expect(
+                Self.reason("<row><c r=\"\(reference)\" t=\"inlineStr\"><is><t>x</t></is></c></row>") == .malformedFile)
             #expect(OOXML.parseReference(reference) == nil)
         }
         let cells = try Self.cells("<row><c r=\"XFD1048576\" t=\"inlineStr\"><is><t>corner</t></is></c></row>")
         #expect(cells.map(\.row) == [1_048_576] && cells.map(\.column) == [16384])
         // Not a reference at all: still ignored, the cell follows the previous one.
-        #expect(try Self.cells("<row><c r=\"??\" t=\"inlineStr\"><is><t>x</t></is></c></row>").map(\.reference) == ["A1"])
+        #expect(
+            try Self.cells("<row><c r=\"??\" t=\"inlineStr\"><is><t>x</t></is></c></row>").map(\.reference) == ["A1"])
     }
 
     @Test func tooManyUnnumberedCellsInARow() {
@@ -80,12 +91,15 @@ import Testing
         var limits = FormatLimits()
         limits.maxOOXMLUncompressedBytes = 8 << 20
         let few = Self.workbook(
-            sheetData: [UInt8]("<row><c t=\"s\"><v>0</v></c><c t=\"s\"><v>1</v></c></row><row><c t=\"s\"><v>0</v></c></row>"),
+            sheetData: [UInt8](
+                "<row><c t=\"s\"><v>0</v></c><c t=\"s\"><v>1</v></c></row><row><c t=\"s\"><v>0</v></c></row>"),
             sharedStrings: shared)
         let sheets = try few.withUnsafeBytes { try OOXML.workbook(bytes: $0, limits: limits) }
         #expect(sheets[0].cells.map(\.reference) == ["A1", "B1", "A2"])
         // ... and the same references past a smaller budget stop.
         limits.maxOOXMLUncompressedBytes = 2 << 20
-        #expect(few.withUnsafeBytes { raw in failureReason { _ = try OOXML.workbook(bytes: raw, limits: limits) } } == .ooxmlUncompressedSizeExceedsLimit)
+        #expect(
+            few.withUnsafeBytes { raw in failureReason { _ = try OOXML.workbook(bytes: raw, limits: limits) } }
+                == .ooxmlUncompressedSizeExceedsLimit)
     }
 }

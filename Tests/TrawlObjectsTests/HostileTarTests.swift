@@ -54,7 +54,9 @@ import Testing
             #expect(archive.entries.first?.path == "first.txt", sourceLocation: sourceLocation)
             #expect(archive.error?.reason == .malformedFile, sourceLocation: sourceLocation)
             for entry in archive.entries {
-                #expect(entry.dataRange.lowerBound >= 0 && entry.dataRange.upperBound <= raw.count, sourceLocation: sourceLocation)
+                #expect(
+                    entry.dataRange.lowerBound >= 0 && entry.dataRange.upperBound <= raw.count,
+                    sourceLocation: sourceLocation)
             }
         }
     }
@@ -100,15 +102,19 @@ import Testing
         huge[0] = 0xBF
         #expect(huge.withUnsafeBytes { TarArchive.number($0, 0, 12) } == nil)
 
-        for field in [Self.base256(.max), Self.base256(.max - 100), beyond, huge, Self.base256(-1), Self.base256(-1024)] {
-            expectMalformedAfterHonest(Self.header(name: "liar", size: 0, sizeField: field) + [UInt8](repeating: 0x78, count: 512))
+        for field in [
+            Self.base256(.max), Self.base256(.max - 100), beyond, huge, Self.base256(-1), Self.base256(-1024),
+        ] {
+            expectMalformedAfterHonest(
+                Self.header(name: "liar", size: 0, sizeField: field) + [UInt8](repeating: 0x78, count: 512))
         }
     }
 
     @Test func paxRecordsThatLieAboutTheirLength() {
         // "1 " claims a one-byte record; "5 x" and a length past the end; a huge length.
         for body in ["1 ", "2 a", "5 x", "99 size=1\n", "9999999999999999999999 size=1\n", "3 =\n"] {
-            let bytes = Self.member("PaxHeader", [UInt8](body), type: UInt8(ascii: "x")) + Self.member("after", [UInt8]("y"))
+            let bytes =
+                Self.member("PaxHeader", [UInt8](body), type: UInt8(ascii: "x")) + Self.member("after", [UInt8]("y"))
             bytes.withUnsafeBytes { raw in
                 let archive = TarArchive(raw)
                 #expect(archive.entries.map(\.path) == ["after"])
@@ -130,7 +136,8 @@ import Testing
 
     @Test func unknownTypeFlagsAreFilesToScan() {
         let data = [UInt8]("ssn 123-45-6789\n")
-        let bytes = Self.member("vendor.bin", data, type: UInt8(ascii: "Z"))
+        let bytes =
+            Self.member("vendor.bin", data, type: UInt8(ascii: "Z"))
             + Self.member("weird", data, type: 0xC3)
             + Self.member("slashed/", data)
             + Self.member("fifo", [], type: UInt8(ascii: "6"))

@@ -160,7 +160,9 @@ import Testing
             var limits = FormatLimits()
             limits.maxExtractedBytesPerFile = .max
             limits.maxCompressionRatio = .infinity
-            #expect(failureReason { try archive.checkDeclaredLimits(ArchiveBudget(limits: limits)) } == .archiveTotalBytesExtractedOverLimit)
+            #expect(
+                failureReason { try archive.checkDeclaredLimits(ArchiveBudget(limits: limits)) }
+                    == .archiveTotalBytesExtractedOverLimit)
             #expect(failureReason { try OOXML.checkLimits(archive) } == .ooxmlUncompressedRatioExceedsLimit)
             // Extraction stops at the real bytes: one stored byte is not 2^63-1.
             #expect(failureReason { _ = try archive.extract(archive.entries[0], maxBytes: 1 << 20) } == .malformedFile)
@@ -175,7 +177,8 @@ import Testing
         zip64.u64(1 << 32)
         zip64.u64(1 << 32)
         let liars = [
-            Self.localHeader(name: "big.bin", data: [UInt8]("tiny"), compressed: 0xFFFF_FFFF, uncompressed: 0xFFFF_FFFF),
+            Self.localHeader(
+                name: "big.bin", data: [UInt8]("tiny"), compressed: 0xFFFF_FFFF, uncompressed: 0xFFFF_FFFF),
             Self.localHeader(
                 name: "big.bin", data: [UInt8]("tiny"), compressed: 0xFFFF_FFFF, uncompressed: 0xFFFF_FFFF,
                 extra: zip64.bytes),
@@ -236,7 +239,9 @@ import Testing
         }
         // The same from local headers alone (directory cut off).
         let directoryStart = bytes.withUnsafeBytes { raw in
-            (0..<(raw.count - 4)).first { raw[$0] == 0x50 && raw[$0 + 1] == 0x4B && raw[$0 + 2] == 1 && raw[$0 + 3] == 2 }!
+            (0..<(raw.count - 4)).first {
+                raw[$0] == 0x50 && raw[$0 + 1] == 0x4B && raw[$0 + 2] == 1 && raw[$0 + 3] == 2
+            }!
         }
         try Array(bytes[0..<directoryStart]).withUnsafeBytes { raw in
             let archive = try ZipArchive(raw)

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import TrawlObjects
 import TrawlTestSupport
+
+@testable import TrawlObjects
 
 private func sampleManifest() -> URL {
     Repository.url("Corpus/accounts/sample/_inventory/acme-private/daily/2026-11-01T01-00Z/manifest.json")
@@ -32,9 +33,12 @@ private func sampleManifest() -> URL {
     @Test func resolvesDataFilesNextToTheManifest() throws {
         let root = try TemporaryDirectory.make("inv")
         defer { TemporaryDirectory.remove(root) }
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("data"), withIntermediateDirectories: true)
-        try Data("\"b\",\"k%2Fx+y\",\"5\"\r\n\"b\",\"say \"\"hi\"\"\",\"7\"\n".utf8).write(to: root.appendingPathComponent("data/f.csv"))
-        let manifest = #"{"sourceBucket":"b","fileFormat":"CSV","fileSchema":"Bucket, Key, Size","files":[{"key":"prefix/b/cfg/data/f.csv","size":1,"MD5checksum":"x"}]}"#
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("data"), withIntermediateDirectories: true)
+        try Data("\"b\",\"k%2Fx+y\",\"5\"\r\n\"b\",\"say \"\"hi\"\"\",\"7\"\n".utf8).write(
+            to: root.appendingPathComponent("data/f.csv"))
+        let manifest =
+            #"{"sourceBucket":"b","fileFormat":"CSV","fileSchema":"Bucket, Key, Size","files":[{"key":"prefix/b/cfg/data/f.csv","size":1,"MD5checksum":"x"}]}"#
         try Data(manifest.utf8).write(to: root.appendingPathComponent("manifest.json"))
         let report = try InventoryReport.open(manifestAt: root.appendingPathComponent("manifest.json"))
         let records = try report.records()
@@ -54,7 +58,10 @@ private func sampleManifest() -> URL {
         }
         try Data(#"{"sourceBucket":"b","fileFormat":"ORC","fileSchema":"struct<>","files":[]}"#.utf8).write(to: url)
         #expect(throws: InventoryError.unsupportedFormat("ORC")) { try InventoryReport.open(manifestAt: url) }
-        try Data(#"{"sourceBucket":"b","fileFormat":"CSV","fileSchema":"Bucket, Key","files":[{"key":"x/missing.csv.gz"}]}"#.utf8).write(to: url)
+        try Data(
+            #"{"sourceBucket":"b","fileFormat":"CSV","fileSchema":"Bucket, Key","files":[{"key":"x/missing.csv.gz"}]}"#
+                .utf8
+        ).write(to: url)
         do {
             _ = try InventoryReport.open(manifestAt: url)
             Issue.record("expected dataFileNotFound")
@@ -66,7 +73,9 @@ private func sampleManifest() -> URL {
         try Data([0x1f, 0x8b, 0x08, 0x00, 0x01]).write(to: root.appendingPathComponent("bad.csv.gz"))
         try Data("\"b\",\"unterminated\n".utf8).write(to: root.appendingPathComponent("bad.csv"))
         for name in ["bad.csv.gz", "bad.csv"] {
-            try Data(#"{"sourceBucket":"b","fileFormat":"CSV","fileSchema":"Bucket, Key","files":[{"key":"\#(name)"}]}"#.utf8).write(to: url)
+            try Data(
+                #"{"sourceBucket":"b","fileFormat":"CSV","fileSchema":"Bucket, Key","files":[{"key":"\#(name)"}]}"#.utf8
+            ).write(to: url)
             let report = try InventoryReport.open(manifestAt: url)
             #expect(throws: InventoryError.self) { try report.records() }
         }

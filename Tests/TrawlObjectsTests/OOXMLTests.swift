@@ -74,8 +74,12 @@ import Testing
         let padding = [UInt8](String(repeating: "<row/>", count: 100_000))
         let bomb = ZipBuilder.build([
             .init(name: "[Content_Types].xml", data: [UInt8]("<Types/>")),
-            .init(name: "xl/workbook.xml", data: [UInt8]("<workbook><sheets><sheet name=\"S\" r:id=\"rId1\"/></sheets></workbook>")),
-            .init(name: "xl/worksheets/sheet1.xml", data: [UInt8]("<worksheet><sheetData>") + padding + [UInt8]("</sheetData></worksheet>")),
+            .init(
+                name: "xl/workbook.xml",
+                data: [UInt8]("<workbook><sheets><sheet name=\"S\" r:id=\"rId1\"/></sheets></workbook>")),
+            .init(
+                name: "xl/worksheets/sheet1.xml",
+                data: [UInt8]("<worksheet><sheetData>") + padding + [UInt8]("</sheetData></worksheet>")),
         ])
         try bomb.withUnsafeBytes { raw in
             do {
@@ -99,7 +103,9 @@ import Testing
 
     @Test func pptxSlidesInOrder() throws {
         func slide(_ text: String) -> [UInt8] {
-            [UInt8]("<p:sld xmlns:a=\"a\" xmlns:p=\"p\"><p:cSld><p:spTree><p:sp><p:txBody><a:p><a:r><a:t>\(text)</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:sld>")
+            [UInt8](
+                "<p:sld xmlns:a=\"a\" xmlns:p=\"p\"><p:cSld><p:spTree><p:sp><p:txBody><a:p><a:r><a:t>\(text)</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:sld>"
+            )
         }
         let pptx = ZipBuilder.build([
             .init(name: "[Content_Types].xml", data: [UInt8]("<Types/>")),
@@ -114,7 +120,9 @@ import Testing
     }
 
     @Test func xmlScannerOddities() {
-        let xml = [UInt8]("<?xml version=\"1.0\"?><!-- <w:t>no</w:t> --><!DOCTYPE x><w:p><w:t a=\"x>y\"><![CDATA[a<b]]></w:t><w:t/></w:p><w:p><w:t>&#65;&#x42;&bogus;&amp</w:t>")
+        let xml = [UInt8](
+            "<?xml version=\"1.0\"?><!-- <w:t>no</w:t> --><!DOCTYPE x><w:p><w:t a=\"x>y\"><![CDATA[a<b]]></w:t><w:t/></w:p><w:p><w:t>&#65;&#x42;&bogus;&amp</w:t>"
+        )
         var out: [UInt8] = []
         xml.withUnsafeBytes { OOXML.paragraphs($0, into: &out) }
         #expect(String(decoding: out, as: UTF8.self) == "a<b\nAB&bogus;&amp")

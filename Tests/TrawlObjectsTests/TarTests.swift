@@ -11,8 +11,9 @@ import Testing
             #expect(archive.entries.count == 3)
             #expect(archive.entries[0].kind == .directory)
             let csv = archive.entries[1]
-            #expect(csv.path == "deep/" + String(repeating: "d", count: 120) + "/customers-export-"
-                + String(repeating: "x", count: 40) + ".csv")
+            #expect(
+                csv.path == "deep/" + String(repeating: "d", count: 120) + "/customers-export-"
+                    + String(repeating: "x", count: 40) + ".csv")
             #expect(csv.kind == .file && csv.modified == 1_715_949_000)
             #expect(Array(raw[csv.dataRange]) == [UInt8]("name,ssn\nJane,123-45-6789\n"))
             #expect(archive.entries[2].path == "short.txt")
@@ -25,7 +26,10 @@ import Testing
         tar.withUnsafeBytes { raw in
             let archive = TarArchive(raw)
             #expect(archive.error == nil)
-            #expect(archive.entries.map(\.path) == ["deep", "résumés/" + String(repeating: "p", count: 110) + ".txt", "short.txt"])
+            #expect(
+                archive.entries.map(\.path) == [
+                    "deep", "résumés/" + String(repeating: "p", count: 110) + ".txt", "short.txt",
+                ])
             #expect(archive.entries[1].size == 26)
         }
     }

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
+import TrawlTestSupport
 
 @testable import TrawlObjects
-import TrawlTestSupport
 
 /// A committed fixture (see Fixtures/make_fixtures.py).
 func fixture(_ name: String) throws -> [UInt8] {

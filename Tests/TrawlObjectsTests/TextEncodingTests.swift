@@ -75,9 +75,13 @@ import Testing
         let replacement = Array("\u{FFFD}".utf8)
         // A lone high surrogate, a lone low surrogate, then a dangling odd byte.
         let utf16: [UInt8] = [0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00, 0x00, 0xDC, 0x42, 0x00, 0x43]
-        #expect(utf16.withUnsafeBytes { TextEncoding.utf8(from: $0) } == replacement + [0x41] + replacement + [0x42] + replacement)
+        #expect(
+            utf16.withUnsafeBytes { TextEncoding.utf8(from: $0) } == replacement + [0x41] + replacement + [0x42]
+                + replacement)
         // A high surrogate at the very end.
-        #expect([UInt8]([0xFF, 0xFE, 0x41, 0x00, 0x3D, 0xD8]).withUnsafeBytes { TextEncoding.utf8(from: $0) } == [0x41] + replacement)
+        #expect(
+            [UInt8]([0xFF, 0xFE, 0x41, 0x00, 0x3D, 0xD8]).withUnsafeBytes { TextEncoding.utf8(from: $0) } == [0x41]
+                + replacement)
         // UTF-32 values past U+10FFFF and surrogates.
         let utf32: [UInt8] = [0, 0, 0xFE, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF, 0, 0, 0xD8, 0x00, 0, 0, 0, 0x41]
         #expect(utf32.withUnsafeBytes { TextEncoding.utf8(from: $0) } == replacement + replacement + [0x41])

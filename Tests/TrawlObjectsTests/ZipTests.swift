@@ -89,7 +89,9 @@ import Testing
                     == .archiveTotalBytesExtractedOverLimit)
         }
         // A ratio deflate cannot produce: the declared size is a lie or a bomb.
-        let ratio = ZipBuilder.build([.init(name: "r", data: [UInt8](repeating: 7, count: 1 << 20), declaredSize: 3 << 30)])
+        let ratio = ZipBuilder.build([
+            .init(name: "r", data: [UInt8](repeating: 7, count: 1 << 20), declaredSize: 3 << 30)
+        ])
         try ratio.withUnsafeBytes { raw in
             var huge = FormatLimits()
             huge.maxExtractedBytesPerFile = 1 << 40
@@ -187,7 +189,8 @@ import Testing
                 let data = try archive.extract(entry, maxBytes: budget.nextMemberByteLimit)
                 budget.record(extractedBytes: data.count)
                 let kind = ContentKind.sniff(
-                    fileExtension: ContentKind.fileExtension(of: entry.path), head: Array(data.prefix(ContentKind.sniffLength)))
+                    fileExtension: ContentKind.fileExtension(of: entry.path),
+                    head: Array(data.prefix(ContentKind.sniffLength)))
                 if kind == .zip {
                     try walk(data, depth: depth + 1, budget: &budget, found: &found)
                 } else {

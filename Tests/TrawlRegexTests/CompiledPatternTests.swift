@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TrawlRegex
 
 @Suite struct CompiledPatternTests {

@@ -51,7 +51,7 @@ import TrawlTestSupport
         #expect(html.contains("&lt;i onmouseover=alert(3)&gt;email&lt;/i&gt;"))
         #expect(html.contains("$.&lt;svg onload=alert(4)&gt;"))
         #expect(!html.contains("onerror=alert(2)>"))
-        #expect(HTMLPage_h("a\"b'c&\u{0}") == "a&quot;b&#39;c&amp;\u{FFFD}")
+        #expect(htmlEscaped("a\"b'c&\u{0}") == "a&quot;b&#39;c&amp;\u{FFFD}")
     }
 
     @Test func valuesAndSamplesNeverAppear() {
@@ -72,11 +72,13 @@ import TrawlTestSupport
         let exposed = Fixture.report(exposure: [
             "finance": BucketExposure(effectivePermission: "PUBLIC", sharedAccess: "NOT_SHARED", encryption: "NONE"),
             "clean": BucketExposure(effectivePermission: "NOT_PUBLIC", sharedAccess: "EXTERNAL", encryption: "AES256"),
-            "audited-only": BucketExposure(effectivePermission: "NOT_PUBLIC", sharedAccess: "NOT_SHARED", encryption: "AES256"),
+            "audited-only": BucketExposure(
+                effectivePermission: "NOT_PUBLIC", sharedAccess: "NOT_SHARED", encryption: "AES256"),
         ])
         let finance = try #require(exposed.buckets.first { $0.name == "finance" })
         #expect(finance.isSensitiveAndExposed)
-        #expect(exposed.buckets.first { $0.name == "clean" }?.isSensitiveAndExposed == false, "exposed but not sensitive")
+        #expect(
+            exposed.buckets.first { $0.name == "clean" }?.isSensitiveAndExposed == false, "exposed but not sensitive")
         #expect(exposed.buckets.first { $0.name == "audited-only" }?.score == .notAnalysed)
         let html = HTMLReport.scan(exposed)
         #expect(html.contains("SENSITIVE &amp; EXPOSED"))
@@ -86,8 +88,12 @@ import TrawlTestSupport
 
     @Test func trendAndCodableRoundTrip() throws {
         let runs = [
-            RunSummary(runId: "r1", startedAt: Date(timeIntervalSince1970: 1_700_000_000), objects: 10, classifiedBytes: 1000, findings: 4, high: 2, medium: 1, low: 1, skipped: 0, errors: 0),
-            RunSummary(runId: "r2", startedAt: Date(timeIntervalSince1970: 1_700_086_400), objects: 12, classifiedBytes: 1200, findings: 3, high: 1, medium: 1, low: 1, skipped: 1, errors: 0),
+            RunSummary(
+                runId: "r1", startedAt: Date(timeIntervalSince1970: 1_700_000_000), objects: 10, classifiedBytes: 1000,
+                findings: 4, high: 2, medium: 1, low: 1, skipped: 0, errors: 0),
+            RunSummary(
+                runId: "r2", startedAt: Date(timeIntervalSince1970: 1_700_086_400), objects: 12, classifiedBytes: 1200,
+                findings: 3, high: 1, medium: 1, low: 1, skipped: 1, errors: 0),
         ]
         let withTrend = Fixture.report(runs: runs)
         let data = try JSONEncoder().encode(withTrend)
@@ -115,7 +121,8 @@ import TrawlTestSupport
     @Test func auditReportOfTheSampleAccount() throws {
         let input = try AuditSource.load(path: Repository.url("Corpus/accounts/sample").path)
         let audit = Auditor.audit(input, options: AuditOptions(now: Date(timeIntervalSince1970: 1_700_000_000)))
-        let html = HTMLReport.audit(audit, source: "Corpus/accounts/sample", generatedAt: Date(timeIntervalSince1970: 1_700_000_000))
+        let html = HTMLReport.audit(
+            audit, source: "Corpus/accounts/sample", generatedAt: Date(timeIntervalSince1970: 1_700_000_000))
         #expect(html.contains("trawl audit report"))
         #expect(html.contains("acme-public-policy"))
         #expect(html.contains("class=\"flag public\">PUBLIC"))
@@ -130,7 +137,7 @@ import TrawlTestSupport
 }
 
 /// The escaping function, through the public surface: a bucket named with the characters.
-func HTMLPage_h(_ text: String) -> String {
+func htmlEscaped(_ text: String) -> String {
     var report = ScanReport(source: "s", jobId: "j")
     report.title = "T" + text + "T"
     let html = HTMLReport.scan(report)

@@ -1,6 +1,6 @@
 import Foundation
-import TrawlCore
 import Testing
+import TrawlCore
 import TrawlObjects
 import TrawlReport
 import TrawlTestSupport
@@ -40,7 +40,11 @@ import TrawlTestSupport
         let run = (log().log()["runs"] as! [[String: Any]])[0]
         let driver = (run["tool"] as! [String: Any])["driver"] as! [String: Any]
         let rules = driver["rules"] as! [[String: Any]]
-        #expect(rules.map { $0["id"] as! String } == ["AWS_CREDENTIALS", "CREDIT_CARD_NUMBER", "TRAWL_EMAIL_ADDRESS", "TRAWL_IPV4_ADDRESS", "USA_SOCIAL_SECURITY_NUMBER"])
+        #expect(
+            rules.map { $0["id"] as! String } == [
+                "AWS_CREDENTIALS", "CREDIT_CARD_NUMBER", "TRAWL_EMAIL_ADDRESS", "TRAWL_IPV4_ADDRESS",
+                "USA_SOCIAL_SECURITY_NUMBER",
+            ])
         for rule in rules {
             #expect((rule["help"] as? [String: Any])?["text"] as? String != nil)
             let properties = rule["properties"] as! [String: Any]
@@ -63,23 +67,44 @@ import TrawlTestSupport
         let card = try #require(all.first { $0["ruleId"] as? String == "CREDIT_CARD_NUMBER" })
         let cardLocation = (card["locations"] as! [[String: Any]])[0]
         #expect((cardLocation["physicalLocation"] as! [String: Any])["region"] == nil, "a cell has no line region")
-        #expect(((cardLocation["logicalLocations"] as! [[String: Any]])[0]["name"] as? String) == "row 2, column 3 (card)")
+        #expect(
+            ((cardLocation["logicalLocations"] as! [[String: Any]])[0]["name"] as? String) == "row 2, column 3 (card)")
         #expect((card["properties"] as! [String: Any])["row"] as? Int == 2)
         let email = try #require(all.first { $0["ruleId"] as? String == "TRAWL_EMAIL_ADDRESS" })
-        let uri = (((email["locations"] as! [[String: Any]])[0]["physicalLocation"] as! [String: Any])["artifactLocation"] as! [String: Any])["uri"] as! String
+        let uri =
+            (((email["locations"] as! [[String: Any]])[0]["physicalLocation"] as! [String: Any])["artifactLocation"]
+            as! [String: Any])["uri"] as! String
         #expect(uri == "s3://%3Cimg%20src%3Dx%20onerror%3Dalert%282%29%3E/%3Cscript%3Ealert%281%29%3C/script%3E.csv")
         #expect((email["properties"] as! [String: Any])["jsonPath"] as? String == Fixture.hostilePath)
     }
 
     @Test func fingerprintsAreStableAcrossRunsAndDistinct() {
-        let first = results(of: log(jobId: "run-a")).map { ($0["partialFingerprints"] as! [String: String])[SARIFLog.fingerprintKey]! }
-        let second = results(of: log(jobId: "run-b")).map { ($0["partialFingerprints"] as! [String: String])[SARIFLog.fingerprintKey]! }
+        let first = results(of: log(jobId: "run-a")).map {
+            ($0["partialFingerprints"] as! [String: String])[SARIFLog.fingerprintKey]!
+        }
+        let second = results(of: log(jobId: "run-b")).map {
+            ($0["partialFingerprints"] as! [String: String])[SARIFLog.fingerprintKey]!
+        }
         #expect(first == second, "same findings, another run: same fingerprints")
         #expect(Set(first).count == first.count, "distinct findings: distinct fingerprints")
         for fingerprint in first { #expect(fingerprint.count == 32 && fingerprint.allSatisfy(\.isHexDigit)) }
         // Moving the value to another line makes it another finding.
-        let moved = [Fixture.result("finance", "keys/app.env", [Fixture.detection("AWS_CREDENTIALS", [.lineRange(start: 4, end: 4, startColumn: 7, embeddedFile: nil)])])]
-        let original = [Fixture.result("finance", "keys/app.env", [Fixture.detection("AWS_CREDENTIALS", [.lineRange(start: 3, end: 3, startColumn: 7, embeddedFile: nil)])])]
+        let moved = [
+            Fixture.result(
+                "finance", "keys/app.env",
+                [
+                    Fixture.detection(
+                        "AWS_CREDENTIALS", [.lineRange(start: 4, end: 4, startColumn: 7, embeddedFile: nil)])
+                ])
+        ]
+        let original = [
+            Fixture.result(
+                "finance", "keys/app.env",
+                [
+                    Fixture.detection(
+                        "AWS_CREDENTIALS", [.lineRange(start: 3, end: 3, startColumn: 7, embeddedFile: nil)])
+                ])
+        ]
         let a = results(of: log(results: original))[0]["partialFingerprints"] as! [String: String]
         let b = results(of: log(results: moved))[0]["partialFingerprints"] as! [String: String]
         #expect(a != b)

@@ -1,9 +1,14 @@
+import Foundation
 import Testing
+import TrawlCore
 import TrawlDetect
 import TrawlReport
 
 @Suite struct SensitivityScoreTests {
-    func inputs(objects: Int = 10, analysed: Int = 10, classifiable: Int? = nil, failed: Int = 0, _ detections: [String: (Int, Severity)] = [:]) -> SensitivityScore.Inputs {
+    func inputs(
+        objects: Int = 10, analysed: Int = 10, classifiable: Int? = nil, failed: Int = 0,
+        _ detections: [String: (Int, Severity)] = [:]
+    ) -> SensitivityScore.Inputs {
         var inputs = SensitivityScore.Inputs()
         inputs.objects = objects
         inputs.nonEmptyObjects = objects
@@ -19,7 +24,8 @@ import TrawlReport
         var onlyEmpty = inputs(objects: 3, analysed: 3)
         onlyEmpty.nonEmptyObjects = 0
         #expect(SensitivityScore.compute(onlyEmpty).value == 1, "only 0-byte objects: 1, as Macie")
-        #expect(SensitivityScore.compute(inputs(analysed: 0, failed: 4)).value == -1, "nothing analysed because of errors")
+        #expect(
+            SensitivityScore.compute(inputs(analysed: 0, failed: 4)).value == -1, "nothing analysed because of errors")
         #expect(SensitivityScore.compute(inputs(analysed: 0)).value == 50, "nothing analysed yet")
         #expect(SensitivityScore(value: -1).label == "Classification error")
         #expect(SensitivityScore(value: 50).label == "Not yet analysed")
@@ -47,10 +53,8 @@ import TrawlReport
         #expect(low < one)
         #expect(halfCovered < one)
         for score in [one, many, kinds, low, halfCovered] { #expect((51...99).contains(score)) }
-        let huge = SensitivityScore.compute(inputs(Dictionary(uniqueKeysWithValues: (0..<60).map { ("T\($0)", (10_000, Severity.high)) })))
+        let huge = SensitivityScore.compute(
+            inputs(Dictionary(uniqueKeysWithValues: (0..<60).map { ("T\($0)", (10_000, Severity.high)) })))
         #expect(huge.value == 99, "100 is reserved for a manual override")
     }
 }
-
-import Foundation
-import TrawlCore

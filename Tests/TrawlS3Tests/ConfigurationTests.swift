@@ -1,17 +1,23 @@
 import Foundation
-import TrawlCore
 import Testing
-@testable import TrawlS3
+import TrawlCore
 import TrawlTestSupport
+
+@testable import TrawlS3
 
 /// Credentials, region and endpoint found as the AWS CLI finds them.
 @Suite struct ConfigurationTests {
     /// A fake home with `~/.aws/credentials` and `~/.aws/config`.
     func home(credentials: String? = nil, config: String? = nil) throws -> String {
         let dir = try TemporaryDirectory.make("aws")
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent(".aws"), withIntermediateDirectories: true)
-        if let credentials { try credentials.write(to: dir.appendingPathComponent(".aws/credentials"), atomically: true, encoding: .utf8) }
-        if let config { try config.write(to: dir.appendingPathComponent(".aws/config"), atomically: true, encoding: .utf8) }
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent(".aws"), withIntermediateDirectories: true)
+        if let credentials {
+            try credentials.write(to: dir.appendingPathComponent(".aws/credentials"), atomically: true, encoding: .utf8)
+        }
+        if let config {
+            try config.write(to: dir.appendingPathComponent(".aws/config"), atomically: true, encoding: .utf8)
+        }
         return dir.path
     }
 
@@ -42,7 +48,8 @@ import TrawlTestSupport
     @Test func environmentKeysWinOverTheDefaultProfile() throws {
         let home = try home(credentials: credentialsFile, config: configFile)
         let resolved = try S3Configuration.resolve(environment: [
-            "HOME": home, "AWS_ACCESS_KEY_ID": "AKIAENV00000000004", "AWS_SECRET_ACCESS_KEY": "env-secret", "AWS_SESSION_TOKEN": "env-token",
+            "HOME": home, "AWS_ACCESS_KEY_ID": "AKIAENV00000000004", "AWS_SECRET_ACCESS_KEY": "env-secret",
+            "AWS_SESSION_TOKEN": "env-token",
         ])
         #expect(resolved.credentials.accessKeyId == "AKIAENV00000000004")
         #expect(resolved.credentials.sessionToken == "env-token")
@@ -52,9 +59,11 @@ import TrawlTestSupport
 
     @Test func profileFlagBeatsEnvironmentKeys() throws {
         let home = try home(credentials: credentialsFile, config: configFile)
-        let resolved = try S3Configuration.resolve(profile: "dev", environment: [
-            "HOME": home, "AWS_ACCESS_KEY_ID": "AKIAENV00000000004", "AWS_SECRET_ACCESS_KEY": "env-secret",
-        ])
+        let resolved = try S3Configuration.resolve(
+            profile: "dev",
+            environment: [
+                "HOME": home, "AWS_ACCESS_KEY_ID": "AKIAENV00000000004", "AWS_SECRET_ACCESS_KEY": "env-secret",
+            ])
         #expect(resolved.credentials.accessKeyId == "AKIADEV00000000002")
         #expect(resolved.credentials.sessionToken == "dev-session-token")
         #expect(resolved.region == "ap-southeast-2")
@@ -70,10 +79,12 @@ import TrawlTestSupport
     }
 
     @Test func fileLocationsFromTheEnvironment() throws {
-        let other = try home(credentials: credentialsFile.replacingOccurrences(of: "AKIADEFAULT0000001", with: "AKIAOTHERFILE00005"))
+        let other = try home(
+            credentials: credentialsFile.replacingOccurrences(of: "AKIADEFAULT0000001", with: "AKIAOTHERFILE00005"))
         let home = try home()
         let resolved = try S3Configuration.resolve(environment: [
-            "HOME": home, "AWS_SHARED_CREDENTIALS_FILE": other + "/.aws/credentials", "AWS_CONFIG_FILE": other + "/.aws/none",
+            "HOME": home, "AWS_SHARED_CREDENTIALS_FILE": other + "/.aws/credentials",
+            "AWS_CONFIG_FILE": other + "/.aws/none",
         ])
         #expect(resolved.credentials.accessKeyId == "AKIAOTHERFILE00005")
     }
@@ -93,13 +104,19 @@ import TrawlTestSupport
         #expect(try S3Configuration.resolve(environment: env).endpoint?.port == 1111)
         env["AWS_ENDPOINT_URL_S3"] = "http://127.0.0.1:2222"
         #expect(try S3Configuration.resolve(environment: env).endpoint?.port == 2222)
-        #expect(try S3Configuration.resolve(endpointURL: "https://s3.example.test:3333", environment: env).endpoint?.port == 3333)
-        #expect(throws: S3ConfigurationError.self) { try S3Configuration.resolve(endpointURL: "ftp:/nohost", environment: env) }
+        #expect(
+            try S3Configuration.resolve(endpointURL: "https://s3.example.test:3333", environment: env).endpoint?.port
+                == 3333)
+        #expect(throws: S3ConfigurationError.self) {
+            try S3Configuration.resolve(endpointURL: "ftp:/nohost", environment: env)
+        }
     }
 
     @Test func clearErrors() throws {
         let empty = try home()
-        let none = #expect(throws: S3ConfigurationError.self) { try S3Configuration.resolve(environment: ["HOME": empty]) }
+        let none = #expect(throws: S3ConfigurationError.self) {
+            try S3Configuration.resolve(environment: ["HOME": empty])
+        }
         #expect(none?.description.contains("no AWS credentials found") == true)
         #expect(none?.description.contains(empty) == false)  // ~/.aws/credentials, not the home path
         let missing = #expect(throws: S3ConfigurationError.self) {
@@ -116,7 +133,8 @@ import TrawlTestSupport
         let home = try home(credentials: credentialsFile, config: configFile)
         let resolved = try S3Configuration.resolve(profile: "dev", environment: ["HOME": home])
         let texts = [
-            resolved.credentials.description, String(describing: resolved.credentials), String(reflecting: resolved.credentials),
+            resolved.credentials.description, String(describing: resolved.credentials),
+            String(reflecting: resolved.credentials),
             "\(resolved.credentials)",
         ]
         for text in texts {
@@ -139,16 +157,26 @@ import TrawlTestSupport
         let credentials = AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "x")
         let aws = S3Client(configuration: S3Configuration(credentials: credentials, region: "eu-west-1"))
         var request = S3Client.Request(operation: "GetObject", bucket: "my-bucket", key: "a b/c.txt")
-        #expect(aws.url(for: request, region: "eu-west-1").url == "https://my-bucket.s3.eu-west-1.amazonaws.com/a%20b/c.txt")
+        #expect(
+            aws.url(for: request, region: "eu-west-1").url == "https://my-bucket.s3.eu-west-1.amazonaws.com/a%20b/c.txt"
+        )
         request.bucket = "my.dotted.bucket"
-        #expect(aws.url(for: request, region: "eu-west-1").url == "https://s3.eu-west-1.amazonaws.com/my.dotted.bucket/a%20b/c.txt")
-        let custom = S3Client(configuration: S3Configuration(
-            credentials: credentials, region: "us-east-1", endpoint: URL(string: "http://127.0.0.1:9000"), addressing: .auto))
+        #expect(
+            aws.url(for: request, region: "eu-west-1").url
+                == "https://s3.eu-west-1.amazonaws.com/my.dotted.bucket/a%20b/c.txt")
+        let custom = S3Client(
+            configuration: S3Configuration(
+                credentials: credentials, region: "us-east-1", endpoint: URL(string: "http://127.0.0.1:9000"),
+                addressing: .auto))
         request.bucket = "my-bucket"
         request.query = [("versionId", "3")]
-        #expect(custom.url(for: request, region: "us-east-1").url == "http://127.0.0.1:9000/my-bucket/a%20b/c.txt?versionId=3")
-        let virtual = S3Client(configuration: S3Configuration(
-            credentials: credentials, region: "us-east-1", endpoint: URL(string: "https://minio.example.test"), addressing: .virtual))
+        #expect(
+            custom.url(for: request, region: "us-east-1").url
+                == "http://127.0.0.1:9000/my-bucket/a%20b/c.txt?versionId=3")
+        let virtual = S3Client(
+            configuration: S3Configuration(
+                credentials: credentials, region: "us-east-1", endpoint: URL(string: "https://minio.example.test"),
+                addressing: .virtual))
         #expect(virtual.url(for: request, region: "us-east-1").host == "my-bucket.minio.example.test")
     }
 
@@ -161,21 +189,26 @@ import TrawlTestSupport
         #expect(policy.delay(afterAttempt: 1, retryAfter: 3) == 3)  // Retry-After raises the wait
         #expect(policy.delay(afterAttempt: 1, retryAfter: 60) == 5)  // within the cap
         #expect(RetryPolicy.parseRetryAfter("7") == 7)
-        #expect(RetryPolicy.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now: Date(timeIntervalSince1970: 1_445_412_470)) == 10)
+        #expect(
+            RetryPolicy.parseRetryAfter(
+                "Wed, 21 Oct 2015 07:28:00 GMT", now: Date(timeIntervalSince1970: 1_445_412_470)) == 10)
         #expect(S3Error(status: 503, code: "SlowDown", message: "", operation: "GetObject").isRetryable)
         #expect(!S3Error(status: 403, code: "AccessDenied", message: "", operation: "GetObject").isRetryable)
     }
 
     @Test func macieReasons() {
         func reason(_ status: Int, _ code: String, _ message: String = "") -> String {
-            S3Error(status: status, code: code, message: message, operation: "GetObject", bucket: "b", key: "k").macieReason.rawValue
+            S3Error(status: status, code: code, message: message, operation: "GetObject", bucket: "b", key: "k")
+                .macieReason.rawValue
         }
         #expect(reason(403, "AccessDenied") == "PERMISSION_DENIED")
         #expect(reason(404, "NoSuchKey") == "SOURCE_OBJECT_NO_LONGER_AVAILABLE")
         #expect(reason(404, "NoSuchBucket") == "NO_SUCH_BUCKET_AVAILABLE")
         #expect(reason(412, "PreconditionFailed") == "OBJECT_VERSION_MISMATCH")
         #expect(reason(403, "InvalidObjectState") == "INVALID_OBJECT_STATE")
-        #expect(reason(400, "InvalidRequest", "The object was stored using a form of Server Side Encryption.") == "INVALID_ENCRYPTION")
+        #expect(
+            reason(400, "InvalidRequest", "The object was stored using a form of Server Side Encryption.")
+                == "INVALID_ENCRYPTION")
         #expect(reason(400, "KMS.DisabledException") == "INVALID_KMS_KEY")
     }
 }

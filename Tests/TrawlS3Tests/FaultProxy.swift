@@ -2,7 +2,7 @@ import Foundation
 import TrawlTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What `FaultProxy` does to a request it picks.
@@ -49,8 +49,10 @@ final class FaultProxy: @unchecked Sendable {
     private var requestCount = 0
     private var stopped = false
 
-    init(upstreamPort: Int, seed: UInt64, rate: Double = 0.25, kinds: [Fault] = Fault.allCases, maxFaults: Int = 500,
-         window: TimeInterval = 300, onlyRangedRequests: Bool = false) throws {
+    init(
+        upstreamPort: Int, seed: UInt64, rate: Double = 0.25, kinds: [Fault] = Fault.allCases, maxFaults: Int = 500,
+        window: TimeInterval = 300, onlyRangedRequests: Bool = false
+    ) throws {
         self.upstreamPort = upstreamPort
         self.seed = seed
         self.rate = rate
@@ -73,10 +75,12 @@ final class FaultProxy: @unchecked Sendable {
     /// Closes the listener once: a second close could close a descriptor the process has
     /// since reused (another test's connection).
     func stop() {
-        guard lock.withLock({ () -> Bool in
-            defer { stopped = true }
-            return !stopped
-        }) else { return }
+        guard
+            lock.withLock({ () -> Bool in
+                defer { stopped = true }
+                return !stopped
+            })
+        else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }
@@ -91,7 +95,9 @@ final class FaultProxy: @unchecked Sendable {
             requestCount += 1
             let attempt = attemptsByRequest[request, default: 0]
             attemptsByRequest[request] = attempt + 1
-            guard !onlyRangedRequests || ranged, faultCounts.values.reduce(0, +) < maxFaults, Date() < deadline else { return nil }
+            guard !onlyRangedRequests || ranged, faultCounts.values.reduce(0, +) < maxFaults, Date() < deadline else {
+                return nil
+            }
             var hash = seed ^ 0xcbf2_9ce4_8422_2325
             for byte in request.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }  // FNV-1a
             hash = Self.mix(hash ^ UInt64(attempt) &* 0x9e37_79b9_7f4a_7c15)
@@ -202,7 +208,9 @@ final class FaultProxy: @unchecked Sendable {
 
         func head(connection: String) -> [UInt8] {
             var lines = [startLine]
-            lines += headers.filter { $0.0.lowercased() != "connection" && $0.0.lowercased() != "keep-alive" }.map { "\($0.0): \($0.1)" }
+            lines += headers.filter { $0.0.lowercased() != "connection" && $0.0.lowercased() != "keep-alive" }.map {
+                "\($0.0): \($0.1)"
+            }
             lines.append("Connection: \(connection)")
             return Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8)
         }
@@ -223,7 +231,8 @@ final class FaultProxy: @unchecked Sendable {
         }
         var headEnd: Int?
         while headEnd == nil {
-            headEnd = buffer.count >= 4 ? (0...(buffer.count - 4)).first { Array(buffer[$0..<($0 + 4)]) == separator } : nil
+            headEnd =
+                buffer.count >= 4 ? (0...(buffer.count - 4)).first { Array(buffer[$0..<($0 + 4)]) == separator } : nil
             if headEnd == nil, !receive() { return nil }
         }
         let lines = String(decoding: buffer[0..<headEnd!], as: UTF8.self).components(separatedBy: "\r\n")
@@ -231,7 +240,8 @@ final class FaultProxy: @unchecked Sendable {
         var message = HTTPMessage(startLine: lines[0], headers: [], body: [])
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            message.headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+            message.headers.append(
+                (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
         if bodyFollowsHead {
             let length = message.header("content-length").flatMap(Int.init) ?? 0
@@ -245,8 +255,11 @@ final class FaultProxy: @unchecked Sendable {
     }
 
     private static func errorAnswer(status: String, code: String) -> [UInt8] {
-        let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>\(code)</Code><Message>injected by the test proxy</Message></Error>"
-        return Array("HTTP/1.1 \(status)\r\nContent-Type: application/xml\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+        let body =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>\(code)</Code><Message>injected by the test proxy</Message></Error>"
+        return Array(
+            "HTTP/1.1 \(status)\r\nContent-Type: application/xml\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+                .utf8)
     }
 
     // MARK: - Sockets

@@ -5,6 +5,7 @@ import Testing
 import TrawlCore
 import TrawlObjects
 import TrawlTestSupport
+
 @testable import TrawlS3
 
 /// Scans through a network that answers 503 and 500, drops and resets connections and cuts
@@ -41,7 +42,9 @@ import TrawlTestSupport
                 }
             }
         }
-        guard failures.withLock({ $0 }).isEmpty else { throw TestSetupError("uploads failed: \(failures.withLock { $0 })") }
+        guard failures.withLock({ $0 }).isEmpty else {
+            throw TestSetupError("uploads failed: \(failures.withLock { $0 })")
+        }
         return Dictionary(uniqueKeysWithValues: (0..<count).map { (String(format: "obj/%04d.txt", $0), body($0)) })
     }
 
@@ -67,11 +70,15 @@ import TrawlTestSupport
         DispatchQueue.concurrentPerform(iterations: 8) { lane in
             for summary in summaries.enumerated().filter({ $0.offset % 8 == lane }).map(\.element) {
                 let object = ObjectRef(
-                    bucket: "hostile", key: summary.key, size: summary.size, lastModified: summary.lastModified, eTag: summary.eTag,
+                    bucket: "hostile", key: summary.key, size: summary.size, lastModified: summary.lastModified,
+                    eTag: summary.eTag,
                     location: .s3(bucket: "hostile", key: summary.key, versionId: nil))
                 do {
-                    let bytes = try S3ObjectReader(client: hostile, object: object, rangeSize: 4096).readAll(limit: 1 << 20)
-                    if Data(bytes) != expected[summary.key] { problems.withLock { $0.append("\(summary.key): \(bytes.count) bytes differ") } }
+                    let bytes = try S3ObjectReader(client: hostile, object: object, rangeSize: 4096).readAll(
+                        limit: 1 << 20)
+                    if Data(bytes) != expected[summary.key] {
+                        problems.withLock { $0.append("\(summary.key): \(bytes.count) bytes differ") }
+                    }
                 } catch {
                     problems.withLock { $0.append("\(summary.key): \(error)") }
                 }
@@ -87,13 +94,17 @@ import TrawlTestSupport
         // The scan level: the same results as a scan over the clean connection.
         var reading = S3Reading()
         reading.rangeSize = 4096
-        let viaProxy = try SourceListing.list(try S3ObjectStore(url: "s3://hostile", client: hostile, reading: reading), scope: Scope())
-        let direct = try SourceListing.list(try S3ObjectStore(url: "s3://hostile", client: clean, reading: reading), scope: Scope())
+        let viaProxy = try SourceListing.list(
+            try S3ObjectStore(url: "s3://hostile", client: hostile, reading: reading), scope: Scope())
+        let direct = try SourceListing.list(
+            try S3ObjectStore(url: "s3://hostile", client: clean, reading: reading), scope: Scope())
         let fromProxy = try scan(viaProxy, detector: LiveS3Tests.detector)
         let fromDirect = try scan(direct, detector: LiveS3Tests.detector)
         #expect(proxy.totalFaults > faultsWhileReading)  // the scan met faults too
         #expect(fromProxy.count == expected.count)
-        #expect(fromProxy.values.filter { $0.status != .complete }.map { "\($0.object.key): \($0.reason?.rawValue ?? "")" } == [])
+        #expect(
+            fromProxy.values.filter { $0.status != .complete }.map { "\($0.object.key): \($0.reason?.rawValue ?? "")" }
+                == [])
         #expect(fromDirect.values.filter(\.hasFinding).count == 100)
         for (key, result) in fromDirect {
             #expect(fromProxy[key].map(fingerprint) == fingerprint(result), "\(key)")
@@ -107,10 +118,12 @@ import TrawlTestSupport
         try server.client().createBucket("lost")
         try server.client().putObject(bucket: "lost", key: "ssn.txt", body: Self.body(3))
         // Every object read fails the same way; the listing goes through.
-        let proxy = try FaultProxy(upstreamPort: server.port, seed: 1, rate: 1, kinds: [fault], onlyRangedRequests: true)
+        let proxy = try FaultProxy(
+            upstreamPort: server.port, seed: 1, rate: 1, kinds: [fault], onlyRangedRequests: true)
         defer { proxy.stop() }
-        let hostile = server.client(retry: RetryPolicy(maxAttempts: 3, maxConnectAttempts: 2, baseDelay: 0.005, maxDelay: 0.02),
-                                    endpoint: proxy.endpoint)
+        let hostile = server.client(
+            retry: RetryPolicy(maxAttempts: 3, maxConnectAttempts: 2, baseDelay: 0.005, maxDelay: 0.02),
+            endpoint: proxy.endpoint)
         let listing = try SourceListing.list(try S3ObjectStore(url: "s3://lost", client: hostile), scope: Scope())
         let result = try #require(try scan(listing, detector: LiveS3Tests.detector)["lost/ssn.txt"])
         #expect(result.status == .skipped)
@@ -121,10 +134,13 @@ import TrawlTestSupport
     }
 
     @Test func noConnectionAtAllFailsFast() throws {
-        let credentials = AWSCredentials(accessKeyId: "AKIDTESTTESTTEST", secretAccessKey: "test-secret", source: "test")
-        let nowhere = S3Client(configuration: S3Configuration(
-            credentials: credentials, region: "us-east-1", endpoint: URL(string: "http://127.0.0.1:\(try Loopback.freePort())")!,
-            addressing: .path, retry: RetryPolicy(maxAttempts: 8, maxConnectAttempts: 2, baseDelay: 0.005)))
+        let credentials = AWSCredentials(
+            accessKeyId: "AKIDTESTTESTTEST", secretAccessKey: "test-secret", source: "test")
+        let nowhere = S3Client(
+            configuration: S3Configuration(
+                credentials: credentials, region: "us-east-1",
+                endpoint: URL(string: "http://127.0.0.1:\(try Loopback.freePort())")!,
+                addressing: .path, retry: RetryPolicy(maxAttempts: 8, maxConnectAttempts: 2, baseDelay: 0.005)))
         let error = #expect(throws: S3Error.self) { try nowhere.listObjectsV2(bucket: "x") }
         #expect(error?.code == "ConnectionFailed")
         #expect(error?.macieReason == .networkError)
@@ -155,13 +171,27 @@ import TrawlTestSupport
         #expect(S3Client.shortfall(of: response(200, [("Content-Length", "10")], bodyCount: 0), for: head) == nil)
         // Ranges: exactly the range, or up to the object's end.
         let range = ranged("bytes=4096-8191")
-        #expect(S3Client.shortfall(of: response(206, [("Content-Range", "bytes 4096-8191/10000")], bodyCount: 4096), for: range) == nil)
-        #expect(S3Client.shortfall(of: response(206, [("Content-Range", "bytes 4096-8191/8192")], bodyCount: 4096), for: range) == nil)
-        #expect(S3Client.shortfall(of: response(206, [("Content-Range", "bytes 4096-6000/6001")], bodyCount: 1905), for: range) == nil)
-        #expect(S3Client.shortfall(of: response(206, [("Content-Range", "bytes 4096-8191/10000")], bodyCount: 2048), for: range) != nil)
-        #expect(S3Client.shortfall(of: response(206, [("Content-Range", "bytes 4096-6143/10000")], bodyCount: 2048), for: range) != nil)
-        #expect(S3Client.shortfall(of: response(206, [("Content-Range", "bytes 0-4095/10000")], bodyCount: 4096), for: range) != nil)
-        #expect(S3Client.shortfall(of: response(206, [("Content-Range", "bytes 4096-8191/*")], bodyCount: 4096), for: range) == nil)
+        #expect(
+            S3Client.shortfall(
+                of: response(206, [("Content-Range", "bytes 4096-8191/10000")], bodyCount: 4096), for: range) == nil)
+        #expect(
+            S3Client.shortfall(
+                of: response(206, [("Content-Range", "bytes 4096-8191/8192")], bodyCount: 4096), for: range) == nil)
+        #expect(
+            S3Client.shortfall(
+                of: response(206, [("Content-Range", "bytes 4096-6000/6001")], bodyCount: 1905), for: range) == nil)
+        #expect(
+            S3Client.shortfall(
+                of: response(206, [("Content-Range", "bytes 4096-8191/10000")], bodyCount: 2048), for: range) != nil)
+        #expect(
+            S3Client.shortfall(
+                of: response(206, [("Content-Range", "bytes 4096-6143/10000")], bodyCount: 2048), for: range) != nil)
+        #expect(
+            S3Client.shortfall(
+                of: response(206, [("Content-Range", "bytes 0-4095/10000")], bodyCount: 4096), for: range) != nil)
+        #expect(
+            S3Client.shortfall(of: response(206, [("Content-Range", "bytes 4096-8191/*")], bodyCount: 4096), for: range)
+                == nil)
     }
 
     @Test func byteRanges() {

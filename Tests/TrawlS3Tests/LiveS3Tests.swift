@@ -6,22 +6,26 @@ import TrawlCore
 import TrawlDetect
 import TrawlObjects
 import TrawlReport
-@testable import TrawlS3
 import TrawlTestSupport
+
+@testable import TrawlS3
 
 /// What must be equal between two scans of the same object: status, reason, and per type the
 /// count and the locations.
 func fingerprint(_ result: ObjectResult) -> String {
     var parts = [result.status.rawValue, result.reason?.rawValue ?? "-", String(result.sizeClassified)]
     for detection in result.detections.sorted(by: { $0.info.id < $1.info.id }) {
-        parts.append("\(detection.info.id)×\(detection.count)@\(detection.occurrences.map { "\($0)" }.joined(separator: ";"))")
+        parts.append(
+            "\(detection.info.id)×\(detection.count)@\(detection.occurrences.map { "\($0)" }.joined(separator: ";"))")
     }
     return parts.joined(separator: " | ")
 }
 
 func scan(_ listing: SourceListing, detector: Detector, workers: Int = 2) throws -> [String: ObjectResult] {
     let sink = CollectingSink()
-    let runner = Runner(detector: detector, settings: AnalyzerSettings(), workers: workers, bytes: listing.reader(for: listing.selected))
+    let runner = Runner(
+        detector: detector, settings: AnalyzerSettings(), workers: workers, bytes: listing.reader(for: listing.selected)
+    )
     try runner.run(listing.selected, sink: sink)
     return sink.byKey
 }
@@ -38,7 +42,8 @@ func liveAudit(bucketURL: String, client: S3Client) throws -> AuditInput {
 func upload(directory: URL, bucket: String, client: S3Client) throws {
     try client.createBucket(bucket)
     let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey])!
-    for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+    for case let url as URL in enumerator
+    where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
         let key = String(url.standardizedFileURL.path.dropFirst(directory.standardizedFileURL.path.count + 1))
         try client.putObject(bucket: bucket, key: key, body: try Data(contentsOf: url))
     }
@@ -53,15 +58,21 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         defer { server.stop() }
         let client = server.client()
         let corpus = Repository.url("Corpus/buckets")
-        let buckets = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter { !$0.hasPrefix(".") }.sorted()
-        for bucket in buckets { try upload(directory: corpus.appendingPathComponent(bucket), bucket: bucket, client: client) }
+        let buckets = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter { !$0.hasPrefix(".") }
+            .sorted()
+        for bucket in buckets {
+            try upload(directory: corpus.appendingPathComponent(bucket), bucket: bucket, client: client)
+        }
 
         var reading = S3Reading()
         reading.rangeSize = 4096  // many ranges per object: chunk boundaries everywhere
-        let live = try SourceListing.list(try S3ObjectStore(url: "s3://", client: client, reading: reading), scope: Scope())
-        let local = try SourceListing.list(DirectorySource(root: URL(fileURLWithPath: corpus.path), singleBucket: nil), scope: Scope())
+        let live = try SourceListing.list(
+            try S3ObjectStore(url: "s3://", client: client, reading: reading), scope: Scope())
+        let local = try SourceListing.list(
+            DirectorySource(root: URL(fileURLWithPath: corpus.path), singleBucket: nil), scope: Scope())
         #expect(live.problems.isEmpty)
-        #expect(Set(live.selected.map { "\($0.bucket)/\($0.key)" }) == Set(local.selected.map { "\($0.bucket)/\($0.key)" }))
+        #expect(
+            Set(live.selected.map { "\($0.bucket)/\($0.key)" }) == Set(local.selected.map { "\($0.bucket)/\($0.key)" }))
         #expect(live.store.requests?.listRequests == buckets.count + 1)
 
         let fromS3 = try scan(live, detector: Self.detector)
@@ -86,7 +97,8 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         // An AWS access key pair with its keyword, placed so the key crosses the 4,096-byte range boundary.
         let filler = String(repeating: "lorem ipsum dolor sit amet\n", count: 140)
         let prefix = filler + String(repeating: "x", count: 4096 - filler.utf8.count - 30) + "\n"
-        let secret = "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nemail: jane.doe@example.com card 4111 1111 1111 1111\n"
+        let secret =
+            "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nemail: jane.doe@example.com card 4111 1111 1111 1111\n"
         let text = prefix + secret + filler
         try client.putObject(bucket: "edges", key: "straddle.txt", body: Data(text.utf8))
         let base = try TemporaryDirectory.make("edges")
@@ -97,11 +109,13 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
 
         var reading = S3Reading()
         reading.rangeSize = 4096
-        let live = try SourceListing.list(try S3ObjectStore(url: "s3://edges", client: client, reading: reading), scope: Scope())
+        let live = try SourceListing.list(
+            try S3ObjectStore(url: "s3://edges", client: client, reading: reading), scope: Scope())
         let before = client.counters.getRequests.load(ordering: .relaxed)
         let fromS3 = try scan(live, detector: Self.detector)
         #expect(client.counters.getRequests.load(ordering: .relaxed) - before >= 2)  // it really was read in ranges
-        let local = try SourceListing.list(DirectorySource(root: URL(fileURLWithPath: dir.path), singleBucket: "edges"), scope: Scope())
+        let local = try SourceListing.list(
+            DirectorySource(root: URL(fileURLWithPath: dir.path), singleBucket: "edges"), scope: Scope())
         let fromDisk = try scan(local, detector: Self.detector)
         let s3Result = try #require(fromS3["edges/straddle.txt"])
         #expect(s3Result.hasFinding)
@@ -118,7 +132,8 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         DispatchQueue.concurrentPerform(iterations: 8) { lane in
             for index in stride(from: lane, to: count, by: 8) {
                 do {
-                    try client.putObject(bucket: "many", key: String(format: "logs/%05d.txt", index), body: Data("line \(index)\n".utf8))
+                    try client.putObject(
+                        bucket: "many", key: String(format: "logs/%05d.txt", index), body: Data("line \(index)\n".utf8))
                 } catch {
                     failures.withLock { $0.append("\(error)") }
                 }
@@ -138,7 +153,9 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         #expect(pages == [1000, 234])
         #expect(keys.count == count && Set(keys).count == count && keys == keys.sorted())
         // Smaller pages, start-after.
-        let small = try client.listAllObjects(bucket: "many", prefix: "logs/", startAfter: "logs/01200.txt", pageSize: 10) { _ in true }
+        let small = try client.listAllObjects(
+            bucket: "many", prefix: "logs/", startAfter: "logs/01200.txt", pageSize: 10
+        ) { _ in true }
         #expect(small == 4)  // 33 keys after 01200, 10 per page
         let listing = try SourceListing.list(try S3ObjectStore(url: "s3://many/logs/", client: client), scope: Scope())
         #expect(listing.inScope.count == count)
@@ -163,7 +180,8 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         // A server that never recovers: the error says so, after the configured attempts.
         let stubborn = try ThrottlingProxy(upstreamPort: server.port, failures: 1_000)
         defer { stubborn.stop() }
-        let giveUp = server.client(retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05), endpoint: stubborn.endpoint)
+        let giveUp = server.client(
+            retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05), endpoint: stubborn.endpoint)
         let error = #expect(throws: S3Error.self) { try giveUp.listObjectsV2(bucket: "busy") }
         #expect(error?.code == "SlowDown")
         #expect(stubborn.failuresSent == 3)
@@ -176,7 +194,9 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         try client.createBucket("gone")
         try client.putObject(bucket: "gone", key: "vanishes.txt", body: Data("soon gone\n".utf8))
         try client.putObject(bucket: "gone", key: "changes.txt", body: Data("version one\n".utf8))
-        try client.putObject(bucket: "gone", key: "cold.txt", body: Data("frozen\n".utf8), headers: [("x-amz-storage-class", "DEEP_ARCHIVE")])
+        try client.putObject(
+            bucket: "gone", key: "cold.txt", body: Data("frozen\n".utf8),
+            headers: [("x-amz-storage-class", "DEEP_ARCHIVE")])
         let listing = try SourceListing.list(try S3ObjectStore(url: "s3://gone", client: client), scope: Scope())
         // Between listing and reading: one object deleted, one rewritten.
         var delete = S3Client.Request(operation: "DeleteObject", method: .DELETE, bucket: "gone", key: "vanishes.txt")
@@ -197,8 +217,12 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         }
         #expect(missing?.description.contains("bucket no-such-bucket does not exist") == true)
         // A bad endpoint is a clear error.
-        let nowhere = server.client(retry: RetryPolicy(maxConnectAttempts: 2, baseDelay: 0.01), endpoint: "http://127.0.0.1:\(try Loopback.freePort())")
-        let error = #expect(throws: SourceError.self) { try SourceListing.list(try S3ObjectStore(url: "s3://x", client: nowhere), scope: Scope()) }
+        let nowhere = server.client(
+            retry: RetryPolicy(maxConnectAttempts: 2, baseDelay: 0.01),
+            endpoint: "http://127.0.0.1:\(try Loopback.freePort())")
+        let error = #expect(throws: SourceError.self) {
+            try SourceListing.list(try S3ObjectStore(url: "s3://x", client: nowhere), scope: Scope())
+        }
         #expect(error?.description.contains("connection refused") == true)
     }
 
@@ -215,10 +239,13 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
             {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},\
             {"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::guarded/secret.txt"}]}
             """
-        try admin.putBucketPolicy(bucket: "guarded", policy: """
-            {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::guarded/secret.txt"}]}
-            """)
-        let keys = try server.python("""
+        try admin.putBucketPolicy(
+            bucket: "guarded",
+            policy: """
+                {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::guarded/secret.txt"}]}
+                """)
+        let keys = try server.python(
+            """
             import boto3, json, os, urllib.request
             iam = boto3.client("iam", endpoint_url=os.environ["ENDPOINT"])
             iam.create_user(UserName="scanner")
@@ -226,7 +253,8 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
             key = iam.create_access_key(UserName="scanner")["AccessKey"]
             urllib.request.urlopen(urllib.request.Request(os.environ["ENDPOINT"] + "/moto-api/reset-auth", data=b"0", headers={"Content-Type": "text/plain"}, method="POST"))
             print(key["AccessKeyId"], key["SecretAccessKey"])
-            """).split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            """
+        ).split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         // From here on moto checks every signature: the scan below also proves ours are right.
         let scanner = server.client(accessKey: keys[0], secret: keys[1])
         let listing = try SourceListing.list(try S3ObjectStore(url: "s3://guarded", client: scanner), scope: Scope())
@@ -237,7 +265,9 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         #expect(results["guarded/open.txt"]?.hasFinding == true)
         // Wrong credentials are a clear, fatal error that shows no secret.
         let wrong = server.client(accessKey: keys[0], secret: "not-the-secret-at-all")
-        let error = #expect(throws: SourceError.self) { try SourceListing.list(try S3ObjectStore(url: "s3://guarded", client: wrong), scope: Scope()) }
+        let error = #expect(throws: SourceError.self) {
+            try SourceListing.list(try S3ObjectStore(url: "s3://guarded", client: wrong), scope: Scope())
+        }
         #expect(error?.description.contains("SignatureDoesNotMatch") == true)
         #expect(error?.description.contains("not-the-secret-at-all") == false)
         #expect(error?.description.contains(keys[1]) == false)
@@ -252,10 +282,13 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         let server = try MotoServer(environment: ["MOTO_ACCOUNT_ID": "111122223333"])
         defer { server.stop() }
         let sample = Repository.url("Corpus/accounts/sample")
-        let buckets = ["acme-org-only", "acme-private", "acme-public-acl", "acme-public-policy", "acme-public-policy-blocked",
-                       "acme-replicated", "acme-shared-partner", "acme-unencrypted", "acme-vpce-only"]
+        let buckets = [
+            "acme-org-only", "acme-private", "acme-public-acl", "acme-public-policy", "acme-public-policy-blocked",
+            "acme-replicated", "acme-shared-partner", "acme-unencrypted", "acme-vpce-only",
+        ]
         // The same configuration, put through the real API from the CLI's JSON files.
-        _ = try server.python("""
+        _ = try server.python(
+            """
             import boto3, json, os
             ep = os.environ["ENDPOINT"]; root = \(String(reflecting: sample.path))
             s3 = boto3.client("s3", endpoint_url=ep, region_name="us-east-1")
@@ -287,27 +320,34 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
             """)
         // The account's Block Public Access, through S3 Control (botocore would put the account
         // ID in the host name, which loopback cannot resolve).
-        let account = try JSONSerialization.jsonObject(with: Data(contentsOf: sample.appendingPathComponent("_account/get-public-access-block.json")))
+        let account = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: sample.appendingPathComponent("_account/get-public-access-block.json")))
         let flags = try #require((account as? [String: Any])?["PublicAccessBlockConfiguration"] as? [String: Bool])
         var put = S3Client.Request(operation: "PutPublicAccessBlock (account)", method: .PUT)
         put.rawPath = "/v20180820/configuration/publicAccessBlock"
         put.headers = [("x-amz-account-id", "111122223333")]
-        put.body = Data(("<PublicAccessBlockConfiguration xmlns=\"http://awss3control.amazonaws.com/doc/2018-08-20/\">"
-            + flags.sorted { $0.key < $1.key }.map { "<\($0.key)>\($0.value)</\($0.key)>" }.joined()
-            + "</PublicAccessBlockConfiguration>").utf8)
+        put.body = Data(
+            ("<PublicAccessBlockConfiguration xmlns=\"http://awss3control.amazonaws.com/doc/2018-08-20/\">"
+                + flags.sorted { $0.key < $1.key }.map { "<\($0.key)>\($0.value)</\($0.key)>" }.joined()
+                + "</PublicAccessBlockConfiguration>").utf8)
         _ = try server.client().sendBlocking(put)
 
         // The file side: the same buckets and account, without what S3 cannot say (inventory
         // reports, the organization's account list).
         let files = try TemporaryDirectory.make("audit")
         defer { TemporaryDirectory.remove(files) }
-        try FileManager.default.createDirectory(at: files.appendingPathComponent("_account"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: files.appendingPathComponent("_account"), withIntermediateDirectories: true)
         for name in ["get-caller-identity.json", "get-public-access-block.json"] {
-            try FileManager.default.copyItem(at: sample.appendingPathComponent("_account/\(name)"), to: files.appendingPathComponent("_account/\(name)"))
+            try FileManager.default.copyItem(
+                at: sample.appendingPathComponent("_account/\(name)"),
+                to: files.appendingPathComponent("_account/\(name)"))
         }
         for bucket in buckets {
-            try FileManager.default.createDirectory(at: files.appendingPathComponent(bucket), withIntermediateDirectories: true)
-            for file in try FileManager.default.contentsOfDirectory(atPath: sample.appendingPathComponent(bucket).path) where file.hasSuffix(".json") {
+            try FileManager.default.createDirectory(
+                at: files.appendingPathComponent(bucket), withIntermediateDirectories: true)
+            for file in try FileManager.default.contentsOfDirectory(atPath: sample.appendingPathComponent(bucket).path)
+            where file.hasSuffix(".json") {
                 let text = try String(contentsOf: sample.appendingPathComponent("\(bucket)/\(file)"), encoding: .utf8)
                 try text.replacingOccurrences(of: Self.sampleOwner, with: Self.motoOwner)
                     .write(to: files.appendingPathComponent("\(bucket)/\(file)"), atomically: true, encoding: .utf8)
@@ -326,18 +366,20 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
             #expect(b.sharedAccess == a.sharedAccess, "\(bucket) shared access")
             #expect(b.serverSideEncryption == a.serverSideEncryption, "\(bucket) encryption")
             #expect(b.replicationDetails == a.replicationDetails, "\(bucket) replication")
-            #expect(b.allowsUnencryptedObjectUploads == a.allowsUnencryptedObjectUploads, "\(bucket) unencrypted uploads")
+            #expect(
+                b.allowsUnencryptedObjectUploads == a.allowsUnencryptedObjectUploads, "\(bucket) unencrypted uploads")
             #expect(b.versioning == a.versioning, "\(bucket) versioning")
             #expect(b.region == a.region, "\(bucket) region")
             #expect(b.tags == a.tags, "\(bucket) tags")
-            #expect(Set(fromAPI.findings(for: bucket).map(\.type)) == Set(fromFiles.findings(for: bucket).map(\.type)), "\(bucket) findings")
+            #expect(
+                Set(fromAPI.findings(for: bucket).map(\.type)) == Set(fromFiles.findings(for: bucket).map(\.type)),
+                "\(bucket) findings")
         }
         // One bucket, by URL.
         let one = try liveAudit(bucketURL: "s3://acme-public-acl", client: server.client())
         #expect(one.buckets.map(\.name) == ["acme-public-acl"])
     }
 }
-
 
 /// `trawl scan s3://BUCKET --endpoint-url ...` run as a user would, against the directory scan.
 @Suite struct CommandLineS3Tests {
@@ -366,15 +408,24 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         defer { server.stop() }
         let client = server.client()
         let corpus = Repository.url("Corpus/buckets")
-        try upload(directory: corpus.appendingPathComponent("acme-customer-exports"), bucket: "acme-customer-exports", client: client)
+        try upload(
+            directory: corpus.appendingPathComponent("acme-customer-exports"), bucket: "acme-customer-exports",
+            client: client)
         let environment = [
-            "AWS_ACCESS_KEY_ID": "AKIDTESTTESTTEST", "AWS_SECRET_ACCESS_KEY": "cli-secret-never-printed", "AWS_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "AKIDTESTTESTTEST", "AWS_SECRET_ACCESS_KEY": "cli-secret-never-printed",
+            "AWS_REGION": "us-east-1",
             "HOME": FileManager.default.temporaryDirectory.path,
         ]
-        let live = try TrawlBinary.run(["scan", "s3://acme-customer-exports", "--endpoint-url", server.endpoint, "--identifiers", "all",
-                            "--yes", "--no-progress", "--format", "json"], environment: environment)
-        let local = try TrawlBinary.run(["scan", corpus.path, "--include-bucket", "acme-customer-exports", "--identifiers", "all",
-                             "--yes", "--no-progress", "--format", "json"], environment: environment)
+        let live = try TrawlBinary.run(
+            [
+                "scan", "s3://acme-customer-exports", "--endpoint-url", server.endpoint, "--identifiers", "all",
+                "--yes", "--no-progress", "--format", "json",
+            ], environment: environment)
+        let local = try TrawlBinary.run(
+            [
+                "scan", corpus.path, "--include-bucket", "acme-customer-exports", "--identifiers", "all",
+                "--yes", "--no-progress", "--format", "json",
+            ], environment: environment)
         #expect(live.status == local.status)
         #expect(live.status == 1)  // findings
         let fromS3 = try detections(live.stdout)
@@ -384,17 +435,24 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         #expect(!live.stderr.contains("cli-secret-never-printed") && !live.stdout.contains("cli-secret-never-printed"))
 
         // The estimate, and the clear errors.
-        let estimate = try TrawlBinary.run(["estimate", "s3://acme-customer-exports", "--endpoint-url", server.endpoint, "--format", "json"], environment: environment)
+        let estimate = try TrawlBinary.run(
+            ["estimate", "s3://acme-customer-exports", "--endpoint-url", server.endpoint, "--format", "json"],
+            environment: environment)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(estimate.stdout.utf8)) as? [String: Any])
         let s3 = try #require(report["s3"] as? [String: Any])
         #expect(s3["listRequests"] as? Int == 1)
         #expect((s3["getRequests"] as? Int ?? 0) >= 1)
-        let noCredentials = try TrawlBinary.run(["estimate", "s3://acme-customer-exports", "--endpoint-url", server.endpoint],
-                                    environment: ["AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_PROFILE": "",
-                                                  "HOME": FileManager.default.temporaryDirectory.appendingPathComponent("no-home-\(UUID().uuidString)").path])
+        let noCredentials = try TrawlBinary.run(
+            ["estimate", "s3://acme-customer-exports", "--endpoint-url", server.endpoint],
+            environment: [
+                "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_PROFILE": "",
+                "HOME": FileManager.default.temporaryDirectory.appendingPathComponent("no-home-\(UUID().uuidString)")
+                    .path,
+            ])
         #expect(noCredentials.status == 64)
         #expect(noCredentials.stderr.contains("no AWS credentials found"))
-        let badEndpoint = try TrawlBinary.run(["estimate", "s3://x", "--endpoint-url", "not a url"], environment: environment)
+        let badEndpoint = try TrawlBinary.run(
+            ["estimate", "s3://x", "--endpoint-url", "not a url"], environment: environment)
         #expect(badEndpoint.status == 64)
         #expect(badEndpoint.stderr.contains("is not an http:// or https:// URL"))
     }
@@ -407,29 +465,37 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         defer { server.stop() }
         let client = server.client()
         try client.createBucket("acme-live-public")
-        try client.putBucketPolicy(bucket: "acme-live-public", policy: """
-            {"Version": "2012-10-17", "Statement": [{"Sid": "PublicRead", "Effect": "Allow", "Principal": "*",
-              "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-live-public/*"}]}
-            """)
+        try client.putBucketPolicy(
+            bucket: "acme-live-public",
+            policy: """
+                {"Version": "2012-10-17", "Statement": [{"Sid": "PublicRead", "Effect": "Allow", "Principal": "*",
+                  "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-live-public/*"}]}
+                """)
         // The account's Block Public Access (all off), through S3 Control, so it is known.
         var put = S3Client.Request(operation: "PutPublicAccessBlock (account)", method: .PUT)
         put.rawPath = "/v20180820/configuration/publicAccessBlock"
         put.headers = [("x-amz-account-id", "123456789012")]
-        put.body = Data(("<PublicAccessBlockConfiguration xmlns=\"http://awss3control.amazonaws.com/doc/2018-08-20/\">"
-            + "<BlockPublicAcls>false</BlockPublicAcls><IgnorePublicAcls>false</IgnorePublicAcls>"
-            + "<BlockPublicPolicy>false</BlockPublicPolicy><RestrictPublicBuckets>false</RestrictPublicBuckets>"
-            + "</PublicAccessBlockConfiguration>").utf8)
+        put.body = Data(
+            ("<PublicAccessBlockConfiguration xmlns=\"http://awss3control.amazonaws.com/doc/2018-08-20/\">"
+                + "<BlockPublicAcls>false</BlockPublicAcls><IgnorePublicAcls>false</IgnorePublicAcls>"
+                + "<BlockPublicPolicy>false</BlockPublicPolicy><RestrictPublicBuckets>false</RestrictPublicBuckets>"
+                + "</PublicAccessBlockConfiguration>").utf8)
         _ = try client.sendBlocking(put)
         let environment = [
-            "AWS_ACCESS_KEY_ID": "AKIDTESTTESTTEST", "AWS_SECRET_ACCESS_KEY": "audit-secret-never-printed", "AWS_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "AKIDTESTTESTTEST", "AWS_SECRET_ACCESS_KEY": "audit-secret-never-printed",
+            "AWS_REGION": "us-east-1",
             "HOME": FileManager.default.temporaryDirectory.path,
         ]
-        let run = try TrawlBinary.run(["audit", "s3://acme-live-public", "--endpoint-url", server.endpoint, "--format", "json"], environment: environment)
+        let run = try TrawlBinary.run(
+            ["audit", "s3://acme-live-public", "--endpoint-url", server.endpoint, "--format", "json"],
+            environment: environment)
         #expect(run.status == 1, "a public bucket is a High finding: \(run.stderr)")
         #expect(run.stdout.contains("\"effectivePermission\":\"PUBLIC\""))
         #expect(run.stdout.contains("Policy:IAMUser/S3BucketPublic"))
-        #expect(!run.stdout.contains("audit-secret-never-printed") && !run.stderr.contains("audit-secret-never-printed"))
-        let mixed = try TrawlBinary.run(["audit", "s3://acme-live-public", "Corpus/accounts/sample"], environment: environment)
+        #expect(
+            !run.stdout.contains("audit-secret-never-printed") && !run.stderr.contains("audit-secret-never-printed"))
+        let mixed = try TrawlBinary.run(
+            ["audit", "s3://acme-live-public", "Corpus/accounts/sample"], environment: environment)
         #expect(mixed.status == 64)
     }
 }

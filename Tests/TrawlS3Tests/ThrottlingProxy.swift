@@ -3,16 +3,20 @@ import TrawlS3
 import TrawlTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension MotoServer {
     /// A client with throw-away credentials, path-style, us-east-1.
-    func client(region: String = "us-east-1", accessKey: String = "AKIDTESTTESTTEST", secret: String = "test-secret",
-                retry: RetryPolicy = RetryPolicy(baseDelay: 0.01, maxDelay: 0.2), endpoint: String? = nil) -> S3Client {
+    func client(
+        region: String = "us-east-1", accessKey: String = "AKIDTESTTESTTEST", secret: String = "test-secret",
+        retry: RetryPolicy = RetryPolicy(baseDelay: 0.01, maxDelay: 0.2), endpoint: String? = nil
+    ) -> S3Client {
         let credentials = AWSCredentials(accessKeyId: accessKey, secretAccessKey: secret, source: "test")
-        return S3Client(configuration: S3Configuration(
-            credentials: credentials, region: region, endpoint: URL(string: endpoint ?? self.endpoint)!, addressing: .path, retry: retry))
+        return S3Client(
+            configuration: S3Configuration(
+                credentials: credentials, region: region, endpoint: URL(string: endpoint ?? self.endpoint)!,
+                addressing: .path, retry: retry))
     }
 }
 
@@ -72,8 +76,10 @@ final class ThrottlingProxy: @unchecked Sendable {
         // Read the request head (and whatever body arrived) before answering.
         var buffer = [UInt8](repeating: 0, count: 65536)
         _ = recv(client, &buffer, buffer.count, 0)
-        let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"
-        let response = "HTTP/1.1 503 Slow Down\r\nRetry-After: 0\r\nContent-Type: application/xml\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+        let body =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"
+        let response =
+            "HTTP/1.1 503 Slow Down\r\nRetry-After: 0\r\nContent-Type: application/xml\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
         _ = Array(response.utf8).withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         shutdown(client, Int32(SHUT_RDWR))
         close(client)
@@ -94,7 +100,9 @@ final class ThrottlingProxy: @unchecked Sendable {
                     if count <= 0 { break }
                     var sent = 0
                     while sent < count {
-                        let n = buffer[sent..<count].withUnsafeBytes { send(to, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                        let n = buffer[sent..<count].withUnsafeBytes {
+                            send(to, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+                        }
                         if n <= 0 { break }
                         sent += n
                     }

@@ -1,6 +1,5 @@
 import TrawlCore
 
-
 /// Keeps every result a runner hands it (one at a time), in the order they came.
 // SAFETY: the runner calls `consume` one result at a time under its sink lock; tests read
 // `results` only after the run returned.

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A real S3 server for the tests: moto's standalone server (`pip install 'moto[server]'`),
@@ -20,7 +20,10 @@ public final class MotoServer: @unchecked Sendable {
         // Ready when it answers on its port (moto starts in about a second).
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            if !process.isRunning { throw TestSetupError("moto_server exited at start (is `moto[server]` installed? `make test` installs it)") }
+            if !process.isRunning {
+                throw TestSetupError(
+                    "moto_server exited at start (is `moto[server]` installed? `make test` installs it)")
+            }
             if Loopback.canConnect(port: port) { return }
             usleep(100_000)
         }
@@ -36,10 +39,15 @@ public final class MotoServer: @unchecked Sendable {
 
     /// Runs python with boto3 against this server (IAM and account set-up that is not S3's);
     /// the endpoint is in `$ENDPOINT`.
-    public func python(_ script: String, accessKey: String = "AKIDTESTTESTTEST", secret: String = "test-secret") throws -> String {
-        let result = try Subprocess.python(script, environment: [
-            "AWS_ACCESS_KEY_ID": accessKey, "AWS_SECRET_ACCESS_KEY": secret, "AWS_DEFAULT_REGION": "us-east-1", "ENDPOINT": endpoint,
-        ])
+    public func python(_ script: String, accessKey: String = "AKIDTESTTESTTEST", secret: String = "test-secret") throws
+        -> String
+    {
+        let result = try Subprocess.python(
+            script,
+            environment: [
+                "AWS_ACCESS_KEY_ID": accessKey, "AWS_SECRET_ACCESS_KEY": secret, "AWS_DEFAULT_REGION": "us-east-1",
+                "ENDPOINT": endpoint,
+            ])
         guard result.status == 0 else { throw TestSetupError("python set-up failed: \(result.stderr)") }
         return result.stdout
     }

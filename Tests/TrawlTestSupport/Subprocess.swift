@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What a finished child process did: exit status, how it ended, and what it wrote.
@@ -39,7 +39,8 @@ public enum Subprocess {
         _ executable: String, _ arguments: [String] = [], environment: [String: String] = [:], directory: URL? = nil,
         stdin: Data? = nil, output: Output = .capture
     ) throws -> RunningProcess {
-        try RunningProcess(executable, arguments, environment: environment, directory: directory, stdin: stdin, output: output)
+        try RunningProcess(
+            executable, arguments, environment: environment, directory: directory, stdin: stdin, output: output)
     }
 
     /// Runs `executable` to its end and returns its status and output. With a `timeout` the

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Facts about the machine the tests run on, for `.enabled(if:)` / `.disabled(if:)` traits:

@@ -37,7 +37,9 @@ struct ACLAnalysis: Sendable, Equatable {
                     name = "AuthenticatedUsers (any AWS account)"
                 } else {
                     if uri != ConfigurationParsers.logDeliveryURI {
-                        result.grantees.append(SharedGrant(location: location, grantee: .unresolved("group \(uri)"), permission: permission))
+                        result.grantees.append(
+                            SharedGrant(
+                                location: location, grantee: .unresolved("group \(uri)"), permission: permission))
                     }
                     continue
                 }
@@ -46,9 +48,12 @@ struct ACLAnalysis: Sendable, Equatable {
                 if writes { result.publicWrite.append(publicGrant) }
             case .canonicalUser(let id, _):
                 if id == acl.ownerID { continue }
-                result.grantees.append(SharedGrant(location: location, grantee: .canonicalUser(id), permission: permission))
+                result.grantees.append(
+                    SharedGrant(location: location, grantee: .canonicalUser(id), permission: permission))
             case .email(let address):
-                result.grantees.append(SharedGrant(location: location, grantee: .unresolved("e-mail grantee \(address)"), permission: permission))
+                result.grantees.append(
+                    SharedGrant(
+                        location: location, grantee: .unresolved("e-mail grantee \(address)"), permission: permission))
             }
         }
         return result

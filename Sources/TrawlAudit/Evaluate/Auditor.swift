@@ -68,7 +68,8 @@ public enum Auditor {
         var findings: [PolicyFinding] = []
         let names = Set(input.buckets.map(\.name))
         for bucket in input.buckets {
-            let (metadata, bucketFindings) = evaluate(bucket, account: input.account, auditedBuckets: names, options: options)
+            let (metadata, bucketFindings) = evaluate(
+                bucket, account: input.account, auditedBuckets: names, options: options)
             buckets.append(metadata)
             findings += bucketFindings
         }
@@ -90,11 +91,17 @@ public enum Auditor {
         var policyReadable = true
         switch bucket.policy {
         case .absent:
-            evidence.append(Evidence(aspect: "publicAccess", source: "bucketPolicy", verdict: "NONE", detail: "the bucket has no bucket policy"))
+            evidence.append(
+                Evidence(
+                    aspect: "publicAccess", source: "bucketPolicy", verdict: "NONE",
+                    detail: "the bucket has no bucket policy"))
         case .unknown(let reason):
             policyReadable = false
             errors.append(reason)
-            evidence.append(Evidence(aspect: "publicAccess", source: "bucketPolicy", verdict: "UNKNOWN", detail: "bucket policy unknown: \(reason)"))
+            evidence.append(
+                Evidence(
+                    aspect: "publicAccess", source: "bucketPolicy", verdict: "UNKNOWN",
+                    detail: "bucket policy unknown: \(reason)"))
         case .present(let text):
             do {
                 let document = try PolicyDocument.parse(text.text)
@@ -102,7 +109,10 @@ public enum Auditor {
             } catch {
                 policyReadable = false
                 errors.append("bucket policy: \(error.message)")
-                evidence.append(Evidence(aspect: "publicAccess", source: "bucketPolicy", verdict: "UNKNOWN", detail: "the bucket policy cannot be evaluated: \(error.message)"))
+                evidence.append(
+                    Evidence(
+                        aspect: "publicAccess", source: "bucketPolicy", verdict: "UNKNOWN",
+                        detail: "the bucket policy cannot be evaluated: \(error.message)"))
             }
         }
 
@@ -111,14 +121,21 @@ public enum Auditor {
         let aclAnalysis: ACLAnalysis?
         if aclDisabled {
             aclAnalysis = ACLAnalysis(publicRead: [], publicWrite: [], grantees: [])
-            evidence.append(Evidence(aspect: "publicAccess", source: "objectOwnership", location: "ObjectOwnership", verdict: "ACL_DISABLED", detail: "Object Ownership is BucketOwnerEnforced: ACLs are disabled and grant nothing"))
+            evidence.append(
+                Evidence(
+                    aspect: "publicAccess", source: "objectOwnership", location: "ObjectOwnership",
+                    verdict: "ACL_DISABLED",
+                    detail: "Object Ownership is BucketOwnerEnforced: ACLs are disabled and grant nothing"))
         } else if let acl = bucket.acl.value {
             aclAnalysis = ACLAnalysis.analyse(acl)
         } else {
             aclAnalysis = nil
             let reason = bucket.acl.unknownReason ?? "no ACL"
             errors.append(reason)
-            evidence.append(Evidence(aspect: "publicAccess", source: "accessControlList", verdict: "UNKNOWN", detail: "ACL unknown: \(reason)"))
+            evidence.append(
+                Evidence(
+                    aspect: "publicAccess", source: "accessControlList", verdict: "UNKNOWN",
+                    detail: "ACL unknown: \(reason)"))
         }
 
         // Block Public Access at both levels.
@@ -136,7 +153,10 @@ public enum Auditor {
         for (aspect, level) in [(accountBPA, "account"), (bucketBPA, "bucket")] {
             if let reason = aspect.unknownReason {
                 errors.append(reason)
-                evidence.append(Evidence(aspect: "publicAccess", source: "\(level)BlockPublicAccess", verdict: "UNKNOWN", detail: "\(level)-level Block Public Access unknown: \(reason)"))
+                evidence.append(
+                    Evidence(
+                        aspect: "publicAccess", source: "\(level)BlockPublicAccess", verdict: "UNKNOWN",
+                        detail: "\(level)-level Block Public Access unknown: \(reason)"))
             }
         }
         func neutraliser(_ path: KeyPath<BlockPublicAccess, Bool>, _ name: String) -> String? {
@@ -153,20 +173,43 @@ public enum Auditor {
             for statement in analysis.statements {
                 if let ignored = statement.ignoredBecause {
                     if statement.everyonePrincipal {
-                        evidence.append(Evidence(aspect: "publicAccess", source: "bucketPolicy", location: statement.label, verdict: "NOT_PUBLIC", detail: "allows everyone, but \(ignored)"))
+                        evidence.append(
+                            Evidence(
+                                aspect: "publicAccess", source: "bucketPolicy", location: statement.label,
+                                verdict: "NOT_PUBLIC", detail: "allows everyone, but \(ignored)"))
                     }
                 } else if statement.isPublic {
-                    let kinds = [statement.readActions.isEmpty ? nil : "read", statement.writeActions.isEmpty ? nil : "write"].compactMap { $0 }
+                    let kinds = [
+                        statement.readActions.isEmpty ? nil : "read", statement.writeActions.isEmpty ? nil : "write",
+                    ].compactMap { $0 }
                     let actions = (statement.readActions + statement.writeActions).prefix(4).joined(separator: ", ")
                     let more = statement.readActions.count + statement.writeActions.count > 4 ? ", ..." : ""
                     for kind in kinds {
-                        evidence.append(Evidence(aspect: "publicAccess", source: "bucketPolicy", location: statement.label, verdict: "PUBLIC_\(kind.uppercased())", detail: "allows everyone (Principal \"*\") public \(kind) access (\(actions)\(more)) with no condition that pins it to fixed accounts, networks or sources"))
+                        evidence.append(
+                            Evidence(
+                                aspect: "publicAccess", source: "bucketPolicy", location: statement.label,
+                                verdict: "PUBLIC_\(kind.uppercased())",
+                                detail:
+                                    "allows everyone (Principal \"*\") public \(kind) access (\(actions)\(more)) with no condition that pins it to fixed accounts, networks or sources"
+                            ))
                     }
                     if let blockedBy {
-                        evidence.append(Evidence(aspect: "publicAccess", source: blockedBy.hasPrefix("account") ? "accountBlockPublicAccess" : "bucketBlockPublicAccess", location: "RestrictPublicBuckets", verdict: "NEUTRALISED", detail: "\(blockedBy) is on: only AWS service principals and the owner account can use the public policy (\(statement.label))"))
+                        evidence.append(
+                            Evidence(
+                                aspect: "publicAccess",
+                                source: blockedBy.hasPrefix("account")
+                                    ? "accountBlockPublicAccess" : "bucketBlockPublicAccess",
+                                location: "RestrictPublicBuckets", verdict: "NEUTRALISED",
+                                detail:
+                                    "\(blockedBy) is on: only AWS service principals and the owner account can use the public policy (\(statement.label))"
+                            ))
                     }
                 } else if let neutralised = statement.neutralisedBy {
-                    evidence.append(Evidence(aspect: "publicAccess", source: "bucketPolicy", location: statement.label, verdict: "NOT_PUBLIC", detail: "allows everyone, but \(neutralised) pins access to fixed values"))
+                    evidence.append(
+                        Evidence(
+                            aspect: "publicAccess", source: "bucketPolicy", location: statement.label,
+                            verdict: "NOT_PUBLIC",
+                            detail: "allows everyone, but \(neutralised) pins access to fixed values"))
                 }
             }
         }
@@ -176,11 +219,21 @@ public enum Auditor {
         let aclPublicWrite: Tri = aclAnalysis.map { Tri(!$0.publicWrite.isEmpty) } ?? .unknown
         if let aclAnalysis {
             let blockedBy = neutraliser(\.ignorePublicAcls, "IgnorePublicAcls")
-            for (grant, kind) in aclAnalysis.publicRead.map({ ($0, "READ") }) + aclAnalysis.publicWrite.map({ ($0, "WRITE") }) {
-                evidence.append(Evidence(aspect: "publicAccess", source: "accessControlList", location: grant.location, verdict: "PUBLIC_\(kind)", detail: "grants \(grant.permission) to \(grant.groupName)"))
+            for (grant, kind) in aclAnalysis.publicRead.map({ ($0, "READ") })
+                + aclAnalysis.publicWrite.map({ ($0, "WRITE") })
+            {
+                evidence.append(
+                    Evidence(
+                        aspect: "publicAccess", source: "accessControlList", location: grant.location,
+                        verdict: "PUBLIC_\(kind)", detail: "grants \(grant.permission) to \(grant.groupName)"))
             }
             if let blockedBy, !(aclAnalysis.publicRead.isEmpty && aclAnalysis.publicWrite.isEmpty) {
-                evidence.append(Evidence(aspect: "publicAccess", source: blockedBy.hasPrefix("account") ? "accountBlockPublicAccess" : "bucketBlockPublicAccess", location: "IgnorePublicAcls", verdict: "NEUTRALISED", detail: "\(blockedBy) is on: S3 ignores the public ACL grants"))
+                evidence.append(
+                    Evidence(
+                        aspect: "publicAccess",
+                        source: blockedBy.hasPrefix("account") ? "accountBlockPublicAccess" : "bucketBlockPublicAccess",
+                        location: "IgnorePublicAcls", verdict: "NEUTRALISED",
+                        detail: "\(blockedBy) is on: S3 ignores the public ACL grants"))
             }
         }
 
@@ -192,8 +245,15 @@ public enum Auditor {
             case .no: .notPublic
             case .unknown: .unknown
             }
-        if effective == .notPublic, !evidence.contains(where: { $0.aspect == "publicAccess" && ($0.verdict == "NEUTRALISED" || $0.verdict == "NOT_PUBLIC") }) {
-            evidence.append(Evidence(aspect: "publicAccess", source: "input", verdict: "NOT_PUBLIC", detail: "neither the bucket policy nor the ACL grants access to everyone"))
+        if effective == .notPublic,
+            !evidence.contains(where: {
+                $0.aspect == "publicAccess" && ($0.verdict == "NEUTRALISED" || $0.verdict == "NOT_PUBLIC")
+            })
+        {
+            evidence.append(
+                Evidence(
+                    aspect: "publicAccess", source: "input", verdict: "NOT_PUBLIC",
+                    detail: "neither the bucket policy nor the ACL grants access to everyone"))
         }
 
         let publicAccess = BucketPublicAccess(
@@ -201,9 +261,12 @@ public enum Auditor {
             permissionConfiguration: .init(
                 accountLevelPermissions: .init(blockPublicAccess: BlockPublicAccessState(accountBPA)),
                 bucketLevelPermissions: .init(
-                    accessControlList: PublicPermissions(allowsPublicReadAccess: aclPublicRead.bool, allowsPublicWriteAccess: aclPublicWrite.bool),
+                    accessControlList: PublicPermissions(
+                        allowsPublicReadAccess: aclPublicRead.bool, allowsPublicWriteAccess: aclPublicWrite.bool),
                     blockPublicAccess: BlockPublicAccessState(bucketBPA),
-                    bucketPolicy: PublicPermissions(allowsPublicReadAccess: policyPublicRead.bool, allowsPublicWriteAccess: policyPublicWrite.bool))))
+                    bucketPolicy: PublicPermissions(
+                        allowsPublicReadAccess: policyPublicRead.bool, allowsPublicWriteAccess: policyPublicWrite.bool))
+            ))
 
         // Shared access.
         let sharing = SharingAnalysis.analyse(
@@ -216,29 +279,52 @@ public enum Auditor {
         switch bucket.encryption {
         case .absent:
             encryption = BucketServerSideEncryption(type: .none, kmsMasterKeyId: nil)
-            evidence.append(Evidence(aspect: "serverSideEncryption", source: "defaultEncryption", verdict: "NONE", detail: "the bucket has no default encryption configuration"))
+            evidence.append(
+                Evidence(
+                    aspect: "serverSideEncryption", source: "defaultEncryption", verdict: "NONE",
+                    detail: "the bucket has no default encryption configuration"))
         case .unknown(let reason):
             encryption = BucketServerSideEncryption(type: .unknown, kmsMasterKeyId: nil)
             errors.append(reason)
-            evidence.append(Evidence(aspect: "serverSideEncryption", source: "defaultEncryption", verdict: "UNKNOWN", detail: "default encryption unknown: \(reason)"))
+            evidence.append(
+                Evidence(
+                    aspect: "serverSideEncryption", source: "defaultEncryption", verdict: "UNKNOWN",
+                    detail: "default encryption unknown: \(reason)"))
         case .present(let value):
             let type = EncryptionType(rawValue: value.algorithm) ?? .unknown
             encryption = BucketServerSideEncryption(type: type, kmsMasterKeyId: value.kmsMasterKeyId)
-            evidence.append(Evidence(aspect: "serverSideEncryption", source: "defaultEncryption", location: "SSEAlgorithm", verdict: type.rawValue, detail: type == .unknown ? "unrecognised SSEAlgorithm \"\(value.algorithm)\"" : "default encryption is \(value.algorithm)" + (value.kmsMasterKeyId.map { " with key \($0)" } ?? "")))
+            evidence.append(
+                Evidence(
+                    aspect: "serverSideEncryption", source: "defaultEncryption", location: "SSEAlgorithm",
+                    verdict: type.rawValue,
+                    detail: type == .unknown
+                        ? "unrecognised SSEAlgorithm \"\(value.algorithm)\""
+                        : "default encryption is \(value.algorithm)"
+                            + (value.kmsMasterKeyId.map { " with key \($0)" } ?? "")))
         }
 
         let uploads: UnencryptedUploads
         if let analysis {
             if let statement = analysis.encryptionRequiredBy {
                 uploads = .false
-                evidence.append(Evidence(aspect: "allowsUnencryptedObjectUploads", source: "bucketPolicy", location: statement, verdict: "FALSE", detail: "denies s3:PutObject requests that carry no server-side encryption header"))
+                evidence.append(
+                    Evidence(
+                        aspect: "allowsUnencryptedObjectUploads", source: "bucketPolicy", location: statement,
+                        verdict: "FALSE",
+                        detail: "denies s3:PutObject requests that carry no server-side encryption header"))
             } else {
                 uploads = .true
-                evidence.append(Evidence(aspect: "allowsUnencryptedObjectUploads", source: "bucketPolicy", verdict: "TRUE", detail: "no statement denies s3:PutObject without a server-side encryption header"))
+                evidence.append(
+                    Evidence(
+                        aspect: "allowsUnencryptedObjectUploads", source: "bucketPolicy", verdict: "TRUE",
+                        detail: "no statement denies s3:PutObject without a server-side encryption header"))
             }
         } else if policyReadable {
             uploads = .true
-            evidence.append(Evidence(aspect: "allowsUnencryptedObjectUploads", source: "bucketPolicy", verdict: "TRUE", detail: "there is no bucket policy to require encrypted uploads"))
+            evidence.append(
+                Evidence(
+                    aspect: "allowsUnencryptedObjectUploads", source: "bucketPolicy", verdict: "TRUE",
+                    detail: "there is no bucket policy to require encrypted uploads"))
         } else {
             uploads = .unknown
         }
@@ -250,22 +336,38 @@ public enum Auditor {
         case .unknown(let reason):
             replication = ReplicationDetails(replicated: nil, replicatedExternally: nil, replicationAccounts: [])
             errors.append(reason)
-            evidence.append(Evidence(aspect: "replicationDetails", source: "replication", verdict: "UNKNOWN", detail: "replication configuration unknown: \(reason)"))
+            evidence.append(
+                Evidence(
+                    aspect: "replicationDetails", source: "replication", verdict: "UNKNOWN",
+                    detail: "replication configuration unknown: \(reason)"))
         case .present(let rules):
             let internalAccounts = account.internalAccounts
             var accounts: [String] = []
             for rule in rules where rule.enabled {
                 replication.replicated = true
                 let location = "Rules[\(rule.id ?? "?")]"
-                let destinationName = rule.destinationBucket.split(separator: ":").last.map(String.init) ?? rule.destinationBucket
-                let destinationAccount = rule.destinationAccount ?? (auditedBuckets.contains(destinationName) ? account.accountId : nil)
+                let destinationName =
+                    rule.destinationBucket.split(separator: ":").last.map(String.init) ?? rule.destinationBucket
+                let destinationAccount =
+                    rule.destinationAccount ?? (auditedBuckets.contains(destinationName) ? account.accountId : nil)
                 if let destinationAccount {
                     if !accounts.contains(destinationAccount) { accounts.append(destinationAccount) }
                     let external = !internalAccounts.contains(destinationAccount)
                     if external { replication.replicatedExternally = true }
-                    evidence.append(Evidence(aspect: "replicationDetails", source: "replication", location: location, verdict: external ? "EXTERNAL" : "INTERNAL", detail: "replicates to \(rule.destinationBucket) in account \(destinationAccount)" + (external ? ", outside the organization" : "")))
+                    evidence.append(
+                        Evidence(
+                            aspect: "replicationDetails", source: "replication", location: location,
+                            verdict: external ? "EXTERNAL" : "INTERNAL",
+                            detail: "replicates to \(rule.destinationBucket) in account \(destinationAccount)"
+                                + (external ? ", outside the organization" : "")))
                 } else {
-                    evidence.append(Evidence(aspect: "replicationDetails", source: "replication", location: location, verdict: "ASSUMED_INTERNAL", detail: "replicates to \(rule.destinationBucket); the rule names no Destination.Account, so the destination is taken to be in the owner account"))
+                    evidence.append(
+                        Evidence(
+                            aspect: "replicationDetails", source: "replication", location: location,
+                            verdict: "ASSUMED_INTERNAL",
+                            detail:
+                                "replicates to \(rule.destinationBucket); the rule names no Destination.Account, so the destination is taken to be in the owner account"
+                        ))
                 }
             }
             replication.replicationAccounts = accounts
@@ -278,14 +380,24 @@ public enum Auditor {
             case .success(let report):
                 do {
                     statistics = try InventoryStatistics.compute(report)
-                    evidence.append(Evidence(aspect: "objectStatistics", source: "inventory", location: report.manifestURL.lastPathComponent, verdict: "COMPLETE", detail: "counts from the S3 Inventory report of \(report.manifest.creationDate.map { ISO8601DateFormatter().string(from: $0) } ?? "unknown date")"))
+                    evidence.append(
+                        Evidence(
+                            aspect: "objectStatistics", source: "inventory",
+                            location: report.manifestURL.lastPathComponent, verdict: "COMPLETE",
+                            detail:
+                                "counts from the S3 Inventory report of \(report.manifest.creationDate.map { ISO8601DateFormatter().string(from: $0) } ?? "unknown date")"
+                        ))
                 } catch {
                     errors.append("\(error)")
-                    evidence.append(Evidence(aspect: "objectStatistics", source: "inventory", verdict: "UNKNOWN", detail: "\(error)"))
+                    evidence.append(
+                        Evidence(
+                            aspect: "objectStatistics", source: "inventory", verdict: "UNKNOWN", detail: "\(error)"))
                 }
             case .failure(let error):
                 errors.append(error.description)
-                evidence.append(Evidence(aspect: "objectStatistics", source: "inventory", verdict: "UNKNOWN", detail: error.description))
+                evidence.append(
+                    Evidence(
+                        aspect: "objectStatistics", source: "inventory", verdict: "UNKNOWN", detail: error.description))
             }
         }
 
@@ -295,7 +407,9 @@ public enum Auditor {
             case .absent: false
             case .unknown: nil
             }
-        let tags = (bucket.tags.value ?? [:]).sorted { $0.key < $1.key }.map { KeyValuePair(key: $0.key, value: $0.value) }
+        let tags = (bucket.tags.value ?? [:]).sorted { $0.key < $1.key }.map {
+            KeyValuePair(key: $0.key, value: $0.value)
+        }
         var uniqueErrors: [String] = []
         for error in errors where !uniqueErrors.contains(error) { uniqueErrors.append(error) }
 
@@ -309,7 +423,8 @@ public enum Auditor {
             objectCountByEncryptionType: statistics?.byEncryption,
             objectCountByStorageClass: statistics?.countByStorageClass,
             sizeInBytesByStorageClass: statistics?.sizeByStorageClass,
-            classifiableObjectCount: statistics?.classifiableCount, classifiableSizeInBytes: statistics?.classifiableSize,
+            classifiableObjectCount: statistics?.classifiableCount,
+            classifiableSizeInBytes: statistics?.classifiableSize,
             unclassifiableObjectCount: statistics?.unclassifiableCount,
             unclassifiableObjectSizeInBytes: statistics?.unclassifiableSize,
             errorCode: uniqueErrors.isEmpty ? nil : "INCOMPLETE_CONFIGURATION",

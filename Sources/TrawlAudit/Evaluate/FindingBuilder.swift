@@ -10,21 +10,41 @@ enum FindingBuilder {
 
         if bucket.publicAccess.effectivePermission == .public {
             let evidence = bucket.evidence.filter { $0.aspect == "publicAccess" && $0.verdict.hasPrefix("PUBLIC_") }
-            found.append((.bucketPublic, "The bucket policy or ACL of \(bucket.bucketName) allows access by anyone, and Block Public Access does not stop it.", evidence))
+            found.append(
+                (
+                    .bucketPublic,
+                    "The bucket policy or ACL of \(bucket.bucketName) allows access by anyone, and Block Public Access does not stop it.",
+                    evidence
+                ))
         }
         if !sharing.externalGrants.isEmpty || sharing.cloudFrontByCanonicalID {
-            found.append((.sharedExternally, "\(bucket.bucketName) is shared with an AWS account outside the organization.", sharing.externalGrants + sharing.cloudFrontGrants))
+            found.append(
+                (
+                    .sharedExternally, "\(bucket.bucketName) is shared with an AWS account outside the organization.",
+                    sharing.externalGrants + sharing.cloudFrontGrants
+                ))
         } else if !sharing.cloudFrontGrants.isEmpty {
-            found.append((.sharedWithCloudFront, "\(bucket.bucketName) is shared with a CloudFront origin access identity or origin access control.", sharing.cloudFrontGrants))
+            found.append(
+                (
+                    .sharedWithCloudFront,
+                    "\(bucket.bucketName) is shared with a CloudFront origin access identity or origin access control.",
+                    sharing.cloudFrontGrants
+                ))
         }
         if bucket.replicationDetails.replicatedExternally == true {
             let evidence = bucket.evidence.filter { $0.aspect == "replicationDetails" && $0.verdict == "EXTERNAL" }
-            found.append((.replicatedExternally, "\(bucket.bucketName) replicates objects to an account outside the organization.", evidence))
+            found.append(
+                (
+                    .replicatedExternally,
+                    "\(bucket.bucketName) replicates objects to an account outside the organization.", evidence
+                ))
         }
         let encryption = bucket.serverSideEncryption.type
         if encryption == .none || (encryption == .aes256 && options.sseS3CountsAsEncryptionDisabled) {
             let evidence = bucket.evidence.filter { $0.aspect == "serverSideEncryption" }
-            found.append((.encryptionDisabled, "\(bucket.bucketName) has no default encryption beyond the S3 default.", evidence))
+            found.append(
+                (.encryptionDisabled, "\(bucket.bucketName) has no default encryption beyond the S3 default.", evidence)
+            )
         }
         let bucketFlagsOff: Bool =
             switch bucketBPA {
@@ -40,11 +60,20 @@ enum FindingBuilder {
                 case .unknown: "account-level settings are unknown"
                 default: "account-level settings are off too"
                 }
-            let detail = bucketBPA == .absent
+            let detail =
+                bucketBPA == .absent
                 ? "the bucket has no Block Public Access configuration; \(accountText)"
                 : "all four bucket-level Block Public Access settings are off; \(accountText)"
-            found.append((.blockPublicAccessDisabled, "All bucket-level Block Public Access settings are off for \(bucket.bucketName).",
-                [Evidence(aspect: "blockPublicAccess", source: "bucketBlockPublicAccess", location: "PublicAccessBlockConfiguration", verdict: "DISABLED", detail: detail)]))
+            found.append(
+                (
+                    .blockPublicAccessDisabled,
+                    "All bucket-level Block Public Access settings are off for \(bucket.bucketName).",
+                    [
+                        Evidence(
+                            aspect: "blockPublicAccess", source: "bucketBlockPublicAccess",
+                            location: "PublicAccessBlockConfiguration", verdict: "DISABLED", detail: detail)
+                    ]
+                ))
         }
 
         return found.map { type, description, evidence in
@@ -81,6 +110,7 @@ enum FindingBuilder {
         }
         let high = String(fnv(0xcbf2_9ce4_8422_2325), radix: 16)
         let low = String(fnv(0x8422_2325_cbf2_9ce4), radix: 16)
-        return String(repeating: "0", count: 16 - high.count) + high + String(repeating: "0", count: 16 - low.count) + low
+        return String(repeating: "0", count: 16 - high.count) + high + String(repeating: "0", count: 16 - low.count)
+            + low
     }
 }

@@ -39,7 +39,8 @@ struct InventoryStatistics: Sendable, Equatable {
         let storageClass = record.storageClass?.uppercased() ?? StorageClass.standard
         countByStorageClass[storageClass, default: 0] += 1
         sizeByStorageClass[storageClass, default: 0] += size
-        let storageOK = StorageClass.isAnalysed(storageClass, intelligentTieringTier: record.intelligentTieringAccessTier)
+        let storageOK = StorageClass.isAnalysed(
+            storageClass, intelligentTieringTier: record.intelligentTieringAccessTier)
         let typeOK = fileExtension.isEmpty || FormatPolicy.macieClassifiableExtensions.contains(fileExtension)
         if storageOK && typeOK {
             classifiableCount += 1

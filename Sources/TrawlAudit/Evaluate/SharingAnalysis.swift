@@ -26,7 +26,8 @@ struct SharingAnalysis: Sendable {
 
         func record(_ grantee: Grantee, source: String, location: String, via: String) {
             func add(_ verdict: String, _ detail: String) -> Evidence {
-                let item = Evidence(aspect: "sharedAccess", source: source, location: location, verdict: verdict, detail: detail)
+                let item = Evidence(
+                    aspect: "sharedAccess", source: source, location: location, verdict: verdict, detail: detail)
                 result.evidence.append(item)
                 return item
             }
@@ -39,7 +40,8 @@ struct SharingAnalysis: Sendable {
                     _ = add("INTERNAL", "\(via) account \(id), a member of the organization")
                 } else {
                     let why = account.organizationAccounts == nil ? " (no organization account list was given)" : ""
-                    result.externalGrants.append(add("EXTERNAL", "\(via) account \(id), outside the organization\(why)"))
+                    result.externalGrants.append(
+                        add("EXTERNAL", "\(via) account \(id), outside the organization\(why)"))
                 }
             case .organization(let id):
                 if id == account.organizationId {
@@ -49,17 +51,29 @@ struct SharingAnalysis: Sendable {
                     unknownReasons.append("organization \(id) cannot be compared: no organization account list")
                     _ = add("UNKNOWN", "\(via) organization \(id); the owner's organization is not known")
                 } else {
-                    result.externalGrants.append(add("EXTERNAL", "\(via) organization \(id), not the owner's organization"))
+                    result.externalGrants.append(
+                        add("EXTERNAL", "\(via) organization \(id), not the owner's organization"))
                 }
             case .cloudFrontOAI(let id):
-                result.cloudFrontGrants.append(add("EXTERNAL", "\(via) CloudFront origin access identity \(id) (Macie counts CloudFront as external)"))
+                result.cloudFrontGrants.append(
+                    add(
+                        "EXTERNAL",
+                        "\(via) CloudFront origin access identity \(id) (Macie counts CloudFront as external)"))
             case .cloudFrontOAC(let arn):
-                result.cloudFrontGrants.append(add("EXTERNAL", "\(via) CloudFront origin access control" + (arn.map { " for \($0)" } ?? "") + " (Macie counts CloudFront as external)"))
+                result.cloudFrontGrants.append(
+                    add(
+                        "EXTERNAL",
+                        "\(via) CloudFront origin access control" + (arn.map { " for \($0)" } ?? "")
+                            + " (Macie counts CloudFront as external)"))
             case .canonicalUser(let id):
                 if id == aclOwner {
                     _ = add("NOT_SHARED", "\(via) the bucket owner's canonical user")
                 } else {
-                    result.externalGrants.append(add("EXTERNAL", "\(via) canonical user \(id), which is not the bucket owner (a CloudFront OAI canonical ID or another account)"))
+                    result.externalGrants.append(
+                        add(
+                            "EXTERNAL",
+                            "\(via) canonical user \(id), which is not the bucket owner (a CloudFront OAI canonical ID or another account)"
+                        ))
                     if source == "bucketPolicy" { result.cloudFrontByCanonicalID = true }
                 }
             case .service(let name):
@@ -67,7 +81,9 @@ struct SharingAnalysis: Sendable {
             case .federated(let name):
                 _ = add("NOT_SHARED", "\(via) users federated through \(name)")
             case .network(let what):
-                _ = add("NOT_SHARED", "\(via) requests from \(what); that pins a network, not an account, and is taken to be the owner's")
+                _ = add(
+                    "NOT_SHARED",
+                    "\(via) requests from \(what); that pins a network, not an account, and is taken to be the owner's")
             case .unresolved(let what):
                 unknownReasons.append(what)
                 _ = add("UNKNOWN", "\(via) \(what), whose account cannot be resolved offline")
@@ -84,7 +100,9 @@ struct SharingAnalysis: Sendable {
         }
         if let acl {
             for grant in acl.grantees {
-                record(grant.grantee, source: "accessControlList", location: grant.location, via: "grants \(grant.permission) to")
+                record(
+                    grant.grantee, source: "accessControlList", location: grant.location,
+                    via: "grants \(grant.permission) to")
             }
         }
         if !policyReadable { unknownReasons.append("the bucket policy is unknown") }
@@ -94,13 +112,19 @@ struct SharingAnalysis: Sendable {
             result.verdict = .external
         } else if !unknownReasons.isEmpty {
             result.verdict = .unknown
-            result.evidence.append(Evidence(aspect: "sharedAccess", source: "input", verdict: "UNKNOWN", detail: "shared access cannot be settled: " + unknownReasons.joined(separator: "; ")))
+            result.evidence.append(
+                Evidence(
+                    aspect: "sharedAccess", source: "input", verdict: "UNKNOWN",
+                    detail: "shared access cannot be settled: " + unknownReasons.joined(separator: "; ")))
         } else if internalFound {
             result.verdict = .internal
         } else {
             result.verdict = .notShared
             if result.evidence.isEmpty {
-                result.evidence.append(Evidence(aspect: "sharedAccess", source: "input", verdict: "NOT_SHARED", detail: "neither the bucket policy nor the ACL grants access to another account or CloudFront"))
+                result.evidence.append(
+                    Evidence(
+                        aspect: "sharedAccess", source: "input", verdict: "NOT_SHARED",
+                        detail: "neither the bucket policy nor the ACL grants access to another account or CloudFront"))
             }
         }
         return result

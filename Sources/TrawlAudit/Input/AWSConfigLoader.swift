@@ -40,7 +40,8 @@ enum AWSConfigLoader {
         for (index, item) in items.enumerated() {
             let type = item["resourceType"]?.stringValue ?? ""
             let status = item["configurationItemStatus"]?.stringValue ?? "OK"
-            if status == "ResourceDeleted" || status == "ResourceNotRecorded" || status == "ResourceDeletedNotRecorded" {
+            if status == "ResourceDeleted" || status == "ResourceNotRecorded" || status == "ResourceDeletedNotRecorded"
+            {
                 continue
             }
             if account.accountId == nil, let id = item["awsAccountId"]?.stringValue { account.accountId = id }
@@ -75,8 +76,9 @@ enum AWSConfigLoader {
         } catch {
             configuration = .null
         }
-        guard let name = item["resourceName"]?.stringValue ?? configuration["name"]?.stringValue
-            ?? item["resourceId"]?.stringValue
+        guard
+            let name = item["resourceName"]?.stringValue ?? configuration["name"]?.stringValue
+                ?? item["resourceId"]?.stringValue
         else { return nil }
         var bucket = BucketConfiguration(name: name, origin: "aws-config")
         if let region = item["awsRegion"]?.stringValue {
@@ -124,16 +126,21 @@ enum AWSConfigLoader {
             acl = .present(list)
         }
         bucket.acl = acl
-        bucket.encryption = parsed("ServerSideEncryptionConfiguration", missing: .absent, ConfigurationParsers.defaultEncryption)
-        bucket.blockPublicAccess = parsed("PublicAccessBlockConfiguration", missing: .absent, ConfigurationParsers.blockPublicAccess)
-        bucket.replication = parsed("BucketReplicationConfiguration", missing: .absent, ConfigurationParsers.replication)
+        bucket.encryption = parsed(
+            "ServerSideEncryptionConfiguration", missing: .absent, ConfigurationParsers.defaultEncryption)
+        bucket.blockPublicAccess = parsed(
+            "PublicAccessBlockConfiguration", missing: .absent, ConfigurationParsers.blockPublicAccess)
+        bucket.replication = parsed(
+            "BucketReplicationConfiguration", missing: .absent, ConfigurationParsers.replication)
         bucket.versioning = parsed("BucketVersioningConfiguration", missing: .absent, ConfigurationParsers.versioning)
         bucket.objectOwnership = parsed("BucketOwnershipControls", missing: .absent) { json throws(InputError) in
             let rules = json.member("rules", "Rules", "OwnershipControls")
             return rules?.arrayValue?.first?.member("objectOwnership", "ObjectOwnership")?.stringValue
         }
         if let tags = item["tags"], tags != .null {
-            bucket.tags = (try? ConfigurationParsers.tags(tags)).map { .present($0) } ?? .unknown(reason: "AWS Config tags are malformed")
+            bucket.tags =
+                (try? ConfigurationParsers.tags(tags)).map { .present($0) }
+                ?? .unknown(reason: "AWS Config tags are malformed")
         } else {
             bucket.tags = parsed("BucketTaggingConfiguration", missing: .absent, ConfigurationParsers.tags)
         }

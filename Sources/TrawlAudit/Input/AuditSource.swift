@@ -219,7 +219,8 @@ enum AWSCLILoader {
             account.accountIdUnknownReason = code
         }
         if let reason = account.accountIdUnknownReason {
-            warnings.append("owner account unknown (\(reason)): every account that is not the organization's counts as external")
+            warnings.append(
+                "owner account unknown (\(reason)): every account that is not the organization's counts as external")
         }
         account.blockPublicAccess = aspect(
             "get-public-access-block", in: folder, missing: .absent, parse: ConfigurationParsers.blockPublicAccess)
@@ -257,7 +258,8 @@ enum AWSCLILoader {
     static func loadBucket(name: String, folder: URL) -> BucketConfiguration {
         typealias File = AuditSource.CLIFile
         var bucket = BucketConfiguration(name: name, origin: "aws-cli")
-        bucket.policy = aspect(File.policy.rawValue, in: folder, missing: .absent, parse: ConfigurationParsers.policyText)
+        bucket.policy = aspect(
+            File.policy.rawValue, in: folder, missing: .absent, parse: ConfigurationParsers.policyText)
         bucket.acl = aspect(
             File.acl.rawValue, in: folder,
             missing: .unknown(reason: "\(File.acl.rawValue).json is missing"),
@@ -292,7 +294,8 @@ enum InventoryAttacher {
         var manifests: [URL] = []
         manifests += findManifests(under: root.appendingPathComponent("_inventory"))
         for bucket in buckets {
-            manifests += findManifests(under: root.appendingPathComponent(bucket.name).appendingPathComponent("inventory"))
+            manifests += findManifests(
+                under: root.appendingPathComponent(bucket.name).appendingPathComponent("inventory"))
         }
         var newest: [String: (Double, Result<InventoryReport, InventoryError>)] = [:]
         for url in manifests {

@@ -65,14 +65,22 @@ public enum LiveInputBuilder {
         var bucket = BucketConfiguration(name: name, origin: origin)
         bucket.createdAt = createdAt
         bucket.policy = aspect(.policy, missing: .absent, parse: ConfigurationParsers.policyText)
-        bucket.acl = aspect(.acl, missing: .unknown(reason: "GetBucketAcl was not called"), parse: ConfigurationParsers.accessControlList)
+        bucket.acl = aspect(
+            .acl, missing: .unknown(reason: "GetBucketAcl was not called"),
+            parse: ConfigurationParsers.accessControlList)
         bucket.encryption = aspect(.encryption, missing: .absent, parse: ConfigurationParsers.defaultEncryption)
-        bucket.blockPublicAccess = aspect(.publicAccessBlock, missing: .absent, parse: ConfigurationParsers.blockPublicAccess)
-        bucket.objectOwnership = aspect(.ownershipControls, missing: .absent, parse: ConfigurationParsers.objectOwnership)
+        bucket.blockPublicAccess = aspect(
+            .publicAccessBlock, missing: .absent, parse: ConfigurationParsers.blockPublicAccess)
+        bucket.objectOwnership = aspect(
+            .ownershipControls, missing: .absent, parse: ConfigurationParsers.objectOwnership)
         bucket.replication = aspect(.replication, missing: .absent, parse: ConfigurationParsers.replication)
-        bucket.versioning = aspect(.versioning, missing: .unknown(reason: "GetBucketVersioning was not called"), parse: ConfigurationParsers.versioning)
+        bucket.versioning = aspect(
+            .versioning, missing: .unknown(reason: "GetBucketVersioning was not called"),
+            parse: ConfigurationParsers.versioning)
         bucket.tags = aspect(.tagging, missing: .absent, parse: ConfigurationParsers.tags)
-        bucket.region = aspect(.location, missing: .unknown(reason: "GetBucketLocation was not called"), parse: ConfigurationParsers.region)
+        bucket.region = aspect(
+            .location, missing: .unknown(reason: "GetBucketLocation was not called"), parse: ConfigurationParsers.region
+        )
         return bucket
     }
 
@@ -94,7 +102,8 @@ public enum LiveInputBuilder {
         case .failed(let reason): account.accountIdUnknownReason = "GetCallerIdentity failed: \(reason)"
         }
         if let reason = account.accountIdUnknownReason {
-            warnings.append("owner account unknown (\(reason)): every account that is not the organization's counts as external")
+            warnings.append(
+                "owner account unknown (\(reason)): every account that is not the organization's counts as external")
         }
         switch blockPublicAccess {
         case nil, .notConfigured: account.blockPublicAccess = .absent

@@ -22,14 +22,17 @@ public enum AuditRenderer {
         var rows: [[String]] = []
         for bucket in report.buckets {
             rows.append([
-                UntrustedText.forTerminal(bucket.bucketName), bucket.publicAccess.effectivePermission.rawValue, bucket.sharedAccess.rawValue,
+                UntrustedText.forTerminal(bucket.bucketName), bucket.publicAccess.effectivePermission.rawValue,
+                bucket.sharedAccess.rawValue,
                 bucket.serverSideEncryption.type.rawValue, replicationText(bucket.replicationDetails),
                 findingsText(report.findings(for: bucket.bucketName)),
             ])
         }
         var widths = header.map(\.count)
         for row in rows {
-            for (index, cell) in row.enumerated() where index < widths.count - 1 { widths[index] = max(widths[index], cell.count) }
+            for (index, cell) in row.enumerated() where index < widths.count - 1 {
+                widths[index] = max(widths[index], cell.count)
+            }
         }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { index, cell in
@@ -41,7 +44,10 @@ public enum AuditRenderer {
             out += line(row) + "\n"
             for item in bucket.evidence where item.verdict != "NONE" || item.aspect != "publicAccess" {
                 // Evidence quotes policy text, which whoever wrote the policy chose.
-                out += UntrustedText.forTerminal("    \(item.aspect): \(item.verdict) \(item.location.map { "[\($0)] " } ?? "")\(item.detail)") + "\n"
+                out +=
+                    UntrustedText.forTerminal(
+                        "    \(item.aspect): \(item.verdict) \(item.location.map { "[\($0)] " } ?? "")\(item.detail)")
+                    + "\n"
             }
         }
         for warning in report.warnings { out += "warning: \(UntrustedText.forTerminal(warning))\n" }
@@ -88,8 +94,10 @@ public enum AuditRenderer {
             let cells: [String] = [
                 bucket.bucketName, bucket.accountId ?? "", bucket.region ?? "",
                 bucket.publicAccess.effectivePermission.rawValue,
-                text(bucketLevel.bucketPolicy.allowsPublicReadAccess), text(bucketLevel.bucketPolicy.allowsPublicWriteAccess),
-                text(bucketLevel.accessControlList.allowsPublicReadAccess), text(bucketLevel.accessControlList.allowsPublicWriteAccess),
+                text(bucketLevel.bucketPolicy.allowsPublicReadAccess),
+                text(bucketLevel.bucketPolicy.allowsPublicWriteAccess),
+                text(bucketLevel.accessControlList.allowsPublicReadAccess),
+                text(bucketLevel.accessControlList.allowsPublicWriteAccess),
                 bucket.sharedAccess.rawValue, bucket.serverSideEncryption.type.rawValue,
                 bucket.serverSideEncryption.kmsMasterKeyId ?? "", bucket.allowsUnencryptedObjectUploads.rawValue,
                 text(bucket.replicationDetails.replicated), text(bucket.replicationDetails.replicatedExternally),
@@ -99,8 +107,10 @@ public enum AuditRenderer {
                 findings.map(\.type.rawValue).joined(separator: " "),
                 findings.map(\.severity).max()?.description ?? "",
                 bucket.errorMessage ?? "",
-                bucket.evidence.map { "\($0.aspect): \($0.verdict)\($0.location.map { " [\($0)]" } ?? "") \($0.detail)" }
-                    .joined(separator: " | "),
+                bucket.evidence.map {
+                    "\($0.aspect): \($0.verdict)\($0.location.map { " [\($0)]" } ?? "") \($0.detail)"
+                }
+                .joined(separator: " | "),
             ]
             out += cells.map(UntrustedText.csvCell).joined(separator: ",") + "\r\n"
         }
@@ -114,12 +124,15 @@ public enum AuditRenderer {
     private static func replicationText(_ details: ReplicationDetails) -> String {
         guard let replicated = details.replicated else { return "UNKNOWN" }
         if !replicated { return "NO" }
-        return details.replicatedExternally == true ? "EXTERNAL(\(details.replicationAccounts.joined(separator: ",")))" : "INTERNAL"
+        return details.replicatedExternally == true
+            ? "EXTERNAL(\(details.replicationAccounts.joined(separator: ",")))" : "INTERNAL"
     }
 
     private static func findingsText(_ findings: [PolicyFinding]) -> String {
         if findings.isEmpty { return "-" }
-        return findings.map { "\($0.type.rawValue.replacingOccurrences(of: "Policy:IAMUser/", with: ""))(\($0.severity.description))" }
-            .joined(separator: " ")
+        return findings.map {
+            "\($0.type.rawValue.replacingOccurrences(of: "Policy:IAMUser/", with: ""))(\($0.severity.description))"
+        }
+        .joined(separator: " ")
     }
 }

@@ -83,7 +83,9 @@ public struct PolicyAnalysis: Sendable, Equatable {
     }
 
     /// - Parameter bucketArn: the bucket's ARN in the policy's partition.
-    static func assess(_ statement: PolicyStatement, in document: PolicyDocument, bucket: String, bucketArn: String) -> StatementAssessment {
+    static func assess(_ statement: PolicyStatement, in document: PolicyDocument, bucket: String, bucketArn: String)
+        -> StatementAssessment
+    {
         let actions = S3Actions.granted(by: statement)
         var result = StatementAssessment(
             index: statement.index, label: statement.label,
@@ -105,12 +107,14 @@ public struct PolicyAnalysis: Sendable, Equatable {
         }
         let bad = result.readActions + result.writeActions
         if let (deny, clause) = neutralisingDeny(for: statement, badActions: bad, in: document, bucketArn: bucketArn) {
-            result.neutralisedBy = "\(deny.label) denies every request unless \(clause.key) is \(clause.values.joined(separator: " or "))"
+            result.neutralisedBy =
+                "\(deny.label) denies every request unless \(clause.key) is \(clause.values.joined(separator: " or "))"
             result.grantees = grantees(pinnedBy: clause)
             return result
         }
         if bad.isEmpty {
-            result.ignoredBecause = "it allows none of the actions that expose data (s3:Get*, s3:List*, s3:Put*, s3:Delete*, s3:AbortMultipartUpload, s3:RestoreObject)"
+            result.ignoredBecause =
+                "it allows none of the actions that expose data (s3:Get*, s3:List*, s3:Put*, s3:Delete*, s3:AbortMultipartUpload, s3:RestoreObject)"
             return result
         }
         result.isPublic = true
@@ -170,7 +174,8 @@ public struct PolicyAnalysis: Sendable, Equatable {
             if key == "aws:sourceip" {
                 fixed = op.base == .notIpAddress && isFixedAddressSet(clause.values)
             } else {
-                fixed = [.stringNotEquals, .stringNotEqualsIgnoreCase, .stringNotLike, .arnNotEquals, .arnNotLike]
+                fixed =
+                    [.stringNotEquals, .stringNotEqualsIgnoreCase, .stringNotLike, .arnNotEquals, .arnNotLike]
                     .contains(op.base) && clause.values.allSatisfy { isFixed($0, key: key) }
             }
             guard fixed else { continue }
@@ -264,7 +269,8 @@ public struct PolicyAnalysis: Sendable, Equatable {
     /// `x-amz-server-side-encryption` (AES256, aws:kms, aws:kms:dsse) or an SSE-C algorithm through.
     static func encryptionRequirement(_ document: PolicyDocument, bucketArn: String, ownerAccount: String?) -> String? {
         let partition = AWSPartition.of(document)
-        let principal = RequestPrincipal.iam(arn: "arn:\(partition):iam::\(ownerAccount ?? "000000000000"):role/trawl-audit-probe")
+        let principal = RequestPrincipal.iam(
+            arn: "arn:\(partition):iam::\(ownerAccount ?? "000000000000"):role/trawl-audit-probe")
         let resource = "\(bucketArn)/trawl-audit-probe"
         let base: [String: [String]] = ["aws:SecureTransport": ["true"]]
         let plain = PolicyRequest(principal: principal, action: "s3:PutObject", resource: resource, context: base)
@@ -281,7 +287,8 @@ public struct PolicyAnalysis: Sendable, Equatable {
                 principal: principal, action: "s3:PutObject", resource: resource,
                 context: base.merging(header) { $1 })
             let decision = PolicyEvaluator.evaluate(document, request)
-            let released = Set(withoutHeader.statements).subtracting(decision.outcome == .explicitDeny ? decision.statements : [])
+            let released = Set(withoutHeader.statements).subtracting(
+                decision.outcome == .explicitDeny ? decision.statements : [])
             if let index = released.min(), let statement = document.statements.first(where: { $0.index == index }) {
                 return statement.label
             }

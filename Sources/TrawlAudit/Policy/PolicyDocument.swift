@@ -38,7 +38,8 @@ public struct ConditionClause: Sendable, Equatable {
     public var values: [String]
 
     public var description: String {
-        let shown = values.count == 1 ? "\"\(values[0])\"" : "[" + values.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+        let shown =
+            values.count == 1 ? "\"\(values[0])\"" : "[" + values.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
         return "\(op) \(key) \(shown)"
     }
 }
@@ -82,7 +83,8 @@ public struct PolicyDocument: Sendable, Equatable {
             json = try JSONValue.parse(text)
         } catch {
             let detail = error.message.hasPrefix("invalid JSON: ") ? " (\(error.message.dropFirst(14)))" : ""
-            throw PolicyError("the policy is not valid JSON" + (error.message == "the file is empty" ? " (empty)" : detail))
+            throw PolicyError(
+                "the policy is not valid JSON" + (error.message == "the file is empty" ? " (empty)" : detail))
         }
         return try parse(json)
     }
@@ -126,8 +128,12 @@ public struct PolicyDocument: Sendable, Equatable {
         }
         var statement = PolicyStatement(
             index: index, sid: members["Sid"]?.stringValue, effect: effect,
-            principal: try members["Principal"].map { value throws(PolicyError) in try parsePrincipal(value, at: "\(at) Principal") },
-            notPrincipal: try members["NotPrincipal"].map { value throws(PolicyError) in try parsePrincipal(value, at: "\(at) NotPrincipal") },
+            principal: try members["Principal"].map { value throws(PolicyError) in
+                try parsePrincipal(value, at: "\(at) Principal")
+            },
+            notPrincipal: try members["NotPrincipal"].map { value throws(PolicyError) in
+                try parsePrincipal(value, at: "\(at) NotPrincipal")
+            },
             actions: try list("Action"), notActions: try list("NotAction"),
             resources: try list("Resource"), notResources: try list("NotResource"), conditions: [])
         if statement.principal != nil && statement.notPrincipal != nil {

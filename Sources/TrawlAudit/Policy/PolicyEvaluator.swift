@@ -40,7 +40,9 @@ public struct PolicyRequest: Sendable {
                 keys["aws:PrincipalAccount"] = [account]
             }
             if keys["aws:PrincipalType"] == nil {
-                keys["aws:PrincipalType"] = [arn.hasSuffix(":root") ? "Account" : (arn.contains(":user/") ? "User" : "AssumedRole")]
+                keys["aws:PrincipalType"] = [
+                    arn.hasSuffix(":root") ? "Account" : (arn.contains(":user/") ? "User" : "AssumedRole")
+                ]
             }
         } else if case .anonymous = principal, keys["aws:PrincipalType"] == nil {
             keys["aws:PrincipalType"] = ["Anonymous"]

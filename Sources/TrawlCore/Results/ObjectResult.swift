@@ -70,7 +70,8 @@ public struct ObjectResult: Sendable {
     }
 
     public init(
-        object: ObjectRef, status: StatusCode, reason: ReasonCode? = nil, message: String? = nil, mimeType: String? = nil,
+        object: ObjectRef, status: StatusCode, reason: ReasonCode? = nil, message: String? = nil,
+        mimeType: String? = nil,
         sizeClassified: Int64 = 0, detections: [TypeDetections] = [], embeddedFiles: [EmbeddedFile] = []
     ) {
         self.object = object

@@ -25,7 +25,8 @@ public struct ScanSummary: Sendable {
     /// Reasons that mean an object could not be read at all (exit status 2), not that its
     /// content was out of bounds.
     public static let errorReasons: Set<ReasonCode> = [
-        .permissionDenied, .sourceObjectNoLongerAvailable, .objectVersionMismatch, .noSuchBucketAvailable, .invalidKMSKey,
+        .permissionDenied, .sourceObjectNoLongerAvailable, .objectVersionMismatch, .noSuchBucketAvailable,
+        .invalidKMSKey,
         .networkError,
     ]
 
@@ -36,7 +37,11 @@ public struct ScanSummary: Sendable {
         classifiedBytes += result.sizeClassified
         byStatus[result.status, default: 0] += 1
         if let reason = result.reason {
-            if result.status == .skipped { skippedByReason[reason, default: 0] += 1 } else { partialByReason[reason, default: 0] += 1 }
+            if result.status == .skipped {
+                skippedByReason[reason, default: 0] += 1
+            } else {
+                partialByReason[reason, default: 0] += 1
+            }
             if Self.errorReasons.contains(reason) { errors += 1 }
         }
         if let severity = result.severity {
@@ -44,7 +49,10 @@ public struct ScanSummary: Sendable {
             findingsBySeverity[severity, default: 0] += 1
             for type in result.reportable {
                 let previous = byType[type.info.id] ?? (0, 0, .low)
-                byType[type.info.id] = (previous.occurrences + type.count, previous.objects + 1, max(previous.severity, type.severity ?? .low))
+                byType[type.info.id] = (
+                    previous.occurrences + type.count, previous.objects + 1,
+                    max(previous.severity, type.severity ?? .low)
+                )
             }
             if topObjects.count < 50 {
                 let types = result.reportable.map { "\($0.info.id)×\($0.count)" }.joined(separator: ", ")

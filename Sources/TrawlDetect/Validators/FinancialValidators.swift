@@ -30,7 +30,9 @@ public enum FinancialValidators {
     /// shapes (every digit after the first the same) are refused.
     static func creditCard(_ value: [UInt8]) -> Bool {
         let digits = value.compactMap(digit)
-        guard (13...19).contains(digits.count), digits.count + separatorCount(value) == value.count else { return false }
+        guard (13...19).contains(digits.count), digits.count + separatorCount(value) == value.count else {
+            return false
+        }
         guard !ValidatorSupport.allSame(Array(digits.dropFirst())) else { return false }
         return issuerAccepts(digits) && ValidatorSupport.luhn(digits)
     }
@@ -44,7 +46,8 @@ public enum FinancialValidators {
         if (51...55).contains(prefix(2)) || (2221...2720).contains(prefix(4)) { return length == 16 }  // Mastercard
         if prefix(2) == 34 || prefix(2) == 37 { return length == 15 }  // Amex
         if prefix(4) == 5019 { return length == 16 }  // Dankort
-        if prefix(4) == 6011 || (644...649).contains(prefix(3)) || prefix(2) == 65 { return (16...19).contains(length) }  // Discover
+        // Discover
+        if prefix(4) == 6011 || (644...649).contains(prefix(3)) || prefix(2) == 65 { return (16...19).contains(length) }
         if prefix(2) == 62 { return (16...19).contains(length) }  // UnionPay (and Discover's 622126–622925)
         if (3528...3589).contains(prefix(4)) || [3088, 3096, 3112, 3158, 3337].contains(prefix(4)) {
             return (16...19).contains(length)  // JCB
@@ -55,8 +58,10 @@ public enum FinancialValidators {
         return false
     }
 
-    private static let monthNames: [[UInt8]] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-        .map { Array($0.utf8) }
+    private static let monthNames: [[UInt8]] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
+    .map { Array($0.utf8) }
 
     /// A card expiry: month 01–12 and a two-digit year or a year 2000–2099. Accepts MM/YY,
     /// MM-YYYY, YYYY-MM(-DD), MMYY, month names ("Feb 2027") and field pairs
@@ -78,7 +83,9 @@ public enum FinancialValidators {
                 if key.first == UInt8(ascii: "y") { year = next.text }
                 if key.first == UInt8(ascii: "m") { month = number(next.text) }
             }
-        } else if let name = tokens.first(where: { !$0.isNumber && $0.text.count >= 3 && monthNames.contains(Array($0.text.prefix(3))) }) {
+        } else if let name = tokens.first(where: {
+            !$0.isNumber && $0.text.count >= 3 && monthNames.contains(Array($0.text.prefix(3)))
+        }) {
             guard numbers.count == 1 else { return false }
             month = monthNames.firstIndex(of: Array(name.text.prefix(3))).map { $0 + 1 }
             year = numbers[0]
@@ -124,7 +131,9 @@ public enum FinancialValidators {
             return false
         }
         let digits = pan.compactMap(digit)
-        guard digits.count == pan.count, (13...19).contains(digits.count), ValidatorSupport.luhn(digits) else { return false }
+        guard digits.count == pan.count, (13...19).contains(digits.count), ValidatorSupport.luhn(digits) else {
+            return false
+        }
         guard rest.count >= 4, let month = number(Array(rest.dropFirst(2).prefix(2))) else { return false }
         return (1...12).contains(month)
     }
@@ -158,7 +167,9 @@ public enum FinancialValidators {
     static func iban(_ value: [UInt8]) -> Bool {
         let text = value.filter { $0 != 0x20 }.map(uppercased)
         guard text.count >= 5, text.count <= 34 else { return false }
-        guard let length = ibanLengths[String(decoding: text.prefix(2), as: UTF8.self)], length == text.count else { return false }
+        guard let length = ibanLengths[String(decoding: text.prefix(2), as: UTF8.self)], length == text.count else {
+            return false
+        }
         guard let check = number(Array(text[2..<4])), (2...98).contains(check) else { return false }
         return mod97(text) == 1
     }
@@ -227,7 +238,9 @@ public enum FinancialValidators {
     static func italyBankAccount(_ value: [UInt8]) -> Bool {
         let text = compactUpper(value)
         if isIBANForm(text, "IT") { return iban(text) }
-        guard text.count == 23, let cin = text.first, cin >= UInt8(ascii: "A"), cin <= UInt8(ascii: "Z") else { return false }
+        guard text.count == 23, let cin = text.first, cin >= UInt8(ascii: "A"), cin <= UInt8(ascii: "Z") else {
+            return false
+        }
         let odd = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23]
         var total = 0
         for (index, byte) in text.dropFirst().enumerated() {
@@ -266,7 +279,9 @@ public enum FinancialValidators {
         let text = compactUpper(value)
         if isIBANForm(text, "GB") { return iban(text) }
         let digits = text.compactMap(digit)
-        if text.count == 18, text.prefix(4).allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }), digits.count == 14 {
+        if text.count == 18, text.prefix(4).allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }),
+            digits.count == 14
+        {
             return !ValidatorSupport.allSame(Array(digits[6...]))
         }
         guard text.count == 14, digits.count == 14 else { return false }
@@ -301,7 +316,8 @@ public enum FinancialValidators {
             parts[2].isEmpty || base64Decode(Array(parts[2]), url: true) != nil
         else { return false }
         let trimmed = header.drop { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
-        guard trimmed.first == UInt8(ascii: "{"), header.reversed().drop(while: { [0x20, 0x09, 0x0A, 0x0D].contains($0) }).first == UInt8(ascii: "}")
+        guard trimmed.first == UInt8(ascii: "{"),
+            header.reversed().drop(while: { [0x20, 0x09, 0x0A, 0x0D].contains($0) }).first == UInt8(ascii: "}")
         else { return false }
         return jsonHasKey(header, "alg") && !jsonHasKey(header, "enc")
     }
@@ -338,7 +354,9 @@ public enum FinancialValidators {
         }
         let words = value.split(separator: 0x5F, omittingEmptySubsequences: false)
         if words.count > 1, words.allSatisfy({ !$0.isEmpty && $0.allSatisfy(isLower) }) { return false }  // snake_case
-        if words.count > 1, isUpper(value[0]), words.allSatisfy({ !$0.isEmpty && $0.allSatisfy { isUpper($0) || isDigit($0) } }) {
+        if words.count > 1, isUpper(value[0]),
+            words.allSatisfy({ !$0.isEmpty && $0.allSatisfy { isUpper($0) || isDigit($0) } })
+        {
             return false  // ENV_NAME
         }
         return true
@@ -425,14 +443,18 @@ public enum FinancialValidators {
         var start = 0
         while start + needle.count <= json.count {
             guard let found = firstRange(of: needle, in: json, from: start) else { return false }
-            if json[found.upperBound...].first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: ":") { return true }
+            if json[found.upperBound...].first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: ":") {
+                return true
+            }
             start = found.lowerBound + 1
         }
         return false
     }
 
     static func firstRange(of needle: [UInt8], in haystack: [UInt8], from start: Int = 0) -> Range<Int>? {
-        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else {
+            return nil
+        }
         for i in start...(haystack.count - needle.count) where haystack[i..<(i + needle.count)].elementsEqual(needle) {
             return i..<(i + needle.count)
         }

@@ -17,7 +17,10 @@ public enum InternationalValidators {
         "esNIE": { esNIE(alnum($0)) },
         "esNIF": { esNIF(alnum($0)) },
         "esCIF": { esCIF(alnum($0)) },
-        "esDNIorNIE": { let v = alnum($0); return esDNI(v) || esNIE(v) },
+        "esDNIorNIE": {
+            let v = alnum($0)
+            return esDNI(v) || esNIE(v)
+        },
         "esSSN": { esSSN(ValidatorSupport.digits($0)) },
         "fiHETU": { fiHETURaw($0) },
         "sePersonnummer": { sePersonnummer(ValidatorSupport.digits($0)) },
@@ -34,8 +37,14 @@ public enum InternationalValidators {
         "brPhone": { brPhone($0) },
         "clRUT": { clRUT(alnum($0)) },
         "coNIT": { coNIT(ValidatorSupport.digits($0)) },
-        "coNITPerson": { let d = ValidatorSupport.digits($0); return coNIT(d) && !coCompanyBody(d) },
-        "coNITCompany": { let d = ValidatorSupport.digits($0); return coNIT(d) && coCompanyBody(d) },
+        "coNITPerson": {
+            let d = ValidatorSupport.digits($0)
+            return coNIT(d) && !coCompanyBody(d)
+        },
+        "coNITCompany": {
+            let d = ValidatorSupport.digits($0)
+            return coNIT(d) && coCompanyBody(d)
+        },
         "mxCURP": { mxCURP(alnum($0)) },
         "mxRFC": { mxRFC(Array($0)) },
         // India, Australia
@@ -96,7 +105,7 @@ public enum InternationalValidators {
         switch (v[5], v[6]) {
         case (0x32, 0x41): body += 19 * 1_000_000  // 2A: 20 − 1
         case (0x32, 0x42): body += 18 * 1_000_000  // 2B: 20 − 2
-        case let (a, b) where isDigit(a) && isDigit(b): body += number([a, b]) * 1_000_000
+        case (let a, let b) where isDigit(a) && isDigit(b): body += number([a, b]) * 1_000_000
         default: return false
         }
         body += number(v[7..<13])
@@ -143,11 +152,11 @@ public enum InternationalValidators {
         for digit in d[0..<10] { counts[Int(digit)] += 1 }
         let repeated = counts.filter { $0 > 1 }
         guard repeated.count == 1, repeated[0] == 2 || repeated[0] == 3 else { return false }
-        return iso7064Mod11_10(d)
+        return iso7064Mod1110(d)
     }
 
     /// ISO 7064 MOD 11,10 over a digit sequence whose last digit is the check digit.
-    static func iso7064Mod11_10(_ d: [UInt8]) -> Bool {
+    static func iso7064Mod1110(_ d: [UInt8]) -> Bool {
         var product = 10
         for digit in d.dropLast() {
             var sum = (Int(digit) + product) % 10
@@ -201,7 +210,8 @@ public enum InternationalValidators {
     /// NIE: X, Y or Z (as 0, 1, 2), seven digits and the DNI letter of the whole.
     static func esNIE(_ v: [UInt8]) -> Bool {
         guard v.count == 9, let prefix = Array("XYZ".utf8).firstIndex(of: v[0]), allDigits(v[1..<8]),
-              isUpper(v[8]) else { return false }
+            isUpper(v[8])
+        else { return false }
         guard !v[1..<8].allSatisfy({ $0 == 0x30 }) else { return false }
         return dniLetters[(prefix * 10_000_000 + number(v[1..<8])) % 23] == v[8]
     }
@@ -254,7 +264,9 @@ public enum InternationalValidators {
         case 0x41...0x46: century = 2000  // A B C D E F
         default: return false
         }
-        let day = number(v[0..<2]), month = number(v[2..<4]), year = century + number(v[4..<6])
+        let day = number(v[0..<2])
+        let month = number(v[2..<4])
+        let year = century + number(v[4..<6])
         guard realDate(year: year, month: month, day: day) else { return false }
         let individual = number(v[7..<10])
         guard (2...899).contains(individual) else { return false }
@@ -361,9 +373,15 @@ public enum InternationalValidators {
     static func looksLikeDate(_ value: UnsafeRawBufferPointer) -> Bool {
         var groups: [[UInt8]] = [[]]
         for byte in value {
-            if isDigit(byte) { groups[groups.count - 1].append(byte) } else if !groups[groups.count - 1].isEmpty { groups.append([]) }
+            if isDigit(byte) {
+                groups[groups.count - 1].append(byte)
+            } else if !groups[groups.count - 1].isEmpty {
+                groups.append([])
+            }
         }
-        guard groups.count == 3, groups[0].count == 2, groups[1].count == 2, [2, 4].contains(groups[2].count) else { return false }
+        guard groups.count == 3, groups[0].count == 2, groups[1].count == 2, [2, 4].contains(groups[2].count) else {
+            return false
+        }
         return (1...31).contains(number(groups[0])) && (1...12).contains(number(groups[1]))
     }
 
@@ -463,7 +481,8 @@ public enum InternationalValidators {
     static func mxCURP(_ v: [UInt8]) -> Bool {
         guard v.count == 18, v[0..<4].allSatisfy(isUpper), allDigits(v[4..<10]) else { return false }
         guard [0x48, 0x4D, 0x58].contains(v[10]), curpStates.contains(String(decoding: v[11..<13], as: UTF8.self)),
-              v[13..<16].allSatisfy(isUpper), isDigit(v[17]) else { return false }
+            v[13..<16].allSatisfy(isUpper), isDigit(v[17])
+        else { return false }
         let year = (isDigit(v[16]) ? 1900 : 2000) + number(v[4..<6])
         guard realDate(year: year, month: number(v[6..<8]), day: number(v[8..<10])) else { return false }
         var sum = 0

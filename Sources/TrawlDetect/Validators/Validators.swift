@@ -7,7 +7,9 @@ public typealias Validator = @Sendable (UnsafeRawBufferPointer) -> Bool
 public enum Validators {
     public static let registry: [String: Validator] = {
         var all: [String: Validator] = [:]
-        for part in [CommonValidators.all, FinancialValidators.all, PersonalValidators.all, InternationalValidators.all] {
+        for part in [
+            CommonValidators.all, FinancialValidators.all, PersonalValidators.all, InternationalValidators.all,
+        ] {
             all.merge(part) { first, _ in first }
         }
         return all

@@ -1,5 +1,5 @@
-import Foundation
 internal import CZlib
+import Foundation
 
 /// Writes a gzip file incrementally (the discovery results are JSON Lines compressed as
 /// .gz, as Macie writes them).
@@ -11,7 +11,7 @@ public final class GzipWriter {
 
     public init(path: String, level: Int32 = 6) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: path)
+            let handle = FileHandle(forWritingAtPath: path)
         else { throw WriteError("cannot create \(path)") }
         self.handle = handle
         guard trawl_deflate_init2(&stream, level, 15 + 16) == Z_OK else {
@@ -37,7 +37,9 @@ public final class GzipWriter {
     deinit { if !finished { try? finish() } }
 
     private func pump(_ input: UnsafeRawBufferPointer, flush: Int32) throws {
-        stream.next_in = input.baseAddress.map { UnsafeMutablePointer(mutating: $0.assumingMemoryBound(to: UInt8.self)) }
+        stream.next_in = input.baseAddress.map {
+            UnsafeMutablePointer(mutating: $0.assumingMemoryBound(to: UInt8.self))
+        }
         stream.avail_in = UInt32(input.count)
         repeat {
             let status: Int32 = output.withUnsafeMutableBufferPointer { out in

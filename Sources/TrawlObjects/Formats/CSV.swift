@@ -61,7 +61,9 @@ public struct CSVTable {
     private var checkpoints: [Int] = []
 
     /// `delimiter` is `,` for CSV or a tab for TSV; `quote` nil reads no quoting at all.
-    public init(_ bytes: UnsafeRawBufferPointer, delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8? = UInt8(ascii: "\"")) {
+    public init(
+        _ bytes: UnsafeRawBufferPointer, delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8? = UInt8(ascii: "\"")
+    ) {
         self.bytes = bytes
         self.delimiter = delimiter
         self.quote = quote
@@ -189,7 +191,8 @@ public struct CSVTable {
 
     /// The text of a located cell.
     public func string(of cell: CSVCell) -> String {
-        let quoted = quote != nil && cell.fieldRange.lowerBound > contentStart
+        let quoted =
+            quote != nil && cell.fieldRange.lowerBound > contentStart
             && bytes[cell.fieldRange.lowerBound - 1] == quote!
             && (cell.fieldRange.lowerBound - 1 == contentStart
                 || isFieldBoundary(bytes[cell.fieldRange.lowerBound - 2]))

@@ -191,7 +191,7 @@ public enum ContentKind: String, Sendable, Hashable, CaseIterable {
         if has([0x1F, 0x8B]) && h.count >= 3 && h[2] == 8 { return .gzip }
         if has([0x50, 0x4B, 0x03, 0x04]) || has([0x50, 0x4B, 0x05, 0x06]) || has([0x50, 0x4B, 0x07, 0x08]) {
             switch ooxmlKind(localHeadersIn: h) {
-            case .some(let kind): return kind
+            case .office(let kind): return kind
             case .none: return .zip  // every entry seen, none is an Office part
             case .unknown: return zipKind(forExtension: ext)
             }
@@ -300,7 +300,11 @@ public enum ContentKind: String, Sendable, Hashable, CaseIterable {
         return nil
     }
 
-    enum LocalHeaderVerdict: Equatable { case some(ContentKind), none, unknown }
+    enum LocalHeaderVerdict: Equatable {
+        case office(ContentKind)
+        case none
+        case unknown
+    }
 
     /// Walks the zip local file headers that fit in `head` and looks at their names: an
     /// Office part name decides; reaching the central directory without one means a plain
@@ -314,14 +318,16 @@ public enum ContentKind: String, Sendable, Hashable, CaseIterable {
             if h[offset + 2] == 1 && h[offset + 3] == 2 || h[offset + 2] == 5 && h[offset + 3] == 6 { return .none }
             guard h[offset + 2] == 3, h[offset + 3] == 4 else { break }
             let flags = Int(h[offset + 6]) | Int(h[offset + 7]) << 8
-            let compressed = Int(h[offset + 18]) | Int(h[offset + 19]) << 8 | Int(h[offset + 20]) << 16
+            let compressed =
+                Int(h[offset + 18]) | Int(h[offset + 19]) << 8 | Int(h[offset + 20]) << 16
                 | Int(h[offset + 21]) << 24
             let nameLength = Int(h[offset + 26]) | Int(h[offset + 27]) << 8
             let extraLength = Int(h[offset + 28]) | Int(h[offset + 29]) << 8
             let nameStart = offset + 30
             guard nameStart + nameLength <= h.count else { break }
-            let name = String(decoding: UnsafeRawBufferPointer(rebasing: h[nameStart..<nameStart + nameLength]), as: UTF8.self)
-            if let kind = ooxmlKind(entryName: name) { return .some(kind) }
+            let name = String(
+                decoding: UnsafeRawBufferPointer(rebasing: h[nameStart..<nameStart + nameLength]), as: UTF8.self)
+            if let kind = ooxmlKind(entryName: name) { return .office(kind) }
             entries += 1
             if flags & 0x08 != 0 || compressed == 0xFFFF_FFFF { break }
             offset = nameStart + nameLength + extraLength + compressed

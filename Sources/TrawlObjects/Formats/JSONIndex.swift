@@ -175,7 +175,8 @@ public struct JSONIndex {
             if offset < upper {
                 var resolved = path.resolve(in: bytes)
                 if scalar.kind == .key {
-                    resolved.elements.append(.key(Self.decodeString(UnsafeRawBufferPointer(rebasing: bytes[scalar.range]))))
+                    resolved.elements.append(
+                        .key(Self.decodeString(UnsafeRawBufferPointer(rebasing: bytes[scalar.range]))))
                 }
                 found = JSONLocation(path: resolved, kind: scalar.kind, range: scalar.range)
                 return false
@@ -210,7 +211,9 @@ public struct JSONIndex {
             skipWhitespace()
             switch state {
             case .value:
-                guard i < n else { throw .malformed(objects.isEmpty ? "no JSON value" : "unexpected end of data", at: i) }
+                guard i < n else {
+                    throw .malformed(objects.isEmpty ? "no JSON value" : "unexpected end of data", at: i)
+                }
                 let b = bytes[i]
                 switch b {
                 case UInt8(ascii: "{"), UInt8(ascii: "["):
@@ -237,7 +240,8 @@ public struct JSONIndex {
                     i = range.upperBound
                     if !visit(JSONScalar(range: range, kind: .number), path) { return }
                 case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
-                    let literal: StaticString = b == UInt8(ascii: "t") ? "true" : b == UInt8(ascii: "f") ? "false" : "null"
+                    let literal: StaticString =
+                        b == UInt8(ascii: "t") ? "true" : b == UInt8(ascii: "f") ? "false" : "null"
                     let length = literal.utf8CodeUnitCount
                     var matches = i + length <= n
                     if matches {

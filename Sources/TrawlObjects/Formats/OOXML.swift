@@ -93,7 +93,8 @@ public enum OOXML {
         var total: Int64 = 0
         for entry in zip.entries {
             total = Checked.saturatingAdd(total, entry.uncompressedSize)
-            if entry.uncompressedSize >= limits.ooxmlRatioCheckMinimumBytes, entry.declaredRatio > limits.maxOOXMLRatio {
+            if entry.uncompressedSize >= limits.ooxmlRatioCheckMinimumBytes, entry.declaredRatio > limits.maxOOXMLRatio
+            {
                 throw FormatError(
                     .ooxmlUncompressedRatioExceedsLimit,
                     "\(entry.path) declares a compression ratio of \(entry.declaredRatioText):1")
@@ -161,8 +162,10 @@ public enum OOXML {
             while let event = xml.next() {
                 if case .start(let name, let attributes, _) = event, xml.localName(name, is: "sheet") {
                     declared.append(
-                        (xml.attributeString("name", in: attributes) ?? "Sheet\(declared.count + 1)",
-                         xml.attributeString("id", in: attributes)))
+                        (
+                            xml.attributeString("name", in: attributes) ?? "Sheet\(declared.count + 1)",
+                            xml.attributeString("id", in: attributes)
+                        ))
                 }
             }
         }
@@ -282,7 +285,9 @@ public enum OOXML {
             switch event {
             case .start(let name, _, let selfClosing):
                 if xml.localName(name, is: "si") {
-                    if selfClosing { strings.append("") } else {
+                    if selfClosing {
+                        strings.append("")
+                    } else {
                         inItem = true
                         current.removeAll(keepingCapacity: true)
                     }
@@ -323,7 +328,8 @@ public enum OOXML {
             if produced > limit {
                 throw FormatError(
                     .ooxmlUncompressedSizeExceedsLimit,
-                    "the workbook's cells expand to more than \(limit) bytes of text (shared strings referenced over and over)")
+                    "the workbook's cells expand to more than \(limit) bytes of text (shared strings referenced over and over)"
+                )
             }
         }
     }
@@ -364,7 +370,9 @@ public enum OOXML {
                 else { return }
                 text = shared[index]
             case Array("b".utf8):
-                text = value == Array("1".utf8) ? "TRUE" : value == Array("0".utf8) ? "FALSE" : String(decoding: value, as: UTF8.self)
+                text =
+                    value == Array("1".utf8)
+                    ? "TRUE" : value == Array("0".utf8) ? "FALSE" : String(decoding: value, as: UTF8.self)
             case Array("inlineStr".utf8), Array("str".utf8):
                 text = decodeEscapes(value)
             default:
@@ -380,7 +388,11 @@ public enum OOXML {
             switch event {
             case .start(let name, let attributes, let selfClosing):
                 if xml.localName(name, is: "row") {
-                    if let r = try xml.attributeString("r", in: attributes).flatMap(rowNumber) { row = r } else { row += 1 }
+                    if let r = try xml.attributeString("r", in: attributes).flatMap(rowNumber) {
+                        row = r
+                    } else {
+                        row += 1
+                    }
                     guard row <= maxRow else { throw .malformed("a worksheet has more than \(maxRow) rows") }
                     column = 0
                 } else if xml.localName(name, is: "c") {
@@ -391,9 +403,13 @@ public enum OOXML {
                     } else {
                         column += 1
                         reference = nil
-                        guard column <= maxColumn else { throw .malformed("a worksheet row has more than \(maxColumn) cells") }
+                        guard column <= maxColumn else {
+                            throw .malformed("a worksheet row has more than \(maxColumn) cells")
+                        }
                     }
-                    type = xml.attribute("t", in: attributes).map { Array(UnsafeRawBufferPointer(rebasing: raw[$0])) } ?? []
+                    type =
+                        xml.attribute("t", in: attributes).map { Array(UnsafeRawBufferPointer(rebasing: raw[$0])) }
+                        ?? []
                     value.removeAll(keepingCapacity: true)
                     inCell = !selfClosing
                 } else if inCell, xml.localName(name, is: "v") {
@@ -445,7 +461,11 @@ public enum OOXML {
             let upper = b & ~0x20
             if !sawDigit, upper >= UInt8(ascii: "A"), upper <= UInt8(ascii: "Z") {
                 // Stop growing once past the limit (keep reading to tell a reference from text).
-                if column <= maxColumn { column = column * 26 + Int(upper - UInt8(ascii: "A") + 1) } else { tooLarge = true }
+                if column <= maxColumn {
+                    column = column * 26 + Int(upper - UInt8(ascii: "A") + 1)
+                } else {
+                    tooLarge = true
+                }
             } else if b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") {
                 sawDigit = true
                 if row <= maxRow { row = row * 10 + Int(b - UInt8(ascii: "0")) } else { tooLarge = true }

@@ -23,7 +23,10 @@ struct XMLScanner {
                 return .text(start..<position)
             }
             // position at '<'
-            guard position + 1 < n else { position = n; return nil }
+            guard position + 1 < n else {
+                position = n
+                return nil
+            }
             let c = bytes[position + 1]
             if c == UInt8(ascii: "?") {
                 position = find([UInt8(ascii: "?"), UInt8(ascii: ">")], from: position + 2).map { $0 + 2 } ?? n
@@ -56,7 +59,8 @@ struct XMLScanner {
             while i < n, !isNameEnd(bytes[i]) { i += 1 }
             let name = nameStart..<i
             let close = skipTag(from: i)  // just past '>'
-            let selfClosing = close >= 2 && close <= n && bytes[close - 1] == UInt8(ascii: ">")
+            let selfClosing =
+                close >= 2 && close <= n && bytes[close - 1] == UInt8(ascii: ">")
                 && bytes[close - 2] == UInt8(ascii: "/")
             let attrEnd = max(i, close - (selfClosing ? 2 : 1))
             position = close
@@ -192,7 +196,9 @@ struct XMLScanner {
                     let hex = entity.count > 1 && (entity[1] | 0x20) == UInt8(ascii: "x")
                     for k in (hex ? 2 : 1)..<entity.count {
                         let digit: UInt32?
-                        if hex { digit = JSONIndex.hexValue(entity[k]) } else {
+                        if hex {
+                            digit = JSONIndex.hexValue(entity[k])
+                        } else {
                             digit = entity[k] >= 0x30 && entity[k] <= 0x39 ? UInt32(entity[k] - 0x30) : nil
                         }
                         guard let digit, value < 0x110000 else {

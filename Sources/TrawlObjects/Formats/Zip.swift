@@ -84,7 +84,8 @@ public struct ZipArchive {
             shift = delta
         }
         do {
-            guard let start = Checked.add(cdOffset, shift).flatMap({ Int(exactly: $0) }), reader.contains(start, 0) else {
+            guard let start = Checked.add(cdOffset, shift).flatMap({ Int(exactly: $0) }), reader.contains(start, 0)
+            else {
                 throw FormatError.malformed("central directory offset points outside the file", at: eocd)
             }
             try readCentralDirectory(from: start, count: total)
@@ -116,7 +117,9 @@ public struct ZipArchive {
         }
         var probe = eocd - 20 - 56
         while probe >= 0 && probe >= eocd - 20 - 56 - 4096 {
-            if let record = reader.record(probe, size: 56), record.u32(0) == zip64EndSignature { return (probe, record) }
+            if let record = reader.record(probe, size: 56), record.u32(0) == zip64EndSignature {
+                return (probe, record)
+            }
             probe -= 1
         }
         return nil
@@ -137,9 +140,11 @@ public struct ZipArchive {
             if entry.uncompressedSize > limits.maxExtractedBytesPerFile {
                 throw FormatError(
                     .archiveTotalBytesExtractedOverLimit,
-                    "a member declares \(entry.uncompressedSize) bytes, over the per-file limit of \(limits.maxExtractedBytesPerFile)")
+                    "a member declares \(entry.uncompressedSize) bytes, over the per-file limit of \(limits.maxExtractedBytesPerFile)"
+                )
             }
-            if entry.uncompressedSize >= limits.ratioCheckMinimumBytes, entry.declaredRatio > limits.maxCompressionRatio {
+            if entry.uncompressedSize >= limits.ratioCheckMinimumBytes, entry.declaredRatio > limits.maxCompressionRatio
+            {
                 throw FormatError(
                     .archiveTotalBytesExtractedOverLimit,
                     "a member declares a compression ratio of \(entry.declaredRatioText):1 (decompression bomb)")
@@ -194,7 +199,8 @@ public struct ZipArchive {
         var produced = 0
         if entry.method == 0 {
             guard data.count <= maxBytes else {
-                throw FormatError(.archiveTotalBytesExtractedOverLimit, "member exceeds \(maxBytes) bytes: \(entry.path)")
+                throw FormatError(
+                    .archiveTotalBytesExtractedOverLimit, "member exceeds \(maxBytes) bytes: \(entry.path)")
             }
             var offset = 0
             while offset < data.count {
@@ -207,16 +213,20 @@ public struct ZipArchive {
         } else {
             do {
                 // One byte past the declared size tells a lie from the truth.
-                produced = try Inflate.inflate(data, container: .raw, maxOutput: limit == declared && limit < Int.max ? limit + 1 : limit) {
+                produced = try Inflate.inflate(
+                    data, container: .raw, maxOutput: limit == declared && limit < Int.max ? limit + 1 : limit
+                ) {
                     crc = Deflate.crc32($0, continuing: crc)
                     try sink($0)
                 }
             } catch let error as InflateError {
                 if case .outputLimit = error {
                     if limit == declared, declared < maxBytes {
-                        throw FormatError.malformed("member inflates to more than its declared \(declared) bytes: \(entry.path)")
+                        throw FormatError.malformed(
+                            "member inflates to more than its declared \(declared) bytes: \(entry.path)")
                     }
-                    throw FormatError(.archiveTotalBytesExtractedOverLimit, "member exceeds \(maxBytes) bytes: \(entry.path)")
+                    throw FormatError(
+                        .archiveTotalBytesExtractedOverLimit, "member exceeds \(maxBytes) bytes: \(entry.path)")
                 }
                 throw FormatError(error)
             }
@@ -270,7 +280,8 @@ public struct ZipArchive {
             let nameStart = offset + 46
             let extraStart = nameStart + nameLength
             let next = extraStart + extraLength + commentLength
-            guard let nameBytes = reader.slice(nameStart, nameLength), let extra = reader.slice(extraStart, extraLength),
+            guard let nameBytes = reader.slice(nameStart, nameLength),
+                let extra = reader.slice(extraStart, extraLength),
                 next <= bytes.count
             else {
                 error = .malformed("central directory entry runs past the end", at: offset)
@@ -410,7 +421,8 @@ public struct ZipArchive {
             offset = data.upperBound
         }
         if entries.isEmpty {
-            throw .malformed("not a zip archive: no end of central directory" + (damage.map { " (\($0))" } ?? ""), at: offset)
+            throw .malformed(
+                "not a zip archive: no end of central directory" + (damage.map { " (\($0))" } ?? ""), at: offset)
         }
         error = .malformed(
             "no central directory (truncated archive?); members read from local headers"
@@ -459,16 +471,18 @@ public struct ZipArchive {
 }
 
 /// Code page 437, for zip names written without the UTF-8 flag.
-private let cp437: [UInt32] = Array(0..<128) + [
-    0xC7, 0xFC, 0xE9, 0xE2, 0xE4, 0xE0, 0xE5, 0xE7, 0xEA, 0xEB, 0xE8, 0xEF, 0xEE, 0xEC, 0xC4, 0xC5,
-    0xC9, 0xE6, 0xC6, 0xF4, 0xF6, 0xF2, 0xFB, 0xF9, 0xFF, 0xD6, 0xDC, 0xA2, 0xA3, 0xA5, 0x20A7, 0x192,
-    0xE1, 0xED, 0xF3, 0xFA, 0xF1, 0xD1, 0xAA, 0xBA, 0xBF, 0x2310, 0xAC, 0xBD, 0xBC, 0xA1, 0xAB, 0xBB,
-    0x2591, 0x2592, 0x2593, 0x2502, 0x2524, 0x2561, 0x2562, 0x2556, 0x2555, 0x2563, 0x2551, 0x2557, 0x255D, 0x255C,
-    0x255B, 0x2510,
-    0x2514, 0x2534, 0x252C, 0x251C, 0x2500, 0x253C, 0x255E, 0x255F, 0x255A, 0x2554, 0x2569, 0x2566, 0x2560, 0x2550,
-    0x256C, 0x2567,
-    0x2568, 0x2564, 0x2565, 0x2559, 0x2558, 0x2552, 0x2553, 0x256B, 0x256A, 0x2518, 0x250C, 0x2588, 0x2584, 0x258C,
-    0x2590, 0x2580,
-    0x3B1, 0xDF, 0x393, 0x3C0, 0x3A3, 0x3C3, 0xB5, 0x3C4, 0x3A6, 0x398, 0x3A9, 0x3B4, 0x221E, 0x3C6, 0x3B5, 0x2229,
-    0x2261, 0xB1, 0x2265, 0x2264, 0x2320, 0x2321, 0xF7, 0x2248, 0xB0, 0x2219, 0xB7, 0x221A, 0x207F, 0xB2, 0x25A0, 0xA0,
-]
+private let cp437: [UInt32] =
+    Array(0..<128) + [
+        0xC7, 0xFC, 0xE9, 0xE2, 0xE4, 0xE0, 0xE5, 0xE7, 0xEA, 0xEB, 0xE8, 0xEF, 0xEE, 0xEC, 0xC4, 0xC5,
+        0xC9, 0xE6, 0xC6, 0xF4, 0xF6, 0xF2, 0xFB, 0xF9, 0xFF, 0xD6, 0xDC, 0xA2, 0xA3, 0xA5, 0x20A7, 0x192,
+        0xE1, 0xED, 0xF3, 0xFA, 0xF1, 0xD1, 0xAA, 0xBA, 0xBF, 0x2310, 0xAC, 0xBD, 0xBC, 0xA1, 0xAB, 0xBB,
+        0x2591, 0x2592, 0x2593, 0x2502, 0x2524, 0x2561, 0x2562, 0x2556, 0x2555, 0x2563, 0x2551, 0x2557, 0x255D, 0x255C,
+        0x255B, 0x2510,
+        0x2514, 0x2534, 0x252C, 0x251C, 0x2500, 0x253C, 0x255E, 0x255F, 0x255A, 0x2554, 0x2569, 0x2566, 0x2560, 0x2550,
+        0x256C, 0x2567,
+        0x2568, 0x2564, 0x2565, 0x2559, 0x2558, 0x2552, 0x2553, 0x256B, 0x256A, 0x2518, 0x250C, 0x2588, 0x2584, 0x258C,
+        0x2590, 0x2580,
+        0x3B1, 0xDF, 0x393, 0x3C0, 0x3A3, 0x3C3, 0xB5, 0x3C4, 0x3A6, 0x398, 0x3A9, 0x3B4, 0x221E, 0x3C6, 0x3B5, 0x2229,
+        0x2261, 0xB1, 0x2265, 0x2264, 0x2320, 0x2321, 0xF7, 0x2248, 0xB0, 0x2219, 0xB7, 0x221A, 0x207F, 0xB2, 0x25A0,
+        0xA0,
+    ]

@@ -22,7 +22,8 @@ public enum UntrustedText {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                out += scalar.value <= 0xFF
+                out +=
+                    scalar.value <= 0xFF
                     ? "\\x" + hex(scalar.value, width: 2) : "\\u{" + hex(scalar.value, width: 4) + "}"
             }
         }

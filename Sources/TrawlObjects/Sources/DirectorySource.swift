@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A bucket-like directory tree: each direct subdirectory of `root` is a bucket, every
@@ -86,7 +86,8 @@ public struct DirectorySource: Sendable {
             let realBucket = realPath(bucket.path) ?? bucket.path
             let only = bucket.looseFilesOnly ? Entries.filesOnly : onlyFile.map(Entries.named) ?? .all
             if try !walkDirectory(
-                bucket: bucket.name, bucketRoot: realBucket, path: bucket.path, prefix: "", entries: only, object: object,
+                bucket: bucket.name, bucketRoot: realBucket, path: bucket.path, prefix: "", entries: only,
+                object: object,
                 problem: problem)
             {
                 return
@@ -111,7 +112,9 @@ public struct DirectorySource: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
         } catch {
-            problem(ListingProblem(bucket: bucket, key: prefix, reason: .permissionDenied, message: "cannot list directory"))
+            problem(
+                ListingProblem(bucket: bucket, key: prefix, reason: .permissionDenied, message: "cannot list directory")
+            )
             return true
         }
         for name in names {
@@ -130,9 +133,10 @@ public struct DirectorySource: Sendable {
             if mode == S_IFLNK {
                 // Follow only links that stay inside the bucket.
                 guard let target = realPath(full), target == bucketRoot || target.hasPrefix(bucketRoot + "/") else {
-                    problem(ListingProblem(
-                        bucket: bucket, key: key, reason: .unsupportedFileTypeException,
-                        message: "symbolic link leads outside the bucket; not followed"))
+                    problem(
+                        ListingProblem(
+                            bucket: bucket, key: key, reason: .unsupportedFileTypeException,
+                            message: "symbolic link leads outside the bucket; not followed"))
                     continue
                 }
                 guard stat(full, &status) == 0 else { continue }
@@ -142,16 +146,22 @@ public struct DirectorySource: Sendable {
             }
             if mode == S_IFDIR {
                 if case .filesOnly = entries { continue }  // a bucket folder, walked as its own bucket
-                if try !walkDirectory(bucket: bucket, bucketRoot: bucketRoot, path: full, prefix: key + "/", object: object, problem: problem) {
+                if try !walkDirectory(
+                    bucket: bucket, bucketRoot: bucketRoot, path: full, prefix: key + "/", object: object,
+                    problem: problem)
+                {
                     return false
                 }
             } else if mode == S_IFREG {
-                if try !object(Self.objectRef(bucket: bucket, key: key, path: readPath, status: status)) { return false }
+                if try !object(Self.objectRef(bucket: bucket, key: key, path: readPath, status: status)) {
+                    return false
+                }
             } else {
                 // A FIFO, socket or device is not an object: reading one could block or never end.
-                problem(ListingProblem(
-                    bucket: bucket, key: key, reason: .unsupportedFileTypeException,
-                    message: "\(Self.kindName(mode)) is not a regular file; not read"))
+                problem(
+                    ListingProblem(
+                        bucket: bucket, key: key, reason: .unsupportedFileTypeException,
+                        message: "\(Self.kindName(mode)) is not a regular file; not read"))
             }
         }
         return true
@@ -159,9 +169,11 @@ public struct DirectorySource: Sendable {
 
     static func objectRef(bucket: String, key: String, path: String, status: stat) -> ObjectRef {
         #if canImport(Darwin)
-        let seconds = status.st_mtimespec.tv_sec, nanos = status.st_mtimespec.tv_nsec
+            let seconds = status.st_mtimespec.tv_sec
+            let nanos = status.st_mtimespec.tv_nsec
         #else
-        let seconds = status.st_mtim.tv_sec, nanos = status.st_mtim.tv_nsec
+            let seconds = status.st_mtim.tv_sec
+            let nanos = status.st_mtim.tv_nsec
         #endif
         let modified = Date(timeIntervalSince1970: Double(seconds) + Double(nanos) / 1e9)
         let stamp = UInt64(seconds) &* 1_000_000_000 &+ UInt64(nanos)

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why an object's bytes could not be read.
@@ -56,7 +56,9 @@ public struct FileReader: Sendable {
     }
 
     /// Streams the bytes of `range` (clamped to the file and the listed size) in chunks of up to `chunkSize`.
-    public func stream(path: String, range: Range<Int>, chunkSize: Int = 1 << 20, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
+    public func stream(
+        path: String, range: Range<Int>, chunkSize: Int = 1 << 20, _ body: (UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
         let fd = try open(path)
         defer { close(fd) }
         let chunkSize = max(1, chunkSize)
@@ -67,7 +69,9 @@ public struct FileReader: Sendable {
         while offset < upper {
             let want = min(chunkSize, upper - offset)
             let count = pread(fd, buffer.baseAddress, want, off_t(offset))
-            if count < 0 { throw ReadError(reason: .unableToParseFile, message: "read failed: \(String(cString: strerror(errno)))") }
+            if count < 0 {
+                throw ReadError(reason: .unableToParseFile, message: "read failed: \(String(cString: strerror(errno)))")
+            }
             if count == 0 { return }
             offset += count
             if try !body(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) { return }
@@ -82,7 +86,9 @@ public struct FileReader: Sendable {
         var status = stat()
         fstat(fd, &status)
         guard min(Int(status.st_size), end) <= limit else {
-            throw ReadError(reason: .fileExceedsSizeLimit, message: "\(status.st_size) bytes is over the \(limit)-byte limit for this format")
+            throw ReadError(
+                reason: .fileExceedsSizeLimit,
+                message: "\(status.st_size) bytes is over the \(limit)-byte limit for this format")
         }
         // st_size is what the file system says now, not bytes read: the file may shrink or
         // grow while it is read. Reserve a little, grow with what arrives, stop past the limit.
@@ -91,11 +97,15 @@ public struct FileReader: Sendable {
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { chunk.deallocate() }
         while result.count < end {
-            let count = Glibc_read(fd, chunk.baseAddress, min(chunk.count, end - result.count))
-            if count < 0 { throw ReadError(reason: .unableToParseFile, message: "read failed: \(String(cString: strerror(errno)))") }
+            let count = systemRead(fd, chunk.baseAddress, min(chunk.count, end - result.count))
+            if count < 0 {
+                throw ReadError(reason: .unableToParseFile, message: "read failed: \(String(cString: strerror(errno)))")
+            }
             if count == 0 { return result }
             guard count <= limit - result.count else {
-                throw ReadError(reason: .fileExceedsSizeLimit, message: "the file grew past the \(limit)-byte limit for this format")
+                throw ReadError(
+                    reason: .fileExceedsSizeLimit, message: "the file grew past the \(limit)-byte limit for this format"
+                )
             }
             result.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
         }
@@ -108,7 +118,7 @@ public struct FileReader: Sendable {
         let fd = try open(path)
         defer { close(fd) }
         var result = [UInt8](repeating: 0, count: count)
-        let n = result.withUnsafeMutableBytes { Glibc_read(fd, $0.baseAddress, count) }
+        let n = result.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, count) }
         guard n >= 0 else { throw ReadError(reason: .unableToParseFile, message: "read failed") }
         result.removeSubrange(n...)
         return result
@@ -129,14 +139,16 @@ public struct FileReader: Sendable {
     }
 
     private func open(_ path: String) throws -> Int32 {
-        let fd = Glibc_open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        let fd = systemOpen(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         if fd < 0 {
             let code = errno
             switch code {
             case EACCES, EPERM: throw ReadError(reason: .permissionDenied, message: "permission denied")
             case ENOENT: throw ReadError(reason: .sourceObjectNoLongerAvailable, message: "the file no longer exists")
             case ELOOP:
-                throw ReadError(reason: .objectVersionMismatch, message: "a symbolic link took the listed file's place; not followed")
+                throw ReadError(
+                    reason: .objectVersionMismatch,
+                    message: "a symbolic link took the listed file's place; not followed")
             default: throw ReadError(reason: .unableToParseFile, message: String(cString: strerror(code)))
             }
         }
@@ -147,7 +159,9 @@ public struct FileReader: Sendable {
         }
         guard status.st_mode & S_IFMT == S_IFREG else {
             close(fd)
-            throw ReadError(reason: .unsupportedFileTypeException, message: "not a regular file (a FIFO, socket or device took its place)")
+            throw ReadError(
+                reason: .unsupportedFileTypeException,
+                message: "not a regular file (a FIFO, socket or device took its place)")
         }
         if let identity, identity != FileIdentity(status) {
             close(fd)
@@ -158,9 +172,13 @@ public struct FileReader: Sendable {
 }
 
 #if canImport(Glibc)
-@inline(__always) private func Glibc_read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int { Glibc.read(fd, buffer, count) }
-@inline(__always) private func Glibc_open(_ path: String, _ flags: Int32) -> Int32 { Glibc.open(path, flags) }
+    @inline(__always) private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+        Glibc.read(fd, buffer, count)
+    }
+    @inline(__always) private func systemOpen(_ path: String, _ flags: Int32) -> Int32 { Glibc.open(path, flags) }
 #else
-@inline(__always) private func Glibc_read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int { Darwin.read(fd, buffer, count) }
-@inline(__always) private func Glibc_open(_ path: String, _ flags: Int32) -> Int32 { Darwin.open(path, flags) }
+    @inline(__always) private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+        Darwin.read(fd, buffer, count)
+    }
+    @inline(__always) private func systemOpen(_ path: String, _ flags: Int32) -> Int32 { Darwin.open(path, flags) }
 #endif

@@ -90,7 +90,9 @@ extension DirectorySource: ObjectStore {
     public func probe(_ object: ObjectRef) -> (any ObjectBytes)? { Self.bytes(of: object) }
 
     public var notes: [String] {
-        if let onlyFile { return ["\(onlyFile) is read as the one object of bucket \(singleBucket ?? root.lastPathComponent)"] }
+        if let onlyFile {
+            return ["\(onlyFile) is read as the one object of bucket \(singleBucket ?? root.lastPathComponent)"]
+        }
         guard let loose = looseFilesBucket else { return [] }
         return ["files directly in \(root.path) are objects of bucket \(loose), named after the folder"]
     }
@@ -130,17 +132,21 @@ public struct InventoryStore: ObjectStore {
         var going = true
         try report.forEachRecord(maxDecompressedBytes: 16 << 30) { record in
             guard going, record.isCurrentObject, wanted.contains(record.bucket) else { return }
-            going = try object(ObjectRef(
-                bucket: record.bucket, key: record.key, size: record.size ?? 0,
-                lastModified: record.lastModified ?? Date(timeIntervalSince1970: 0), eTag: record.eTag ?? "",
-                storageClass: record.storageClass ?? StorageClass.standard,
-                serverSideEncryption: StorageClass.encryptionHeader(inventoryStatus: record.encryptionStatus),
-                location: .s3(bucket: record.bucket, key: record.key, versionId: record.versionId)))
+            going = try object(
+                ObjectRef(
+                    bucket: record.bucket, key: record.key, size: record.size ?? 0,
+                    lastModified: record.lastModified ?? Date(timeIntervalSince1970: 0), eTag: record.eTag ?? "",
+                    storageClass: record.storageClass ?? StorageClass.standard,
+                    serverSideEncryption: StorageClass.encryptionHeader(inventoryStatus: record.encryptionStatus),
+                    location: .s3(bucket: record.bucket, key: record.key, versionId: record.versionId)))
         }
     }
 
     public func reader(for selected: [ObjectRef]) -> @Sendable (ObjectRef) -> any ObjectBytes {
-        { _ in UnreadableBytes(ReadError(reason: .permissionDenied, message: "an inventory report lists objects but cannot read them")) }
+        { _ in
+            UnreadableBytes(
+                ReadError(reason: .permissionDenied, message: "an inventory report lists objects but cannot read them"))
+        }
     }
 
     public func probe(_ object: ObjectRef) -> (any ObjectBytes)? { nil }

@@ -10,9 +10,12 @@ extension BucketExposure {
             sharedAccess: bucket.sharedAccess.rawValue,
             encryption: bucket.serverSideEncryption.type.rawValue,
             replicatedExternally: bucket.replicationDetails.replicatedExternally ?? false,
-            findings: findings
+            findings:
+                findings
                 .sorted { ($0.severity.score, $1.type.rawValue) > ($1.severity.score, $0.type.rawValue) }
-                .map { PolicyFindingSummary(type: $0.type.rawValue, title: $0.title, severity: $0.severity.description) })
+                .map {
+                    PolicyFindingSummary(type: $0.type.rawValue, title: $0.title, severity: $0.severity.description)
+                })
     }
 
     /// Bucket name → exposure, for every bucket of an audit.

@@ -76,7 +76,8 @@ enum HTMLPage {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d UTC", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+        return String(
+            format: "%04d-%02d-%02d %02d:%02d UTC", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
     }
 
     static func shortDate(_ date: Date) -> String {
@@ -128,7 +129,8 @@ enum HTMLPage {
     }
 
     static func card(_ label: String, _ value: String, note: String? = nil, tone: String = "") -> String {
-        var out = "<div class=\"card \(tone)\"><div class=\"card-value\">\(h(value))</div><div class=\"card-label\">\(h(label))</div>"
+        var out =
+            "<div class=\"card \(tone)\"><div class=\"card-value\">\(h(value))</div><div class=\"card-label\">\(h(label))</div>"
         if let note { out += "<div class=\"card-note\">\(h(note))</div>" }
         return out + "</div>"
     }

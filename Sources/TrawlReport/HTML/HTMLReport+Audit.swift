@@ -1,6 +1,6 @@
 import Foundation
-import TrawlCore
 import TrawlAudit
+import TrawlCore
 
 extension HTMLReport {
     /// The report of a bucket audit (`trawl audit SOURCE --format html`): who can reach each
@@ -24,14 +24,18 @@ extension HTMLReport {
             return bucket
         }
         buckets.sort { a, b in
-            let ra = exposureRank(a.exposure), rb = exposureRank(b.exposure)
+            let ra = exposureRank(a.exposure)
+            let rb = exposureRank(b.exposure)
             return (a.score.value, ra, b.name) > (b.score.value, rb, a.name)
         }
 
         let publicCount = audit.buckets.filter { $0.publicAccess.effectivePermission == .public }.count
-        let sharedCount = audit.buckets.filter { $0.sharedAccess == .external || ($0.replicationDetails.replicatedExternally ?? false) }.count
+        let sharedCount = audit.buckets.filter {
+            $0.sharedAccess == .external || ($0.replicationDetails.replicatedExternally ?? false)
+        }.count
         let unencrypted = audit.buckets.filter { $0.serverSideEncryption.type == .none }.count
-        let unknown = audit.buckets.filter { $0.publicAccess.effectivePermission == .unknown || $0.errorCode != nil }.count
+        let unknown = audit.buckets.filter { $0.publicAccess.effectivePermission == .unknown || $0.errorCode != nil }
+            .count
         let bySeverity = Dictionary(grouping: audit.findings, by: \.severity.description).mapValues(\.count)
 
         var body = """
@@ -44,13 +48,20 @@ extension HTMLReport {
         var cards = HTMLPage.card("buckets", HTMLPage.count(audit.buckets.count))
         cards += HTMLPage.card("public", HTMLPage.count(publicCount), tone: publicCount > 0 ? "alert" : "ok")
         cards += HTMLPage.card("shared externally", HTMLPage.count(sharedCount), tone: sharedCount > 0 ? "warn" : "ok")
-        cards += HTMLPage.card("no default encryption", HTMLPage.count(unencrypted), tone: unencrypted > 0 ? "warn" : "ok")
-        cards += HTMLPage.card("not fully known", HTMLPage.count(unknown), note: "unreadable configuration", tone: unknown > 0 ? "warn" : "")
-        cards += HTMLPage.card("policy findings", HTMLPage.count(audit.findings.count), tone: audit.findings.isEmpty ? "ok" : "alert")
-        cards += HTMLPage.card("High", HTMLPage.count(bySeverity["High"] ?? 0), tone: (bySeverity["High"] ?? 0) > 0 ? "alert" : "")
-        cards += HTMLPage.card("Medium", HTMLPage.count(bySeverity["Medium"] ?? 0), tone: (bySeverity["Medium"] ?? 0) > 0 ? "warn" : "")
+        cards += HTMLPage.card(
+            "no default encryption", HTMLPage.count(unencrypted), tone: unencrypted > 0 ? "warn" : "ok")
+        cards += HTMLPage.card(
+            "not fully known", HTMLPage.count(unknown), note: "unreadable configuration",
+            tone: unknown > 0 ? "warn" : "")
+        cards += HTMLPage.card(
+            "policy findings", HTMLPage.count(audit.findings.count), tone: audit.findings.isEmpty ? "ok" : "alert")
+        cards += HTMLPage.card(
+            "High", HTMLPage.count(bySeverity["High"] ?? 0), tone: (bySeverity["High"] ?? 0) > 0 ? "alert" : "")
+        cards += HTMLPage.card(
+            "Medium", HTMLPage.count(bySeverity["Medium"] ?? 0), tone: (bySeverity["Medium"] ?? 0) > 0 ? "warn" : "")
         cards += HTMLPage.card("Low", HTMLPage.count(bySeverity["Low"] ?? 0))
-        body += "<section id=\"summary\"><h2>Summary</h2><p class=\"lead\">Bucket access, sharing and encryption, evaluated offline from the saved configuration.</p><div class=\"cards\">\(cards)</div>"
+        body +=
+            "<section id=\"summary\"><h2>Summary</h2><p class=\"lead\">Bucket access, sharing and encryption, evaluated offline from the saved configuration.</p><div class=\"cards\">\(cards)</div>"
         for warning in audit.warnings { body += "<p class=\"note\">Warning: \(h(warning))</p>" }
         body += "</section>"
 
@@ -59,19 +70,31 @@ extension HTMLReport {
         let byType = Dictionary(grouping: audit.findings, by: \.type).map { type, findings in
             SVGChart.Bar(
                 label: type.rawValue.replacingOccurrences(of: "Policy:IAMUser/", with: ""), value: findings.count,
-                color: HTMLPage.severityColor(label: type.severity.description), note: "bucket\(findings.count == 1 ? "" : "s")")
+                color: HTMLPage.severityColor(label: type.severity.description),
+                note: "bucket\(findings.count == 1 ? "" : "s")")
         }
         .sorted { ($0.value, $1.label) > ($1.value, $0.label) }
         let permissions = [
             SVGChart.Bar(label: "PUBLIC", value: publicCount, color: "#7b0d0d", note: "buckets"),
-            SVGChart.Bar(label: "NOT_PUBLIC", value: audit.buckets.filter { $0.publicAccess.effectivePermission == .notPublic }.count, color: "#2e8b57", note: "buckets"),
-            SVGChart.Bar(label: "UNKNOWN", value: audit.buckets.filter { $0.publicAccess.effectivePermission == .unknown }.count, color: "#8395a7", note: "buckets"),
+            SVGChart.Bar(
+                label: "NOT_PUBLIC",
+                value: audit.buckets.filter { $0.publicAccess.effectivePermission == .notPublic }.count,
+                color: "#2e8b57", note: "buckets"),
+            SVGChart.Bar(
+                label: "UNKNOWN", value: audit.buckets.filter { $0.publicAccess.effectivePermission == .unknown }.count,
+                color: "#8395a7", note: "buckets"),
         ]
         body += "<div class=\"grid2 row\" id=\"charts\">"
-        body += "<section><h2>Effective permission</h2><p class=\"lead\">Macie's <code>effectivePermission</code> per bucket.</p><figure>"
-        body += SVGChart.bars(permissions, title: "Buckets by effective permission", width: 460, labelWidth: 100) + "</figure></section>"
-        body += "<section><h2>Policy findings by type</h2><p class=\"lead\">Coloured by Macie's severity for the type.</p><figure>"
-        body += SVGChart.bars(byType, title: "Policy findings by type", width: 640, labelWidth: 260) + "</figure></section></div>"
+        body +=
+            "<section><h2>Effective permission</h2><p class=\"lead\">Macie's <code>effectivePermission</code> per bucket.</p><figure>"
+        body +=
+            SVGChart.bars(permissions, title: "Buckets by effective permission", width: 460, labelWidth: 100)
+            + "</figure></section>"
+        body +=
+            "<section><h2>Policy findings by type</h2><p class=\"lead\">Coloured by Macie's severity for the type.</p><figure>"
+        body +=
+            SVGChart.bars(byType, title: "Policy findings by type", width: 640, labelWidth: 260)
+            + "</figure></section></div>"
 
         body += auditBucketsSection(audit)
         body += auditFindingsSection(audit)
@@ -81,7 +104,8 @@ extension HTMLReport {
 
     static func exposureRank(_ exposure: BucketExposure?) -> Int {
         guard let exposure else { return 0 }
-        return exposure.isPublic ? 3 : exposure.isSharedExternally ? 2 : exposure.effectivePermission == "UNKNOWN" ? 1 : 0
+        return exposure.isPublic
+            ? 3 : exposure.isSharedExternally ? 2 : exposure.effectivePermission == "UNKNOWN" ? 1 : 0
     }
 
     static func auditBucketsSection(_ audit: AuditReport) -> String {
@@ -97,25 +121,33 @@ extension HTMLReport {
             let findings = audit.findings(for: bucket.bucketName)
             let permission = bucket.publicAccess.effectivePermission
             let access = permission == .public ? "<span class=\"flag public\">PUBLIC</span>" : h(permission.rawValue)
-            let shared = bucket.sharedAccess == .external ? "<span class=\"flag shared\">EXTERNAL</span>" : h(bucket.sharedAccess.rawValue)
+            let shared =
+                bucket.sharedAccess == .external
+                ? "<span class=\"flag shared\">EXTERNAL</span>" : h(bucket.sharedAccess.rawValue)
             var replication = "none"
             if bucket.replicationDetails.replicated == true {
-                replication = (bucket.replicationDetails.replicatedExternally == true ? "external: " : "to: ")
+                replication =
+                    (bucket.replicationDetails.replicatedExternally == true ? "external: " : "to: ")
                     + bucket.replicationDetails.replicationAccounts.joined(separator: ", ")
             } else if bucket.replicationDetails.replicated == nil {
                 replication = "unknown"
             }
             let versioning = bucket.versioning.map { $0 ? "enabled" : "off" } ?? "unknown"
-            var evidence = "<details><summary>\(bucket.evidence.count) item\(bucket.evidence.count == 1 ? "" : "s")</summary><ul>"
+            var evidence =
+                "<details><summary>\(bucket.evidence.count) item\(bucket.evidence.count == 1 ? "" : "s")</summary><ul>"
             for item in bucket.evidence {
                 evidence += "<li><span class=\"mono\">\(h(item.aspect))</span> \(h(item.verdict))"
                 if let location = item.location { evidence += " <span class=\"mono\">[\(h(location))]</span>" }
                 evidence += ": \(h(item.detail))</li>"
             }
-            if let error = bucket.errorCode { evidence += "<li><strong>\(h(error))</strong>: \(h(bucket.errorMessage ?? ""))</li>" }
+            if let error = bucket.errorCode {
+                evidence += "<li><strong>\(h(error))</strong>: \(h(bucket.errorMessage ?? ""))</li>"
+            }
             evidence += "</ul></details>"
-            out += "<tr id=\"audit-bucket-\(index)\"><td class=\"key\">\(h(bucket.bucketName))</td><td>\(access)</td><td>\(shared)</td>"
-            out += "<td class=\"mono\">\(h(bucket.serverSideEncryption.type.rawValue))</td><td>\(h(bucket.allowsUnencryptedObjectUploads.rawValue))</td>"
+            out +=
+                "<tr id=\"audit-bucket-\(index)\"><td class=\"key\">\(h(bucket.bucketName))</td><td>\(access)</td><td>\(shared)</td>"
+            out +=
+                "<td class=\"mono\">\(h(bucket.serverSideEncryption.type.rawValue))</td><td>\(h(bucket.allowsUnencryptedObjectUploads.rawValue))</td>"
             out += "<td>\(h(replication))</td><td>\(h(versioning))</td>"
             out += bucket.objectCount.map { numeric(Int($0)) } ?? "<td class=\"num\" data-sort=\"-1\">–</td>"
             out += numeric(findings.count) + "<td>\(evidence)</td></tr>"
@@ -142,12 +174,15 @@ extension HTMLReport {
         for finding in sorted {
             var evidence = "<ul class=\"types\">"
             for item in finding.evidence {
-                evidence += "<li>\(h(item.verdict))\(item.location.map { " <span class=\"mono\">[\(h($0))]</span>" } ?? ""): \(h(item.detail))</li>"
+                evidence +=
+                    "<li>\(h(item.verdict))\(item.location.map { " <span class=\"mono\">[\(h($0))]</span>" } ?? ""): \(h(item.detail))</li>"
             }
             evidence += "</ul>"
-            out += "<tr><td data-sort=\"\(finding.severity.score)\">\(HTMLPage.severityPill(finding.severity.description))</td>"
+            out +=
+                "<tr><td data-sort=\"\(finding.severity.score)\">\(HTMLPage.severityPill(finding.severity.description))</td>"
             out += "<td class=\"key\">\(h(finding.resourcesAffected.s3Bucket.name))</td>"
-            out += "<td class=\"mono\">\(h(finding.type.rawValue.replacingOccurrences(of: "Policy:IAMUser/", with: "")))</td>"
+            out +=
+                "<td class=\"mono\">\(h(finding.type.rawValue.replacingOccurrences(of: "Policy:IAMUser/", with: "")))</td>"
             out += "<td>\(h(finding.title))</td><td>\(evidence)</td></tr>"
         }
         return out + "</tbody></table></div></section>"

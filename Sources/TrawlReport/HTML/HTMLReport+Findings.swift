@@ -22,7 +22,8 @@ extension HTMLReport {
         let bySeverity = Dictionary(grouping: rows, by: \.severity).mapValues(\.count)
         let cards = [
             HTMLPage.card("findings", HTMLPage.count(rows.count)),
-            HTMLPage.card("High", HTMLPage.count(bySeverity["High"] ?? 0), tone: (bySeverity["High"] ?? 0) > 0 ? "bad" : ""),
+            HTMLPage.card(
+                "High", HTMLPage.count(bySeverity["High"] ?? 0), tone: (bySeverity["High"] ?? 0) > 0 ? "bad" : ""),
             HTMLPage.card("Medium", HTMLPage.count(bySeverity["Medium"] ?? 0)),
             HTMLPage.card("Low", HTMLPage.count(bySeverity["Low"] ?? 0)),
             HTMLPage.card("archived", HTMLPage.count(rows.filter(\.archived).count)),
@@ -38,9 +39,12 @@ extension HTMLReport {
             """
         for row in rows {
             body += "<tr><td>\(HTMLPage.severityPill(row.severity))</td>"
-            body += "<td>\(h(row.type.replacingOccurrences(of: "SensitiveData:S3Object/", with: "")))</td><td>\(h(row.job))</td>"
-            body += "<td class=\"num\">\(row.run)</td><td><code>\(h(row.bucket + "/" + row.key))</code>\(row.archived ? " <em>(archived)</em>" : "")</td>"
-            body += "<td>\(h(row.identifiers.replacingOccurrences(of: ",", with: ", ")))</td><td>\(h(HTMLPage.timestamp(row.createdAt)))</td></tr>\n"
+            body +=
+                "<td>\(h(row.type.replacingOccurrences(of: "SensitiveData:S3Object/", with: "")))</td><td>\(h(row.job))</td>"
+            body +=
+                "<td class=\"num\">\(row.run)</td><td><code>\(h(row.bucket + "/" + row.key))</code>\(row.archived ? " <em>(archived)</em>" : "")</td>"
+            body +=
+                "<td>\(h(row.identifiers.replacingOccurrences(of: ",", with: ", ")))</td><td>\(h(HTMLPage.timestamp(row.createdAt)))</td></tr>\n"
         }
         body += "</tbody></table></div></section></main>"
         return HTMLPage.document(title: "trawl findings", body: body)

@@ -9,7 +9,8 @@ public enum HTMLReport {
     /// The report of a scan (or of one run of a job, with `report.runs` for the trend).
     public static func scan(_ report: ScanReport) -> String {
         let h = HTMLPage.h
-        var meta = "Source <code>\(h(report.source))</code> · job <code>\(h(report.jobId))</code> · \(h(HTMLPage.timestamp(report.generatedAt)))"
+        var meta =
+            "Source <code>\(h(report.source))</code> · job <code>\(h(report.jobId))</code> · \(h(HTMLPage.timestamp(report.generatedAt)))"
         if let seconds = report.elapsedSeconds { meta += " · scanned in \(h(HTMLPage.seconds(seconds)))" }
         if report.interrupted { meta += " · <strong>interrupted: partial results</strong>" }
         var body = """
@@ -40,17 +41,23 @@ public enum HTMLReport {
         var cards = ""
         cards += HTMLPage.card("objects scanned", HTMLPage.count(t.objects), note: "\(HTMLPage.bytes(t.bytes)) stored")
         cards += HTMLPage.card("buckets", HTMLPage.count(report.buckets.count))
-        cards += HTMLPage.card("analysed", HTMLPage.count(analysed), note: "\(HTMLPage.bytes(t.classifiedBytes)) read", tone: "ok")
-        cards += HTMLPage.card("objects with findings", HTMLPage.count(t.findings), note: "\(HTMLPage.count(t.occurrences)) occurrences", tone: t.findings > 0 ? "alert" : "ok")
+        cards += HTMLPage.card(
+            "analysed", HTMLPage.count(analysed), note: "\(HTMLPage.bytes(t.classifiedBytes)) read", tone: "ok")
+        cards += HTMLPage.card(
+            "objects with findings", HTMLPage.count(t.findings), note: "\(HTMLPage.count(t.occurrences)) occurrences",
+            tone: t.findings > 0 ? "alert" : "ok")
         cards += HTMLPage.card("High", HTMLPage.count(t.high), tone: t.high > 0 ? "alert" : "")
         cards += HTMLPage.card("Medium", HTMLPage.count(t.medium), tone: t.medium > 0 ? "warn" : "")
         cards += HTMLPage.card("Low", HTMLPage.count(t.low))
-        cards += HTMLPage.card("skipped", HTMLPage.count(t.skipped), note: "\(HTMLPage.count(t.partial)) partial", tone: t.skipped > 0 ? "warn" : "")
+        cards += HTMLPage.card(
+            "skipped", HTMLPage.count(t.skipped), note: "\(HTMLPage.count(t.partial)) partial",
+            tone: t.skipped > 0 ? "warn" : "")
         cards += HTMLPage.card("errors", HTMLPage.count(t.errors), tone: t.errors > 0 ? "alert" : "")
         if report.buckets.contains(where: { $0.exposure != nil }) {
             cards += HTMLPage.card("sensitive and exposed buckets", HTMLPage.count(hot), tone: hot > 0 ? "alert" : "ok")
         }
-        var out = "<section id=\"summary\"><h2>Summary</h2><p class=\"lead\">What this scan read and what it found.</p><div class=\"cards\">\(cards)</div>"
+        var out =
+            "<section id=\"summary\"><h2>Summary</h2><p class=\"lead\">What this scan read and what it found.</p><div class=\"cards\">\(cards)</div>"
         for warning in report.auditWarnings { out += "<p class=\"note\">Audit warning: \(HTMLPage.h(warning))</p>" }
         return out + "</section>"
     }
@@ -76,12 +83,17 @@ public enum HTMLReport {
             if hot { flags += "<span class=\"flag hot\">SENSITIVE &amp; EXPOSED</span>" }
             if let exposure = bucket.exposure {
                 if exposure.isPublic { flags += "<span class=\"flag public\">PUBLIC</span>" }
-                if exposure.sharedAccess == "EXTERNAL" { flags += "<span class=\"flag shared\">SHARED EXTERNALLY</span>" }
+                if exposure.sharedAccess == "EXTERNAL" {
+                    flags += "<span class=\"flag shared\">SHARED EXTERNALLY</span>"
+                }
                 if exposure.replicatedExternally { flags += "<span class=\"flag shared\">REPLICATED EXTERNALLY</span>" }
-                if exposure.effectivePermission == "UNKNOWN" { flags += "<span class=\"flag unknown\">ACCESS UNKNOWN</span>" }
+                if exposure.effectivePermission == "UNKNOWN" {
+                    flags += "<span class=\"flag unknown\">ACCESS UNKNOWN</span>"
+                }
             }
             let types = bucket.types.prefix(3).map(\.id).joined(separator: ", ")
-            let stats = bucket.objectsScanned == 0 && bucket.objectsInScope == 0
+            let stats =
+                bucket.objectsScanned == 0 && bucket.objectsInScope == 0
                 ? "not scanned"
                 : "\(HTMLPage.count(bucket.objectsInScope)) objects · \(HTMLPage.count(bucket.analysed)) analysed · \(HTMLPage.count(bucket.objectsWithFindings)) with findings"
             out += """
@@ -111,7 +123,8 @@ public enum HTMLReport {
                 note: "in \(type.objects) object\(type.objects == 1 ? "" : "s")")
         }
         var out = "<div class=\"grid2 row\" id=\"charts\">"
-        out += "<section><h2>Findings by severity</h2><p class=\"lead\">Objects with sensitive data, by the finding's severity (the highest of any type in the object, as Macie rates it).</p><figure>"
+        out +=
+            "<section><h2>Findings by severity</h2><p class=\"lead\">Objects with sensitive data, by the finding's severity (the highest of any type in the object, as Macie rates it).</p><figure>"
         out += SVGChart.bars(severities, title: "Objects with findings by severity", width: 460, labelWidth: 80)
         out += "</figure>"
         var categories: [String: Int] = [:]
@@ -120,14 +133,18 @@ public enum HTMLReport {
             SVGChart.Bar(label: categoryLabel(category), value: count, color: "#1f4e79", note: "occurrences")
         }
         if !categoryBars.isEmpty {
-            out += "<h2 style=\"margin-top:22px\">Findings by category</h2><p class=\"lead\">Occurrences by Macie's data category.</p><figure>"
-            out += SVGChart.bars(categoryBars, title: "Occurrences by category", width: 460, labelWidth: 110) + "</figure>"
+            out +=
+                "<h2 style=\"margin-top:22px\">Findings by category</h2><p class=\"lead\">Occurrences by Macie's data category.</p><figure>"
+            out +=
+                SVGChart.bars(categoryBars, title: "Occurrences by category", width: 460, labelWidth: 110) + "</figure>"
         }
         out += "</section>"
-        out += "<section><h2>Findings by type</h2><p class=\"lead\">Occurrences of each identifier, coloured by the highest severity it gave an object.</p><figure>"
+        out +=
+            "<section><h2>Findings by type</h2><p class=\"lead\">Occurrences of each identifier, coloured by the highest severity it gave an object.</p><figure>"
         out += SVGChart.bars(types, title: "Occurrences by identifier", width: 640, labelWidth: 220)
         if report.types.count > shown.count {
-            out += "<figcaption>The \(shown.count) most severe and frequent of \(report.types.count) identifiers; all are in the objects table.</figcaption>"
+            out +=
+                "<figcaption>The \(shown.count) most severe and frequent of \(report.types.count) identifiers; all are in the objects table.</figcaption>"
         }
         out += "</figure></section></div>"
         return out
@@ -157,17 +174,25 @@ public enum HTMLReport {
             """
         for (index, bucket) in buckets.enumerated() {
             let colors = HTMLPage.scoreColor(bucket.score)
-            let items = bucket.types.map { "<li><span class=\"mono\">\(h($0.id))</span> ×\(HTMLPage.count($0.occurrences))</li>" }
+            let items = bucket.types.map {
+                "<li><span class=\"mono\">\(h($0.id))</span> ×\(HTMLPage.count($0.occurrences))</li>"
+            }
             var types = items.prefix(4).joined()
             if items.count > 4 {
-                types += "<li><details><summary>\(items.count - 4) more</summary><ul class=\"types\">\(items.dropFirst(4).joined())</ul></details></li>"
+                types +=
+                    "<li><details><summary>\(items.count - 4) more</summary><ul class=\"types\">\(items.dropFirst(4).joined())</ul></details></li>"
             }
             out += "<tr id=\"bucket-\(index)\"><td class=\"key name\">\(h(bucket.name))</td>"
-            out += "<td class=\"num\" data-sort=\"\(bucket.score.value)\"><span class=\"score\" style=\"background:\(colors.background);color:\(colors.text)\">\(bucket.score.value)</span><div class=\"note\">\(h(bucket.score.label))</div></td>"
-            out += numeric(bucket.objectsInScope) + numeric(bucket.analysed) + numeric(bucket.objectsWithFindings) + numeric(bucket.high)
+            out +=
+                "<td class=\"num\" data-sort=\"\(bucket.score.value)\"><span class=\"score\" style=\"background:\(colors.background);color:\(colors.text)\">\(bucket.score.value)</span><div class=\"note\">\(h(bucket.score.label))</div></td>"
+            out +=
+                numeric(bucket.objectsInScope) + numeric(bucket.analysed) + numeric(bucket.objectsWithFindings)
+                + numeric(bucket.high)
             out += numeric(bucket.skipped) + numeric(bucket.errors)
-            out += "<td class=\"num\" data-sort=\"\(bucket.classifiedBytes)\">\(HTMLPage.bytes(bucket.classifiedBytes))</td>"
-            out += "<td>\(types.isEmpty ? "<span class=\"note\">none</span>" : "<ul class=\"types\">\(types)</ul>")</td>"
+            out +=
+                "<td class=\"num\" data-sort=\"\(bucket.classifiedBytes)\">\(HTMLPage.bytes(bucket.classifiedBytes))</td>"
+            out +=
+                "<td>\(types.isEmpty ? "<span class=\"note\">none</span>" : "<ul class=\"types\">\(types)</ul>")</td>"
             if exposureKnown {
                 if let exposure = bucket.exposure {
                     var access = h(exposure.effectivePermission)
@@ -177,8 +202,11 @@ public enum HTMLReport {
                     if exposure.replicatedExternally { shared += " <span class=\"flag shared\">REPLICATED</span>" }
                     var findings = ""
                     if !exposure.findings.isEmpty {
-                        findings = "<details><summary>\(exposure.findings.count) policy finding\(exposure.findings.count == 1 ? "" : "s")</summary><ul>"
-                        findings += exposure.findings.map { "<li>\(HTMLPage.severityPill($0.severity)) \(h($0.title))</li>" }.joined()
+                        findings =
+                            "<details><summary>\(exposure.findings.count) policy finding\(exposure.findings.count == 1 ? "" : "s")</summary><ul>"
+                        findings += exposure.findings.map {
+                            "<li>\(HTMLPage.severityPill($0.severity)) \(h($0.title))</li>"
+                        }.joined()
                         findings += "</ul></details>"
                     }
                     out += "<td>\(access)\(findings)</td><td>\(shared)</td><td>\(h(exposure.encryption))</td>"
@@ -191,7 +219,9 @@ public enum HTMLReport {
         return out + "</tbody></table></div></section>"
     }
 
-    static func numeric(_ value: Int) -> String { "<td class=\"num\" data-sort=\"\(value)\">\(HTMLPage.count(value))</td>" }
+    static func numeric(_ value: Int) -> String {
+        "<td class=\"num\" data-sort=\"\(value)\">\(HTMLPage.count(value))</td>"
+    }
 
     static func objectsSection(_ report: ScanReport) -> String {
         let h = HTMLPage.h
@@ -214,7 +244,8 @@ public enum HTMLReport {
                 "<li>\(HTMLPage.severityPill(type.severity.label)) <span class=\"mono\">\(h(type.id))</span> ×\(HTMLPage.count(type.count))</li>"
             }.joined()
             let recorded = object.types.reduce(0) { $0 + $1.locations.count }
-            var locations = "<details><summary>\(recorded) location\(recorded == 1 ? "" : "s")\(recorded < object.occurrences ? " of \(HTMLPage.count(object.occurrences))" : "")</summary><ul>"
+            var locations =
+                "<details><summary>\(recorded) location\(recorded == 1 ? "" : "s")\(recorded < object.occurrences ? " of \(HTMLPage.count(object.occurrences))" : "")</summary><ul>"
             for type in object.types {
                 for location in type.locations {
                     locations += "<li><span class=\"mono\">\(h(type.id))</span>: \(h(location.text))</li>"
@@ -222,17 +253,22 @@ public enum HTMLReport {
             }
             locations += "</ul></details>"
             var key = h(object.key)
-            if object.status != "COMPLETE" { key += " <span class=\"note\">(\(h(object.status.lowercased())): \(h(object.reason ?? "")))</span>" }
-            out += "<tr><td data-sort=\"\(object.severity.rawValue)\">\(HTMLPage.severityPill(object.severity.label))</td>"
+            if object.status != "COMPLETE" {
+                key += " <span class=\"note\">(\(h(object.status.lowercased())): \(h(object.reason ?? "")))</span>"
+            }
+            out +=
+                "<tr><td data-sort=\"\(object.severity.rawValue)\">\(HTMLPage.severityPill(object.severity.label))</td>"
             out += "<td class=\"key\">\(h(object.bucket))</td><td class=\"key mono\">\(key)</td>"
-            out += "<td class=\"mono\">\(h(object.findingType.replacingOccurrences(of: "SensitiveData:S3Object/", with: "")))</td>"
+            out +=
+                "<td class=\"mono\">\(h(object.findingType.replacingOccurrences(of: "SensitiveData:S3Object/", with: "")))</td>"
             out += "<td><ul class=\"types\">\(types)</ul></td>"
             out += numeric(object.occurrences)
             out += "<td>\(locations)</td></tr>"
         }
         out += "</tbody></table></div>"
         if report.omittedObjects > 0 {
-            out += "<p class=\"note\">\(HTMLPage.count(report.omittedObjects)) more objects with findings are not listed (the \(HTMLPage.count(report.objects.count)) most severe are); use <code>--format json</code> for all of them.</p>"
+            out +=
+                "<p class=\"note\">\(HTMLPage.count(report.omittedObjects)) more objects with findings are not listed (the \(HTMLPage.count(report.objects.count)) most severe are); use <code>--format json</code> for all of them.</p>"
         }
         return out + "</section>"
     }
@@ -241,10 +277,15 @@ public enum HTMLReport {
         let h = HTMLPage.h
         let t = report.totals
         var out = "<section id=\"not-analysed\"><h2>Skipped and partly analysed objects</h2>"
-        out += "<p class=\"lead\">Objects trawl could not read in full, by Macie's reason code: skipped ones were not analysed at all; partial ones only in part.</p>"
+        out +=
+            "<p class=\"lead\">Objects trawl could not read in full, by Macie's reason code: skipped ones were not analysed at all; partial ones only in part.</p>"
         var reasons: [SVGChart.Bar] = []
         for (reason, count) in t.skippedByReason.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) {
-            reasons.append(SVGChart.Bar(label: reason, value: count, color: ReasonCode(rawValue: reason).map(ScanSummary.errorReasons.contains) == true ? "#c0392b" : "#8395a7", note: "skipped"))
+            reasons.append(
+                SVGChart.Bar(
+                    label: reason, value: count,
+                    color: ReasonCode(rawValue: reason).map(ScanSummary.errorReasons.contains) == true
+                        ? "#c0392b" : "#8395a7", note: "skipped"))
         }
         for (reason, count) in t.partialByReason.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) {
             reasons.append(SVGChart.Bar(label: reason, value: count, color: "#b7950b", note: "partial"))
@@ -252,20 +293,26 @@ public enum HTMLReport {
         guard !reasons.isEmpty else {
             return out + "<p class=\"empty\">Every object was analysed in full.</p></section>"
         }
-        out += "<figure>" + SVGChart.bars(reasons, title: "Objects not analysed in full, by reason", width: 760, labelWidth: 330) + "</figure>"
+        out +=
+            "<figure>"
+            + SVGChart.bars(reasons, title: "Objects not analysed in full, by reason", width: 760, labelWidth: 330)
+            + "</figure>"
         out += HTMLPage.filter(table: "not-analysed-table", placeholder: "reason, bucket, key…")
         out += """
             <div class="scroll"><table class="data sortable" id="not-analysed-table"><thead><tr><th>Status</th><th>Reason</th>\
             <th>Bucket</th><th>Key</th><th class="num" data-type="num">Size</th><th>Detail</th></tr></thead><tbody>
             """
         for object in report.notAnalysed {
-            out += "<tr><td>\(h(object.status))</td><td class=\"mono\">\(h(object.reason))</td><td class=\"key\">\(h(object.bucket))</td>"
-            out += "<td class=\"key mono\">\(h(object.key))</td><td class=\"num\" data-sort=\"\(object.size)\">\(HTMLPage.bytes(object.size))</td>"
+            out +=
+                "<tr><td>\(h(object.status))</td><td class=\"mono\">\(h(object.reason))</td><td class=\"key\">\(h(object.bucket))</td>"
+            out +=
+                "<td class=\"key mono\">\(h(object.key))</td><td class=\"num\" data-sort=\"\(object.size)\">\(HTMLPage.bytes(object.size))</td>"
             out += "<td>\(h(object.message ?? ""))</td></tr>"
         }
         out += "</tbody></table></div>"
         if report.omittedNotAnalysed > 0 {
-            out += "<p class=\"note\">\(HTMLPage.count(report.omittedNotAnalysed)) more are not listed; the discovery results (<code>--results</code>) have every object.</p>"
+            out +=
+                "<p class=\"note\">\(HTMLPage.count(report.omittedNotAnalysed)) more are not listed; the discovery results (<code>--results</code>) have every object.</p>"
         }
         return out + "</section>"
     }
@@ -276,10 +323,14 @@ public enum HTMLReport {
             return out + "<p class=\"empty\">No estimate was recorded for this scan.</p></section>"
         }
         let t = report.totals
-        let notClassifiableScanned = t.skippedByReason.filter { ScanReportCollector.notClassifiableReasons.contains($0.key) }.values.reduce(0, +)
+        let notClassifiableScanned = t.skippedByReason.filter {
+            ScanReportCollector.notClassifiableReasons.contains($0.key)
+        }.values.reduce(0, +)
         let notClassifiableEstimated = estimate.notClassifiable.values.reduce(0, +)
-        out += "<p class=\"lead\">What <code>trawl estimate</code> predicted before reading anything in full, next to what the scan did. "
-        out += "Macie would have charged about \(HTMLPage.usd(estimate.macieUSD))\(estimate.macieRegion.isEmpty ? "" : " in " + HTMLPage.h(estimate.macieRegion)) for this analysis; trawl costs nothing per byte.</p>"
+        out +=
+            "<p class=\"lead\">What <code>trawl estimate</code> predicted before reading anything in full, next to what the scan did. "
+        out +=
+            "Macie would have charged about \(HTMLPage.usd(estimate.macieUSD))\(estimate.macieRegion.isEmpty ? "" : " in " + HTMLPage.h(estimate.macieRegion)) for this analysis; trawl costs nothing per byte.</p>"
         out += """
             <div class="scroll"><table class="data" id="estimate-table"><thead><tr><th></th><th class="num">Estimated</th>\
             <th class="num">Scanned</th><th class="num">Difference</th></tr></thead><tbody>
@@ -291,29 +342,39 @@ public enum HTMLReport {
                 if abs(change) < 0.5 {
                     delta = "same"
                 } else {
-                    delta = "<span class=\"\(change > 0 ? "delta-up" : "delta-down")\">\(String(format: "%+.0f%%", change))</span>"
+                    delta =
+                        "<span class=\"\(change > 0 ? "delta-up" : "delta-down")\">\(String(format: "%+.0f%%", change))</span>"
                 }
             }
-            return "<tr><td>\(HTMLPage.h(label))</td><td class=\"num\">\(render(estimated))</td><td class=\"num\">\(render(actual))</td><td class=\"num\">\(delta)</td></tr>"
+            return
+                "<tr><td>\(HTMLPage.h(label))</td><td class=\"num\">\(render(estimated))</td><td class=\"num\">\(render(actual))</td><td class=\"num\">\(delta)</td></tr>"
         }
         let count: (Double) -> String = { HTMLPage.count(Int($0)) }
         let bytes: (Double) -> String = { HTMLPage.bytes(Int64($0)) }
-        out += row(estimate.samplingPercentage < 100 ? "Objects selected (\(estimate.samplingPercentage)% sample)" : "Objects to read", Double(estimate.selectedObjects), Double(t.objects), count)
+        out += row(
+            estimate.samplingPercentage < 100
+                ? "Objects selected (\(estimate.samplingPercentage)% sample)" : "Objects to read",
+            Double(estimate.selectedObjects), Double(t.objects), count)
         out += row("Objects analysed", Double(estimate.classifiableObjects), Double(t.complete + t.partial), count)
         out += row("Objects not classifiable", Double(notClassifiableEstimated), Double(notClassifiableScanned), count)
         out += row("Bytes analysed", Double(estimate.bytesToAnalyse), Double(t.classifiedBytes), bytes)
         if let seconds = report.elapsedSeconds {
-            out += row("Time (\(estimate.workers) worker\(estimate.workers == 1 ? "" : "s"))", estimate.estimatedSeconds, seconds, HTMLPage.seconds)
+            out += row(
+                "Time (\(estimate.workers) worker\(estimate.workers == 1 ? "" : "s"))", estimate.estimatedSeconds,
+                seconds, HTMLPage.seconds)
         }
         out += "</tbody></table></div>"
-        out += "<p class=\"note\">In scope before sampling: \(HTMLPage.count(estimate.objectsInScope)) objects, \(HTMLPage.bytes(estimate.bytesInScope)). "
-        out += "Compressed objects are estimated from their gzip trailer or zip directory when present; objects that turn out malformed are read only in part.</p>"
+        out +=
+            "<p class=\"note\">In scope before sampling: \(HTMLPage.count(estimate.objectsInScope)) objects, \(HTMLPage.bytes(estimate.bytesInScope)). "
+        out +=
+            "Compressed objects are estimated from their gzip trailer or zip directory when present; objects that turn out malformed are read only in part.</p>"
         return out + "</section>"
     }
 
     static func trendSection(_ runs: [RunSummary]) -> String {
         var out = "<section id=\"trend\"><h2>Trend over the job's runs</h2>"
-        out += "<p class=\"lead\">Objects with findings per run, stacked by severity; the line is the number of objects scanned.</p>"
+        out +=
+            "<p class=\"lead\">Objects with findings per run, stacked by severity; the line is the number of objects scanned.</p>"
         if runs.count < 2 {
             out += "<p class=\"empty\">The trend appears from the job's second run.</p>"
         }
@@ -326,9 +387,14 @@ public enum HTMLReport {
             <th class="num" data-type="num">Skipped</th><th class="num" data-type="num">Errors</th></tr></thead><tbody>
             """
         for run in runs.reversed() {
-            out += "<tr><td class=\"mono\">\(HTMLPage.h(run.runId))</td><td data-sort=\"\(Int(run.startedAt.timeIntervalSince1970))\">\(HTMLPage.timestamp(run.startedAt))</td>"
-            out += numeric(run.objects) + "<td class=\"num\" data-sort=\"\(run.classifiedBytes)\">\(HTMLPage.bytes(run.classifiedBytes))</td>"
-            out += numeric(run.findings) + numeric(run.high) + numeric(run.medium) + numeric(run.low) + numeric(run.skipped) + numeric(run.errors) + "</tr>"
+            out +=
+                "<tr><td class=\"mono\">\(HTMLPage.h(run.runId))</td><td data-sort=\"\(Int(run.startedAt.timeIntervalSince1970))\">\(HTMLPage.timestamp(run.startedAt))</td>"
+            out +=
+                numeric(run.objects)
+                + "<td class=\"num\" data-sort=\"\(run.classifiedBytes)\">\(HTMLPage.bytes(run.classifiedBytes))</td>"
+            out +=
+                numeric(run.findings) + numeric(run.high) + numeric(run.medium) + numeric(run.low)
+                + numeric(run.skipped) + numeric(run.errors) + "</tr>"
         }
         return out + "</tbody></table></div></section>"
     }

@@ -275,7 +275,8 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var seconds: Double?
 
     public init(
-        runId: String, startedAt: Date, objects: Int, classifiedBytes: Int64, findings: Int, high: Int, medium: Int, low: Int,
+        runId: String, startedAt: Date, objects: Int, classifiedBytes: Int64, findings: Int, high: Int, medium: Int,
+        low: Int,
         skipped: Int, errors: Int, seconds: Double? = nil
     ) {
         self.runId = runId

@@ -95,9 +95,10 @@ public final class ScanReportCollector {
         }
         if result.status != .complete {
             if notAnalysed.count < Self.notAnalysedLimit {
-                notAnalysed.append(NotAnalysedObject(
-                    bucket: object.bucket, key: object.key, size: object.size, status: result.status.rawValue,
-                    reason: result.reason?.rawValue ?? "UNKNOWN", message: result.message))
+                notAnalysed.append(
+                    NotAnalysedObject(
+                        bucket: object.bucket, key: object.key, size: object.size, status: result.status.rawValue,
+                        reason: result.reason?.rawValue ?? "UNKNOWN", message: result.message))
             } else {
                 omittedNotAnalysed += 1
             }
@@ -107,9 +108,15 @@ public final class ScanReportCollector {
             totals.findings += 1
             bucket.report.objectsWithFindings += 1
             switch severity {
-            case .high: totals.high += 1; bucket.report.high += 1
-            case .medium: totals.medium += 1; bucket.report.medium += 1
-            case .low: totals.low += 1; bucket.report.low += 1
+            case .high:
+                totals.high += 1
+                bucket.report.high += 1
+            case .medium:
+                totals.medium += 1
+                bucket.report.medium += 1
+            case .low:
+                totals.low += 1
+                bucket.report.low += 1
             }
             var found: [ObjectFinding.TypeFinding] = []
             for detection in result.reportable {
@@ -117,24 +124,29 @@ public final class ScanReportCollector {
                 totals.occurrences += detection.count
                 Self.tally(&types, detection, severity: typeSeverity)
                 Self.tally(&bucket.types, detection, severity: typeSeverity)
-                found.append(ObjectFinding.TypeFinding(
-                    id: detection.info.id, name: detection.info.name, category: detection.info.category.rawValue,
-                    count: detection.count, severity: typeSeverity,
-                    locations: detection.occurrences.prefix(locationsPerType).map(ReportLocation.init)))
+                found.append(
+                    ObjectFinding.TypeFinding(
+                        id: detection.info.id, name: detection.info.name, category: detection.info.category.rawValue,
+                        count: detection.count, severity: typeSeverity,
+                        locations: detection.occurrences.prefix(locationsPerType).map(ReportLocation.init)))
             }
             found.sort { ($0.severity, $0.count, $1.id) > ($1.severity, $1.count, $0.id) }
-            objects.append(ObjectFinding(
-                bucket: object.bucket, key: object.key, size: object.size, severity: severity, findingType: findingType,
-                status: result.status.rawValue, reason: result.reason?.rawValue, types: found))
+            objects.append(
+                ObjectFinding(
+                    bucket: object.bucket, key: object.key, size: object.size, severity: severity,
+                    findingType: findingType,
+                    status: result.status.rawValue, reason: result.reason?.rawValue, types: found))
             if objects.count >= 2 * Self.objectLimit { trimObjects() }
         }
         buckets[object.bucket] = bucket
     }
 
     static func tally(_ table: inout [String: TypeTotal], _ detection: TypeDetections, severity: Severity) {
-        var entry = table[detection.info.id] ?? TypeTotal(
-            id: detection.info.id, name: detection.info.name, category: detection.info.category.rawValue,
-            isCustom: detection.info.isCustom, occurrences: 0, objects: 0, severity: severity)
+        var entry =
+            table[detection.info.id]
+            ?? TypeTotal(
+                id: detection.info.id, name: detection.info.name, category: detection.info.category.rawValue,
+                isCustom: detection.info.isCustom, occurrences: 0, objects: 0, severity: severity)
         entry.occurrences += detection.count
         entry.objects += 1
         entry.severity = max(entry.severity, severity)
@@ -173,7 +185,9 @@ public final class ScanReportCollector {
         report.types = types.values.sorted(by: Self.worstFirst)
         report.objects = objects
         report.omittedObjects = omittedObjects
-        report.notAnalysed = notAnalysed.sorted { ($0.status, $0.reason, $0.bucket, $0.key) < ($1.status, $1.reason, $1.bucket, $1.key) }
+        report.notAnalysed = notAnalysed.sorted {
+            ($0.status, $0.reason, $0.bucket, $0.key) < ($1.status, $1.reason, $1.bucket, $1.key)
+        }
         report.omittedNotAnalysed = omittedNotAnalysed
         report.estimate = estimate
         report.runs = runs
@@ -190,7 +204,8 @@ public final class ScanReportCollector {
             if buckets[name] == nil && inScope == nil {
                 accumulator.report.score = .notAnalysed  // known only from the audit
             } else {
-                accumulator.report.score = SensitivityScore.compute(Self.inputs(accumulator, nonEmptyInScope: inScope?.nonEmpty))
+                accumulator.report.score = SensitivityScore.compute(
+                    Self.inputs(accumulator, nonEmptyInScope: inScope?.nonEmpty))
             }
             return accumulator.report
         }

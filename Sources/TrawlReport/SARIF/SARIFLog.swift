@@ -16,7 +16,8 @@ import TrawlObjects
 ///   computed from, and never contains, the matched value.
 /// - Objects that could not be read because of an error become tool notifications.
 public struct SARIFLog {
-    public static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+    public static let schemaURI =
+        "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
     public static let fingerprintKey = "trawlOccurrence/v1"
     /// Notifications listed for objects that failed; the rest are counted.
     static let notificationLimit = 1000
@@ -41,7 +42,10 @@ public struct SARIFLog {
             if notifications.count < Self.notificationLimit {
                 notifications.append([
                     "level": "warning",
-                    "message": ["text": "\(Self.uri(object)) was not analysed: \(reason.rawValue)\(result.message.map { " (\($0))" } ?? "")"],
+                    "message": [
+                        "text":
+                            "\(Self.uri(object)) was not analysed: \(reason.rawValue)\(result.message.map { " (\($0))" } ?? "")"
+                    ],
                     "locations": [["physicalLocation": ["artifactLocation": ["uri": Self.uri(object)]]]],
                     "properties": ["reason": reason.rawValue, "bucket": object.bucket, "key": object.key],
                 ])
@@ -56,25 +60,29 @@ public struct SARIFLog {
             let recorded = Array(detection.occurrences.prefix(context.occurrencesPerFinding))
             let locations: [ReportLocation?] = recorded.isEmpty ? [nil] : recorded.map(ReportLocation.init)
             for location in locations {
-                results.append(Self.result(
-                    detection: detection, severity: severity, location: location, object: object, objectSeverity: objectSeverity,
-                    findingType: findingType, status: result.status, recordedCount: recorded.count))
+                results.append(
+                    Self.result(
+                        detection: detection, severity: severity, location: location, object: object,
+                        objectSeverity: objectSeverity,
+                        findingType: findingType, status: result.status, recordedCount: recorded.count))
             }
         }
     }
 
     static func result(
-        detection: TypeDetections, severity: Severity, location: ReportLocation?, object: ObjectRef, objectSeverity: Severity,
+        detection: TypeDetections, severity: Severity, location: ReportLocation?, object: ObjectRef,
+        objectSeverity: Severity,
         findingType: String, status: StatusCode, recordedCount: Int
     ) -> [String: Any] {
         let info = detection.info
         var physical: [String: Any] = ["artifactLocation": ["uri": uri(object)]]
         var sarifLocation: [String: Any] = [:]
         var properties: [String: Any] = [
-            "bucket": object.bucket, "key": object.key, "findingType": findingType, "objectSeverity": objectSeverity.label,
+            "bucket": object.bucket, "key": object.key, "findingType": findingType,
+            "objectSeverity": objectSeverity.label,
             "occurrencesInObject": detection.count, "status": status.rawValue, "category": info.category.rawValue,
         ]
-        var where_ = "in"
+        var placement = "in"
         if let location {
             if let file = location.embeddedFile { properties["embeddedFile"] = file }
             switch location.kind {
@@ -95,17 +103,20 @@ public struct SARIFLog {
                 if let column = location.column, column >= 1 { region["startColumn"] = column }
                 physical["region"] = region
             } else {
-                sarifLocation["logicalLocations"] = [[
-                    "name": location.text,
-                    "fullyQualifiedName": uri(object) + " " + location.text,
-                    "kind": location.kind == .cell ? "element" : location.kind == .record ? "property" : "text",
-                ]]
+                sarifLocation["logicalLocations"] = [
+                    [
+                        "name": location.text,
+                        "fullyQualifiedName": uri(object) + " " + location.text,
+                        "kind": location.kind == .cell ? "element" : location.kind == .record ? "property" : "text",
+                    ]
+                ]
             }
-            where_ = "at \(location.text) of"
+            placement = "at \(location.text) of"
         }
         sarifLocation["physicalLocation"] = physical
         let more = detection.count > 1 ? "; \(detection.count) occurrences of this type in the object" : ""
-        let message = "\(info.name) (\(info.id)) \(where_) \(uri(object))\(more). Severity \(severity.label); the value is not recorded."
+        let message =
+            "\(info.name) (\(info.id)) \(placement) \(uri(object))\(more). Severity \(severity.label); the value is not recorded."
         return [
             "ruleId": info.id,
             "level": level(severity),
@@ -154,7 +165,9 @@ public struct SARIFLog {
     /// The log as pretty-printed JSON with sorted keys (stable across runs but for times and the job ID).
     public func json(executionSuccessful: Bool = true, startTime: Date? = nil, endTime: Date? = nil) -> String {
         let object = log(executionSuccessful: executionSuccessful, startTime: startTime, endTime: endTime)
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        let data =
+            (try? JSONSerialization.data(
+                withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
@@ -165,14 +178,22 @@ public struct SARIFLog {
         let category = categoryText(info.category)
         var bands = ""
         if info.isCustom {
-            bands = info.severityLevels.isEmpty
+            bands =
+                info.severityLevels.isEmpty
                 ? "Medium from one occurrence in an object"
-                : info.severityLevels.map { "\($0.severity.label) from \($0.occurrencesThreshold) occurrence\($0.occurrencesThreshold == 1 ? "" : "s")" }.joined(separator: ", ")
+                : info.severityLevels.map {
+                    "\($0.severity.label) from \($0.occurrencesThreshold) occurrence\($0.occurrencesThreshold == 1 ? "" : "s")"
+                }.joined(separator: ", ")
         } else if info.severityBands.count == 3 {
-            bands = "\(info.severityBands[0].label) for 1 occurrence in an object, \(info.severityBands[1].label) for 2–99, \(info.severityBands[2].label) for 100 or more"
+            bands =
+                "\(info.severityBands[0].label) for 1 occurrence in an object, \(info.severityBands[1].label) for 2–99, \(info.severityBands[2].label) for 100 or more"
         }
-        let keywordNote = info.keywords.isEmpty ? "" : " It counts only near one of its keywords (for example \(info.keywords.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ")))."
-        let full = "\(info.name): \(category) found by trawl's \(info.isCustom ? "custom" : "managed") data identifier \(info.id).\(keywordNote)"
+        let keywordNote =
+            info.keywords.isEmpty
+            ? ""
+            : " It counts only near one of its keywords (for example \(info.keywords.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ")))."
+        let full =
+            "\(info.name): \(category) found by trawl's \(info.isCustom ? "custom" : "managed") data identifier \(info.id).\(keywordNote)"
         let help = """
             \(info.name) (\(info.id)) is \(category) stored in an object. Severity, as Macie rates it: \(bands). \
             \(remediation(info.category)) trawl records where the value is (line and column, spreadsheet cell or JSON path), never the value itself.
@@ -192,7 +213,10 @@ public struct SARIFLog {
             "help": ["text": help, "markdown": markdown],
             "defaultConfiguration": ["level": level(base)],
             "properties": [
-                "tags": ["security", "sensitive-data", info.category.rawValue.lowercased().replacingOccurrences(of: "_", with: "-")],
+                "tags": [
+                    "security", "sensitive-data",
+                    info.category.rawValue.lowercased().replacingOccurrences(of: "_", with: "-"),
+                ],
                 "security-severity": securitySeverity(base),
                 "precision": info.keywords.isEmpty ? "medium" : "high",
                 "category": info.category.rawValue,
@@ -233,15 +257,19 @@ public struct SARIFLog {
 
     static func remediation(_ category: Category) -> String {
         switch category {
-        case .credentials: "Rotate the credential, then remove it from the object and keep secrets in a secrets manager."
+        case .credentials:
+            "Rotate the credential, then remove it from the object and keep secrets in a secrets manager."
         case .financial: "Remove or tokenise the data, or restrict and encrypt the bucket holding it (PCI DSS scope)."
-        case .personal: "Confirm the object needs to hold personal data; if so, restrict access and encrypt it, otherwise remove or mask it."
+        case .personal:
+            "Confirm the object needs to hold personal data; if so, restrict access and encrypt it, otherwise remove or mask it."
         case .custom: "Handle the object as your organisation's policy for this identifier says."
         }
     }
 
     static func pascalCase(_ id: String) -> String {
-        id.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { $0.prefix(1).uppercased() + $0.dropFirst().lowercased() }.joined()
+        id.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map {
+            $0.prefix(1).uppercased() + $0.dropFirst().lowercased()
+        }.joined()
     }
 
     // MARK: Locations and fingerprints
