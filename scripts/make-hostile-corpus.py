@@ -84,6 +84,20 @@ def tar_pax(size_value):
     return entry + tar_header(b"x.txt", octal(len(data))) + pad(data) + b"\0" * 1024
 
 
+def zip_directory_member_with_data():
+    """A member named like a folder ("notes/") that holds data: GNU unzip writes it as a file."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+        z.writestr(zipfile.ZipInfo("notes/"), "ssn " + SSN + "\n")
+    return out.getvalue()
+
+
+def tar_unknown_type():
+    """An entry with a type flag tar does not define ('Z'): GNU tar extracts it as a file."""
+    data = b"ssn " + SSN.encode() + b"\n"
+    return tar_header(b"odd.txt", octal(len(data)), b"Z") + pad(data) + b"\0" * 1024
+
+
 def tar_base256():
     field = bytes([0x80]) + (0x7FFFFFFFFFFFFF00).to_bytes(11, "big")
     data = b"ssn " + SSN.encode() + b"\n"
@@ -116,6 +130,8 @@ def main():
             "pax-huge.tar": tar_pax(b"9223372036854775807"),
             "pax-negative.tar": tar_pax(b"-1024"),
             "base256.tar": tar_base256(),
+            "folder-member.zip": zip_directory_member_with_data(),
+            "unknown-type.tar": tar_unknown_type(),
         },
         "office": {
             "row-overflow.xlsx": xlsx('<row r="9223372036854775807"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row><row><c t="inlineStr"><is><t>y</t></is></c></row>'),
