@@ -9,7 +9,7 @@ public struct Tally: Codable, Sendable, Equatable {
     public init() {}
     mutating func add(_ size: Int64) {
         objects += 1
-        bytes += size
+        bytes = bytes.saturatingAdd(size)
     }
 }
 
@@ -119,12 +119,13 @@ public struct Estimator {
                     uncompressed = measured
                     report.compressionMeasured += 1
                 } else {
-                    uncompressed = object.size * 3
+                    uncompressed = object.size.saturatingMultiply(3)
                     report.compressionAssumed += 1
                 }
-                report.compressedEstimatedUncompressedBytes += uncompressed
+                report.compressedEstimatedUncompressedBytes = report.compressedEstimatedUncompressedBytes.saturatingAdd(
+                    uncompressed)
             }
-            report.classifiableUncompressedBytes += uncompressed
+            report.classifiableUncompressedBytes = report.classifiableUncompressedBytes.saturatingAdd(uncompressed)
         }
         let cost = pricing.macieCost(
             bytes: report.classifiableUncompressedBytes, region: region, applyFreeTier: applyFreeTier)

@@ -120,8 +120,9 @@ public struct SourceListing {
             }
             let kind = FormatPolicy.kind(forExtension: object.fileExtension)
             guard FormatPolicy.isSupported(kind), object.size <= FormatPolicy.sizeLimit(kind) else { continue }
-            cost.getRequests += Int(max(1, (object.size + range - 1) / range))
-            cost.bytesTransferred += object.size
+            cost.getRequests = cost.getRequests.saturatingAdd(
+                Int(clamping: max(1, object.size.saturatingAdd(range - 1) / range)))
+            cost.bytesTransferred = cost.bytesTransferred.saturatingAdd(object.size)
         }
         let (prices, key) = Pricing.builtin.s3Prices(region: region)
         cost.region = key

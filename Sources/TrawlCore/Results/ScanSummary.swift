@@ -33,8 +33,8 @@ public struct ScanSummary: Sendable {
     public mutating func add(_ result: ObjectResult) {
         buckets.insert(result.object.bucket)
         objects += 1
-        bytes += result.object.size
-        classifiedBytes += result.sizeClassified
+        bytes = bytes.saturatingAdd(result.object.size)
+        classifiedBytes = classifiedBytes.saturatingAdd(result.sizeClassified)
         byStatus[result.status, default: 0] += 1
         if let reason = result.reason {
             if result.status == .skipped {

@@ -89,10 +89,7 @@ enum Checked {
 
     /// `a + b`, pinned at `Int64.max`/`min`: for totals compared against a limit, where a sum
     /// too large to represent is simply over the limit.
-    static func saturatingAdd(_ a: Int64, _ b: Int64) -> Int64 {
-        let (sum, overflow) = a.addingReportingOverflow(b)
-        return overflow ? (b > 0 ? .max : .min) : sum
-    }
+    static func saturatingAdd(_ a: Int64, _ b: Int64) -> Int64 { a.saturatingAdd(b) }
 
     /// `value` rounded up to a multiple of `unit` (> 0); nil when that does not fit or
     /// `value` is negative.

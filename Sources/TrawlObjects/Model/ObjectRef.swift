@@ -58,3 +58,18 @@ public struct ListingProblem: Sendable, Hashable {
         self.message = message
     }
 }
+
+extension FixedWidthInteger where Self: SignedInteger {
+    /// `self + other`, pinned at `max`/`min`: for totals of sizes a listing reports (a
+    /// sparse file may declare exabytes), where a sum too large to represent is simply huge.
+    public func saturatingAdd(_ other: Self) -> Self {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
+    }
+
+    /// `self * factor`, pinned at `max`/`min`.
+    public func saturatingMultiply(_ factor: Self) -> Self {
+        let (product, overflow) = multipliedReportingOverflow(by: factor)
+        return overflow ? ((self < 0) == (factor < 0) ? .max : .min) : product
+    }
+}
