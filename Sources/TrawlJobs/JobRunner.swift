@@ -90,10 +90,8 @@ public struct JobRunner {
         let detector: Detector
         do {
             detector = try definition.detector()
-        } catch let error as JobError {
-            throw error
         } catch {
-            throw JobError.invalid("job \(name): \(error)")
+            throw JobError.invalid("job \(name): \(error.description)")
         }
 
         try store.lock(job, pid: pid, now: now())
