@@ -93,6 +93,13 @@ func liveAuditInput(source: String, s3: S3Options, region: String?, organization
     }
     do {
         let snapshot = try S3ConfigurationFetcher.fetch(bucketURL: source, client: client)
+        // A bucket the user named that does not exist is an error, not a row of UNKNOWN verdicts.
+        if let location = try? S3Location.parse(source), let named = location.bucket,
+            case .failed(let reason)? = snapshot.buckets.first?.answers["get-bucket-location"],
+            reason.contains("NoSuchBucket")
+        {
+            throw UsageError("cannot audit \(source): bucket \(named) does not exist")
+        }
         return LiveInputBuilder.input(
             callerIdentity: snapshot.callerIdentity, accountBlockPublicAccess: snapshot.accountBlockPublicAccess,
             buckets: snapshot.buckets.map { .init(name: $0.name, createdAt: $0.createdAt, answers: $0.answers) },

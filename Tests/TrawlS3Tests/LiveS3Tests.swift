@@ -497,5 +497,14 @@ func upload(directory: URL, bucket: String, client: S3Client) throws {
         let mixed = try TrawlBinary.run(
             ["audit", "s3://acme-live-public", "Corpus/accounts/sample"], environment: environment)
         #expect(mixed.status == 64)
+        // A bucket that does not exist is an error naming it, never a row of UNKNOWN verdicts.
+        let missing = try TrawlBinary.run(
+            ["audit", "s3://no-such-bucket", "--endpoint-url", server.endpoint], environment: environment)
+        #expect(missing.status == 2, "the source cannot be read: \(missing.output)")
+        #expect(missing.stderr.contains("bucket no-such-bucket does not exist"))
+        let estimate = try TrawlBinary.run(
+            ["estimate", "s3://no-such-bucket", "--endpoint-url", server.endpoint], environment: environment)
+        #expect(estimate.status == 64, "\(estimate.output)")
+        #expect(estimate.stderr.contains("bucket no-such-bucket does not exist"))
     }
 }
