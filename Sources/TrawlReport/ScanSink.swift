@@ -35,9 +35,10 @@ public final class ScanSink: ResultSink {
     ///   - inScope: the objects in scope before sampling, so bucket scores know what was left out.
     ///   - collectReport: gather the HTML report's model whatever the format (a job store keeps
     ///     `report()` per run to render it later with the job's trend).
+    ///   - sourceRoot: the local folder scanned, if any (SARIF gives artifacts relative to it).
     public init(
         format: Format, output path: String?, results: String?, context: FindingContext, source: String = "",
-        buckets: String? = nil, inScope: [ObjectRef]? = nil, collectReport: Bool = false
+        buckets: String? = nil, inScope: [ObjectRef]? = nil, collectReport: Bool = false, sourceRoot: String? = nil
     ) throws {
         self.context = context
         switch format {
@@ -48,7 +49,7 @@ public final class ScanSink: ResultSink {
         }
         findingsJSON = format == .json ? FindingsJSONWriter(output: output!, context: context) : nil
         findingsCSV = format == .csv ? FindingsCSVWriter(output: output!) : nil
-        sarif = format == .sarif ? SARIFWriter(output: output!, context: context) : nil
+        sarif = format == .sarif ? SARIFWriter(output: output!, context: context, sourceRoot: sourceRoot) : nil
         if format == .html || buckets != nil || collectReport {
             let collector = ScanReportCollector(
                 source: source, jobId: context.jobId, generatedAt: context.createdAt,

@@ -162,7 +162,7 @@ struct ScanCommand: ParsableCommand {
         let sink = try ScanSink(
             format: ScanSink.Format(rawValue: format.rawValue)!, output: output, results: results, context: context,
             source: source,
-            buckets: buckets, inScope: listing.inScope)
+            buckets: buckets, inScope: listing.inScope, sourceRoot: (session.store as? DirectorySource)?.root.path)
         sink.estimate = estimate
         sink.audit = audit
         if let delay = ProcessInfo.processInfo.environment["TRAWL_TEST_ONLY_DELAY_PER_OBJECT_MS"].flatMap(Double.init) {

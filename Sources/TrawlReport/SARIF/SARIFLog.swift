@@ -30,9 +30,15 @@ public struct SARIFLog {
     private var omittedNotifications = 0
     private var objects = 0
 
-    public init(context: FindingContext, toolVersion: String = "0.1.0") {
+    /// The local folder scanned, when SOURCE is a tree on disk: artifacts are then given
+    /// relative to it with `uriBaseId` `%SRCROOT%`, so code-scanning dashboards place results on
+    /// the repository's files and lines.
+    public var sourceRoot: String?
+
+    public init(context: FindingContext, toolVersion: String = "0.1.0", sourceRoot: String? = nil) {
         self.context = context
         self.toolVersion = toolVersion
+        self.sourceRoot = sourceRoot
     }
 
     public mutating func add(_ result: ObjectResult) {
@@ -46,7 +52,9 @@ public struct SARIFLog {
                         "text":
                             "\(Self.uri(object)) was not analysed: \(reason.rawValue)\(result.message.map { " (\($0))" } ?? "")"
                     ],
-                    "locations": [["physicalLocation": ["artifactLocation": ["uri": Self.uri(object)]]]],
+                    "locations": [
+                        ["physicalLocation": ["artifactLocation": Self.artifactLocation(object, root: sourceRoot)]]
+                    ],
                     "properties": ["reason": reason.rawValue, "bucket": object.bucket, "key": object.key],
                 ])
             } else {
@@ -64,7 +72,8 @@ public struct SARIFLog {
                     Self.result(
                         detection: detection, severity: severity, location: location, object: object,
                         objectSeverity: objectSeverity,
-                        findingType: findingType, status: result.status, recordedCount: recorded.count))
+                        findingType: findingType, status: result.status, recordedCount: recorded.count, root: sourceRoot
+                    ))
             }
         }
     }
@@ -72,10 +81,10 @@ public struct SARIFLog {
     static func result(
         detection: TypeDetections, severity: Severity, location: ReportLocation?, object: ObjectRef,
         objectSeverity: Severity,
-        findingType: String, status: StatusCode, recordedCount: Int
+        findingType: String, status: StatusCode, recordedCount: Int, root: String? = nil
     ) -> [String: Any] {
         let info = detection.info
-        var physical: [String: Any] = ["artifactLocation": ["uri": uri(object)]]
+        var physical: [String: Any] = ["artifactLocation": artifactLocation(object, root: root)]
         var sarifLocation: [String: Any] = [:]
         var properties: [String: Any] = [
             "bucket": object.bucket, "key": object.key, "findingType": findingType,
@@ -144,7 +153,7 @@ public struct SARIFLog {
         if !notifications.isEmpty { invocation["toolExecutionNotifications"] = notifications }
         var runProperties: [String: Any] = ["jobId": context.jobId, "objectsScanned": objects]
         if omittedNotifications > 0 { runProperties["notificationsOmitted"] = omittedNotifications }
-        let run: [String: Any] = [
+        var run: [String: Any] = [
             "tool": [
                 "driver": [
                     "name": "trawl",
@@ -159,6 +168,9 @@ public struct SARIFLog {
             "results": indexed,
             "properties": runProperties,
         ]
+        if let sourceRoot {
+            run["originalUriBaseIds"] = [Self.sourceRootId: ["uri": Self.fileURI(directory: sourceRoot)]]
+        }
         return ["$schema": Self.schemaURI, "version": "2.1.0", "runs": [run]]
     }
 
@@ -280,6 +292,30 @@ public struct SARIFLog {
         return set
     }()
 
+    /// The `uriBaseId` of the scanned folder.
+    public static let sourceRootId = "%SRCROOT%"
+
+    /// Where an object is, for SARIF: relative to the scanned folder when it is a file below it,
+    /// else its `s3://bucket/key`.
+    static func artifactLocation(_ object: ObjectRef, root: String?) -> [String: Any] {
+        if let root, case .file(let path) = object.location, path.hasPrefix(root + "/") {
+            return ["uri": encoded(path: String(path.dropFirst(root.count + 1))), "uriBaseId": sourceRootId]
+        }
+        return ["uri": uri(object)]
+    }
+
+    /// A path with each component percent-encoded (`/` keeps its meaning).
+    static func encoded(path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false)
+            .map { String($0).addingPercentEncoding(withAllowedCharacters: uriAllowed) ?? "" }
+            .joined(separator: "/")
+    }
+
+    /// `file:///abs/dir/` for a folder (SARIF wants a trailing slash on a base).
+    static func fileURI(directory: String) -> String {
+        "file://" + encoded(path: directory.hasSuffix("/") ? directory : directory + "/")
+    }
+
     /// `s3://bucket/key`, percent-encoded (a key is any string; `/` keeps its meaning).
     public static func uri(_ object: ObjectRef) -> String {
         let bucket = object.bucket.addingPercentEncoding(withAllowedCharacters: uriAllowed) ?? ""
@@ -317,9 +353,9 @@ public final class SARIFWriter {
     public private(set) var log: SARIFLog
     let started = Date()
 
-    public init(output: TextOutput, context: FindingContext, toolVersion: String = "0.1.0") {
+    public init(output: TextOutput, context: FindingContext, toolVersion: String = "0.1.0", sourceRoot: String? = nil) {
         self.output = output
-        log = SARIFLog(context: context, toolVersion: toolVersion)
+        log = SARIFLog(context: context, toolVersion: toolVersion, sourceRoot: sourceRoot)
     }
 
     public func write(_ result: ObjectResult) { log.add(result) }
