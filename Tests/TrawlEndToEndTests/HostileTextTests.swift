@@ -7,12 +7,6 @@ import TrawlTestSupport
 @Suite(.serialized) struct HostileTextTests {
     static let ssn = "name,ssn\nJohn Smith,123-45-6789\n"
 
-    func write(_ root: URL, _ path: String, _ text: String) throws {
-        let url = root.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
-    }
-
     func mode(_ path: String) throws -> Int {
         (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
     }
@@ -22,7 +16,7 @@ import TrawlTestSupport
         defer { TemporaryDirectory.remove(dir) }
         let src = dir.appendingPathComponent("src")
         let state = dir.appendingPathComponent("state").path
-        try write(src, "b1/people.csv", Self.ssn)
+        try TestFiles.write(src, "b1/people.csv", Self.ssn)
         #expect(try TrawlBinary.run(["job", "create", "private", src.path, "--state", state]).status == 0)
         let run = try TrawlBinary.run(["job", "run", "private", "--state", state, "--no-progress"])
         #expect(run.status == 1, "\(run.stderr)")
@@ -53,7 +47,7 @@ import TrawlTestSupport
         defer { TemporaryDirectory.remove(dir) }
         let src = dir.appendingPathComponent("src")
         let state = dir.appendingPathComponent("state").path
-        try write(src, "b1/evil\u{1B}[2J\nname.csv", Self.ssn)
+        try TestFiles.write(src, "b1/evil\u{1B}[2J\nname.csv", Self.ssn)
         let shown = "evil\\x1b[2J\\nname.csv"
 
         let scan = try TrawlBinary.run(["scan", src.path, "--yes", "--no-progress"])
@@ -73,8 +67,8 @@ import TrawlTestSupport
         defer { TemporaryDirectory.remove(dir) }
         let src = dir.appendingPathComponent("src")
         let state = dir.appendingPathComponent("state").path
-        try write(src, "b1/=HYPERLINK(1).csv", Self.ssn)
-        try write(src, "b1/\tcmd.csv", Self.ssn)
+        try TestFiles.write(src, "b1/=HYPERLINK(1).csv", Self.ssn)
+        try TestFiles.write(src, "b1/\tcmd.csv", Self.ssn)
 
         let scan = try TrawlBinary.run(["scan", src.path, "--yes", "--no-progress", "--format", "csv"])
         #expect(scan.stdout.contains(",'=HYPERLINK(1).csv,"), "\(scan.stdout)")
@@ -92,7 +86,7 @@ import TrawlTestSupport
         defer { TemporaryDirectory.remove(dir) }
         let src = dir.appendingPathComponent("src")
         let state = dir.appendingPathComponent("state").path
-        try write(src, "b1/people.csv", Self.ssn)
+        try TestFiles.write(src, "b1/people.csv", Self.ssn)
         #expect(try TrawlBinary.run(["job", "create", "literal", src.path, "--state", state]).status == 0)
         #expect(try TrawlBinary.run(["job", "run", "literal", "--state", state, "--no-progress"]).status == 1)
 

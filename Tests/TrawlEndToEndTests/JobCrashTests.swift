@@ -11,12 +11,6 @@ import TrawlTestSupport
 @Suite(.serialized) struct JobCrashTests {
     static let ssn = "name,ssn\nJohn Smith,123-45-6789\n"
 
-    func write(_ root: URL, _ path: String, _ text: String) throws {
-        let url = root.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
-    }
-
     /// `trawl job run` with the poisoned key: its status (the signal number when killed by one).
     func run(_ job: String, state: String, poison: String) throws -> (status: Int32, signalled: Bool, stderr: String) {
         let result = try TrawlBinary.run(
@@ -36,9 +30,10 @@ import TrawlTestSupport
         let src = dir.appendingPathComponent("src")
         let state = dir.appendingPathComponent("state").path
         for index in 0..<12 {
-            try write(src, "b1/file\(String(format: "%02d", index)).csv", index % 3 == 0 ? Self.ssn : "clean\n")
+            try TestFiles.write(
+                src, "b1/file\(String(format: "%02d", index)).csv", index % 3 == 0 ? Self.ssn : "clean\n")
         }
-        try write(src, "b1/poison.csv", Self.ssn)
+        try TestFiles.write(src, "b1/poison.csv", Self.ssn)
         #expect(
             try TrawlBinary.run(["job", "create", "crashy", src.path, "--schedule", "daily", "--state", state]).status
                 == 0)
@@ -70,7 +65,7 @@ import TrawlTestSupport
         let third = try run("crashy", state: state, poison: "poison.csv")
         #expect(!third.signalled && third.status == 0, "\(third)")
         // ...and read a new version of it.
-        try write(src, "b1/poison.csv", Self.ssn + "Jane Roe,123-45-6780\n")
+        try TestFiles.write(src, "b1/poison.csv", Self.ssn + "Jane Roe,123-45-6780\n")
         let fourth = try run("crashy", state: state, poison: "poison.csv")
         #expect(fourth.signalled, "\(fourth)")
     }

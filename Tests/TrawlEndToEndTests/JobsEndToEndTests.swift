@@ -11,12 +11,6 @@ import TrawlTestSupport
 @Suite(.serialized) struct JobsEndToEndTests {
     static let ssn = "name,ssn\nJohn Smith,123-45-6789\n"
 
-    func write(_ root: URL, _ path: String, _ text: String) throws {
-        let url = root.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
-    }
-
     func json(_ result: ProcessResult) throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
     }
@@ -32,9 +26,9 @@ import TrawlTestSupport
         defer { TemporaryDirectory.remove(dir) }
         let src = dir.appendingPathComponent("src")
         let state = dir.appendingPathComponent("state").path
-        try write(src, "b1/people.csv", Self.ssn)
-        try write(src, "b1/notes.txt", "nothing\n")
-        try write(src, "b2/other.txt", "nothing either\n")
+        try TestFiles.write(src, "b1/people.csv", Self.ssn)
+        try TestFiles.write(src, "b1/notes.txt", "nothing\n")
+        try TestFiles.write(src, "b2/other.txt", "nothing either\n")
 
         let create = try TrawlBinary.run([
             "job", "create", "nightly", src.path, "--schedule", "daily@02:00", "--timezone", "UTC", "--state", state,
@@ -48,8 +42,8 @@ import TrawlTestSupport
         #expect(try JSONLines.parse(first.stdout).count == 1)
 
         // A new file with a finding, a changed one (different size), an untouched one, a deleted one.
-        try write(src, "b2/new.csv", Self.ssn)
-        try write(src, "b1/notes.txt", "nothing, still, but longer\n")
+        try TestFiles.write(src, "b2/new.csv", Self.ssn)
+        try TestFiles.write(src, "b1/notes.txt", "nothing, still, but longer\n")
         try FileManager.default.removeItem(at: src.appendingPathComponent("b2/other.txt"))
         let second = try TrawlBinary.run([
             "job", "run", "nightly", "--state", state, "--format", "json", "--no-progress",
@@ -82,7 +76,7 @@ import TrawlTestSupport
         // Archive with a rule: a later finding in b2 is not reported.
         let archive = try TrawlBinary.run(["findings", "archive", "--bucket", "b2", "--state", state])
         #expect(archive.status == 0 && archive.stdout.contains("archived 1 finding"), "\(archive.stderr)")
-        try write(src, "b2/another.csv", Self.ssn)
+        try TestFiles.write(src, "b2/another.csv", Self.ssn)
         let third = try TrawlBinary.run([
             "job", "run", "nightly", "--state", state, "--format", "json", "--no-progress",
         ])
@@ -97,7 +91,8 @@ import TrawlTestSupport
         let src = dir.appendingPathComponent("src")
         let state = dir.appendingPathComponent("state").path
         for index in 0..<30 {
-            try write(src, "b1/file\(String(format: "%02d", index)).csv", index % 2 == 0 ? Self.ssn : "clean\n")
+            try TestFiles.write(
+                src, "b1/file\(String(format: "%02d", index)).csv", index % 2 == 0 ? Self.ssn : "clean\n")
         }
         #expect(
             try TrawlBinary.run(["job", "create", "big", src.path, "--schedule", "daily", "--state", state]).status == 0
@@ -156,8 +151,8 @@ import TrawlTestSupport
         let dir = try TemporaryDirectory.make("e2e")
         defer { TemporaryDirectory.remove(dir) }
         let state = dir.appendingPathComponent("state").path
-        try write(dir, "src/b1/people.csv", Self.ssn)
-        try write(
+        try TestFiles.write(dir, "src/b1/people.csv", Self.ssn)
+        try TestFiles.write(
             dir, "jobs.json",
             """
             {"jobs": [{"name": "weekly-scan", "source": "src", "schedule": "weekly:mon@03:00", "timezone": "UTC",
@@ -215,7 +210,7 @@ import TrawlTestSupport
         let dir = try TemporaryDirectory.make("e2e")
         defer { TemporaryDirectory.remove(dir) }
         let state = dir.appendingPathComponent("state").path
-        try write(dir, "src/b1/people.csv", Self.ssn)
+        try TestFiles.write(dir, "src/b1/people.csv", Self.ssn)
         #expect(
             try TrawlBinary.run(["job", "create", "now", dir.appendingPathComponent("src").path, "--state", state])
                 .status == 0)
@@ -243,7 +238,7 @@ extension JobsEndToEndTests {
         defer { TemporaryDirectory.remove(dir) }
         let src = dir.appendingPathComponent("src")
         let state = dir.appendingPathComponent("state").path
-        for index in 0..<20 { try write(src, "b1/f\(index).csv", index % 4 == 0 ? Self.ssn : "clean\n") }
+        for index in 0..<20 { try TestFiles.write(src, "b1/f\(index).csv", index % 4 == 0 ? Self.ssn : "clean\n") }
         #expect(try TrawlBinary.run(["job", "create", "once-job", src.path, "--state", state]).status == 0)
 
         let daemon = try TrawlBinary.start(

@@ -21,3 +21,13 @@ public enum TemporaryDirectory {
         return try body(url)
     }
 }
+
+/// Files that tests write into their temporary trees.
+public enum TestFiles {
+    /// Writes `text` at `path` (folders created) below `root`.
+    public static func write(_ root: URL, _ path: String, _ text: String) throws {
+        let url = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+}
